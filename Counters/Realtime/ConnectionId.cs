@@ -1,0 +1,39 @@
+using LiveCounter.Problems;
+
+namespace LiveCounter.Realtime;
+
+/// <summary>A SignalR connection id as a client reports it: 1–128 characters of A–Z a–z 0–9 - _ . =</summary>
+/// <remarks>Broad enough for ASP.NET Core's and Azure SignalR Service's ids, narrow enough to be safe in a URL and a log.</remarks>
+public sealed record ConnectionId
+{
+    public const int MaxLength = 128;
+
+    public const string Rule = "A connection id is 1–128 characters of A–Z, a–z, 0–9, '-', '_', '.' and '='.";
+
+    ConnectionId(string value) => Value = value;
+
+    public string Value { get; }
+
+    public static Outcome<ConnectionId> Parse(string? raw) =>
+        IsValid(raw) ? new ConnectionId(raw) : Problem.BadRequest(Rule);
+
+    static bool IsValid([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] string? raw)
+    {
+        if (raw is null || raw.Length is 0 or > MaxLength)
+        {
+            return false;
+        }
+
+        foreach (var c in raw)
+        {
+            if (!char.IsAsciiLetterOrDigit(c) && c is not ('-' or '_' or '.' or '='))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    public override string ToString() => Value;
+}

@@ -1,0 +1,22 @@
+using System.Text.Json.Serialization;
+using LiveCounter.Increments;
+
+namespace LiveCounter.Wire;
+
+/// <summary>The body of a successful <c>POST /api/counters/{name}/increment</c>.</summary>
+public sealed record IncrementView(
+    string Name,
+    long Value,
+    long Version,
+    DateTimeOffset? UpdatedAt,
+    int By,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? YourTotal)
+{
+    public static IncrementView From(IncrementResult result) => new(
+        result.Counter.Name.Value,
+        result.Counter.Value,
+        result.Counter.Version.Value,
+        result.Counter.UpdatedAt,
+        result.By.Value,
+        result.VisitorTotal);
+}
