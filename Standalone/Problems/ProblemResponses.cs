@@ -1,0 +1,45 @@
+using LiveCounter.Problems;
+using Microsoft.AspNetCore.Diagnostics;
+
+namespace LiveCounter.Standalone.Problems;
+
+public static class ProblemResponses
+{
+    /// <summary>
+    /// Makes every failure this host can produce (an exception, a Kestrel limit, an unknown route, a wrong method)
+    /// answer with the same problem+json as the API's own errors: never an HTML page or an empty body.
+    /// </summary>
+    public static IApplicationBuilder UseProblemResponses(this IApplicationBuilder app)
+    {
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            ExceptionHandler = context =>
+            {
+                var error = context.Features.Get<IExceptionHandlerFeature>()?.Error;
+                return ProblemResult.WriteAsync(context.Response, ProblemFor(error));
+            },
+        });
+
+        app.UseStatusCodePages(context =>
+        {
+            var status = context.HttpContext.Response.StatusCode;
+            return ProblemResult.WriteAsync(context.HttpContext.Response, Problem.For(status, DetailFor(context.HttpContext.Request, status)));
+        });
+
+        return app;
+    }
+
+    static Problem ProblemFor(Exception? error) => error switch
+    {
+        BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => Problem.PayloadTooLarge(LiveCounter.Wire.RequestBody.MaxBytes),
+        BadHttpRequestException bad => Problem.For(bad.StatusCode, "The request could not be read."),
+        _ => Problem.InternalError(),
+    };
+
+    static string DetailFor(HttpRequest request, int status) => status switch
+    {
+        StatusCodes.Status404NotFound => "There is nothing at this address. The API lives under /api; see the README for its routes.",
+        StatusCodes.Status405MethodNotAllowed => $"{request.Method} is not allowed here.",
+        _ => "The request could not be handled.",
+    };
+}

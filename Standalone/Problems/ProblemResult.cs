@@ -1,0 +1,44 @@
+using System.Globalization;
+using System.Reflection;
+using System.Text.Json;
+using LiveCounter.Problems;
+using LiveCounter.Wire;
+using Microsoft.AspNetCore.Http.Metadata;
+
+namespace LiveCounter.Standalone.Problems;
+
+/// <summary>Writes a Counters <see cref="Problem"/> as <c>application/problem+json</c>, the only error shape this host sends.</summary>
+public sealed class ProblemResult(Problem problem) : IResult, IStatusCodeHttpResult, IValueHttpResult, IValueHttpResult<Problem>, IEndpointMetadataProvider
+{
+    public Problem Value { get; } = problem;
+
+    object? IValueHttpResult.Value => Value;
+
+    public int? StatusCode => Value.Status;
+
+    public Task ExecuteAsync(HttpContext httpContext)
+    {
+        ArgumentNullException.ThrowIfNull(httpContext);
+        return WriteAsync(httpContext.Response, Value);
+    }
+
+    public static async Task WriteAsync(HttpResponse response, Problem problem)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        ArgumentNullException.ThrowIfNull(problem);
+        response.StatusCode = problem.Status;
+        response.ContentType = Problem.ContentType;
+        if (problem.RetryAfterSeconds is { } seconds)
+        {
+            response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+        }
+
+        await JsonSerializer.SerializeAsync(response.Body, problem, CountersJson.Options, response.HttpContext.RequestAborted);
+    }
+
+    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Metadata.Add(new ProducesResponseTypeMetadata(StatusCodes.Status400BadRequest, typeof(Problem), [Problem.ContentType]));
+    }
+}

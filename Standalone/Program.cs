@@ -1,0 +1,28 @@
+using LiveCounter.Standalone.Counters;
+using LiveCounter.Standalone.Hosting;
+using LiveCounter.Standalone.Problems;
+using LiveCounter.Standalone.Realtime;
+
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+{
+    Args = args,
+    WebRootPath = WebRoot.Locate(),
+});
+
+builder.Services.AddLiveCounter();
+
+var app = builder.Build();
+
+app.UseProblemResponses();
+app.UseRequestLogging();
+app.UseSecurityHeaders();
+app.UseVisitorIdGuard();
+app.UseWebPages();
+
+app.MapCounterHub();
+app.MapCounters();
+
+app.Run();
+
+/// <summary>The entry point, visible to the integration tests' host factory.</summary>
+public partial class Program;
