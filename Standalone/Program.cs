@@ -16,7 +16,7 @@ var app = builder.Build();
 app.UseProblemResponses();
 app.UseRequestLogging();
 app.UseSecurityHeaders();
-app.UseVisitorIdGuard();
+app.UseHubRequestGuard();
 app.UseWebPages();
 
 app.MapCounterHub();

@@ -39,9 +39,12 @@ public sealed record Problem(
         400 => "https://www.rfc-editor.org/rfc/rfc9110#section-15.5.1",
         404 => "https://www.rfc-editor.org/rfc/rfc9110#section-15.5.5",
         405 => "https://www.rfc-editor.org/rfc/rfc9110#section-15.5.6",
+        408 => "https://www.rfc-editor.org/rfc/rfc9110#section-15.5.9",
         413 => "https://www.rfc-editor.org/rfc/rfc9110#section-15.5.14",
         415 => "https://www.rfc-editor.org/rfc/rfc9110#section-15.5.16",
         422 => "https://www.rfc-editor.org/rfc/rfc9110#section-15.5.21",
+        431 => "https://www.rfc-editor.org/rfc/rfc6585#section-5",
+        500 => "https://www.rfc-editor.org/rfc/rfc9110#section-15.6.1",
         503 => "https://www.rfc-editor.org/rfc/rfc9110#section-15.6.4",
         _ => "about:blank",
     };

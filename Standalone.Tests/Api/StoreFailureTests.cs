@@ -1,0 +1,52 @@
+using LiveCounter.Standalone.Tests.Infrastructure;
+using LiveCounter.Storage;
+using LiveCounter.Visitors;
+using Moq;
+
+namespace LiveCounter.Standalone.Tests.Api;
+
+public sealed class StoreFailureTests
+{
+    readonly CancellationToken _ct = TestContext.Current.CancellationToken;
+
+    static async Task<LiveCounterServer> StartWith(Mock<ICounterStore> store)
+    {
+        var server = new LiveCounterServer().WithStore(store.Object);
+        await server.InitializeAsync();
+        return server;
+    }
+
+    [Fact]
+    public async Task An_unreachable_store_is_503_with_retry_after_and_writes_nothing()
+    {
+        var store = new Mock<ICounterStore>(MockBehavior.Strict);
+        store.Setup(s => s.ReadAsync(It.IsAny<CounterName>(), It.IsAny<VisitorId?>(), It.IsAny<CancellationToken>()))
+            .ThrowsAsync(new CounterStoreUnavailableException("down"));
+        await using var server = await StartWith(store);
+        using var http = server.CreateHttpClient();
+
+        using var increment = await http.IncrementAsync("down", cancellationToken: _ct);
+        using var read = await http.GetAsync("api/counters/down", _ct);
+
+        await increment.AssertProblemAsync(503);
+        await read.AssertProblemAsync(503);
+        Assert.Equal("1", Assert.Single(increment.Headers.GetValues("Retry-After")));
+        Assert.Equal("1", Assert.Single(read.Headers.GetValues("Retry-After")));
+        store.Verify(s => s.CommitAsync(It.IsAny<PendingIncrement>(), It.IsAny<CancellationToken>()), Times.Never);
+    }
+
+    [Fact]
+    public async Task A_store_failing_unexpectedly_is_a_500_problem_not_a_page()
+    {
+        var store = new Mock<ICounterStore>(MockBehavior.Strict);
+        store.Setup(s => s.ReadAsync(It.IsAny<CounterName>(), It.IsAny<VisitorId?>(), It.IsAny<CancellationToken>()))
+            .ThrowsAsync(new InvalidOperationException("boom"));
+        await using var server = await StartWith(store);
+        using var http = server.CreateHttpClient();
+
+        using var response = await http.GetAsync("api/counters/boom", _ct);
+
+        var problem = await response.AssertProblemAsync(500);
+        Assert.DoesNotContain("boom", problem.GetRawText(), StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,73 @@
+using System.Net;
+using LiveCounter.Storage;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+
+namespace LiveCounter.Standalone.Tests.Infrastructure;
+
+/// <summary>A real Standalone on Kestrel at a free loopback port: tests talk to it over real HTTP and WebSockets.</summary>
+public class LiveCounterServer : WebApplicationFactory<Program>, IAsyncLifetime
+{
+    ICounterStore? _store;
+
+    public LiveCounterServer()
+    {
+        UseKestrel(0);
+    }
+
+    /// <summary>Replaces the in-memory store, for tests of an unavailable or failing store.</summary>
+    public LiveCounterServer WithStore(ICounterStore store)
+    {
+        _store = store;
+        return this;
+    }
+
+    public Uri BaseAddress { get; private set; } = null!;
+
+    public ValueTask InitializeAsync()
+    {
+        StartServer();
+        var addresses = Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses;
+        BaseAddress = new Uri(addresses.First().Replace("[::]", "127.0.0.1", StringComparison.Ordinal) + "/");
+        return ValueTask.CompletedTask;
+    }
+
+    public HttpClient CreateHttpClient() => new() { BaseAddress = BaseAddress };
+
+    /// <summary>A started hub connection at /api, identified as <paramref name="visitorId"/> when given.</summary>
+    public async Task<HubConnection> ConnectAsync(string? visitorId = null, CancellationToken cancellationToken = default)
+    {
+        var hub = new Uri(BaseAddress, visitorId is null ? "api" : $"api?visitorId={visitorId}");
+        var builder = new HubConnectionBuilder();
+        builder.Services.AddSingleton<Microsoft.AspNetCore.Connections.IConnectionFactory>(new WebSocketConnectionFactory());
+        builder.Services.AddSingleton<EndPoint>(new Microsoft.AspNetCore.Connections.UriEndPoint(hub));
+        builder.AddJsonProtocol(options => LiveCounter.Wire.CountersJson.Apply(options.PayloadSerializerOptions));
+        var connection = builder.Build();
+        await connection.StartAsync(cancellationToken);
+        return connection;
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.UseUrls("http://127.0.0.1:0");
+        builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+        if (_store is not null)
+        {
+            builder.ConfigureServices(services => services.Replace(ServiceDescriptor.Singleton(_store)));
+        }
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        GC.SuppressFinalize(this);
+    }
+}
