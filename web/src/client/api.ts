@@ -1,0 +1,137 @@
+import { backoffDelay, type BackoffSchedule } from './backoff';
+import { readCounterSnapshot, readIncrementResult, type CounterSnapshot, type IncrementResult } from './messages';
+import { ApiError, networkFailure, readProblem } from './problem';
+import { sleep as realSleep } from './sleep';
+import { newUuid } from './uuid';
+
+/** The counter HTTP API (design.md, "HTTP API"), for one visitor. */
+export interface CounterApi {
+  /** GET /counters/{name}. */
+  getCounter(name: string): Promise<CounterSnapshot>;
+  /** POST /counters/{name}/subscriptions: `connectionId` starts receiving counterUpdated. */
+  subscribe(name: string, connectionId: string): Promise<void>;
+  /**
+   * POST /counters/{name}/increment, retried with the same Idempotency-Key while the outcome is
+   * unknown (no response) or the server asks to come back (503), so a retry never counts twice.
+   */
+  increment(name: string, by: number, idempotencyKey?: string): Promise<IncrementResult>;
+}
+
+export interface CounterApiOptions {
+  /** Absolute API prefix without a trailing slash (see loadConfig). */
+  readonly apiBase: string;
+  readonly visitorId: string;
+  readonly fetch?: typeof fetch;
+  readonly sleep?: (ms: number) => Promise<void>;
+  readonly random?: () => number;
+  readonly newKey?: () => string;
+  /** Tries per increment, the first included. */
+  readonly incrementAttempts?: number;
+  /** A request without a response after this long counts as a network failure. */
+  readonly timeoutMs?: number;
+}
+
+/** Increments are interactive: retry quickly and give up within seconds, not minutes. */
+export const INCREMENT_BACKOFF: BackoffSchedule = { baseMs: 500, capMs: 8_000 };
+export const DEFAULT_INCREMENT_ATTEMPTS = 5;
+const DEFAULT_TIMEOUT_MS = 15_000;
+// A Retry-After beyond this is not worth keeping a click pending for.
+const MAX_RETRY_AFTER_MS = 30_000;
+// 502/504 come from gateways in front of the app: the request may or may not have been applied,
+// which is exactly what the idempotency key makes safe to retry, like 503.
+const RETRYABLE_STATUSES = new Set([502, 503, 504]);
+
+export function createCounterApi(options: CounterApiOptions): CounterApi {
+  const fetchFn = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+  const sleep = options.sleep ?? realSleep;
+  const random = options.random ?? Math.random;
+  const newKey = options.newKey ?? newUuid;
+  const attempts = Math.max(1, options.incrementAttempts ?? DEFAULT_INCREMENT_ATTEMPTS);
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const counterUrl = (name: string) => `${options.apiBase}/counters/${encodeURIComponent(name)}`;
+
+  async function send(url: string, init: RequestInit): Promise<Response> {
+    const abort = new AbortController();
+    const timer = setTimeout(() => abort.abort(), timeoutMs);
+    try {
+      return await fetchFn(url, { ...init, signal: abort.signal });
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** One request; any rejection (network, CORS, timeout) becomes an ApiError with status 0. */
+  async function request(url: string, init: RequestInit): Promise<Response> {
+    let response: Response;
+    try {
+      response = await send(url, init);
+    } catch {
+      throw networkFailure();
+    }
+    if (!response.ok) throw await readProblem(response);
+    return response;
+  }
+
+  async function json(response: Response): Promise<unknown> {
+    try {
+      return await response.json();
+    } catch {
+      throw new ApiError(response.status, 'The server sent a response this page cannot read.');
+    }
+  }
+
+  return {
+    async getCounter(name) {
+      const response = await request(counterUrl(name), { headers: { Accept: 'application/json' }, cache: 'no-store' });
+      const snapshot = readCounterSnapshot(await json(response));
+      if (snapshot === null) throw new ApiError(response.status, 'The server sent a counter this page cannot read.');
+      return snapshot;
+    },
+
+    async subscribe(name, connectionId) {
+      await request(`${counterUrl(name)}/subscriptions`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ connectionId }),
+      });
+    },
+
+    async increment(name, by, idempotencyKey = newKey()) {
+      const init: RequestInit = {
+        method: 'POST',
+        headers: {
+          'Content-Type': 'application/json',
+          Accept: 'application/json',
+          'Idempotency-Key': idempotencyKey,
+          'X-Visitor-Id': options.visitorId,
+        },
+        body: JSON.stringify({ by }),
+      };
+      for (let attempt = 0; ; attempt++) {
+        const isLast = attempt + 1 >= attempts;
+        let response: Response;
+        try {
+          response = await send(`${counterUrl(name)}/increment`, init);
+        } catch {
+          if (isLast) throw networkFailure();
+          await sleep(backoffDelay(attempt, random, INCREMENT_BACKOFF));
+          continue;
+        }
+        if (response.ok) {
+          const result = readIncrementResult(await json(response));
+          if (result === null) throw new ApiError(response.status, 'The server sent a result this page cannot read.');
+          return result;
+        }
+        const problem = await readProblem(response);
+        if (!RETRYABLE_STATUSES.has(response.status) || isLast) throw problem;
+        await sleep(retryDelay(problem, attempt, random));
+      }
+    },
+  };
+}
+
+/** Retry-After when given (plus a little jitter so clients told "1" do not return in lockstep). */
+function retryDelay(problem: ApiError, attempt: number, random: () => number): number {
+  if (problem.retryAfterMs === undefined) return backoffDelay(attempt, random, INCREMENT_BACKOFF);
+  return Math.min(problem.retryAfterMs, MAX_RETRY_AFTER_MS) + Math.round(random() * 250);
+}

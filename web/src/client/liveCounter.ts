@@ -1,0 +1,223 @@
+import type { CounterApi } from './api';
+import { backoffDelay } from './backoff';
+import { browserNetworkStatus, type ConnectionState, type NetworkStatus } from './connectionState';
+import type { HubLike } from './hub';
+import {
+  isSameCounter,
+  readCounterSnapshot,
+  readIncrementApplied,
+  type CounterSnapshot,
+  type IncrementResult,
+  type VisitorTotal,
+} from './messages';
+import { sleep } from './sleep';
+import { VersionGuard } from './versionGuard';
+
+export interface LiveCounterOptions {
+  /** A valid, lower-case counter name. */
+  readonly name: string;
+  readonly api: Pick<CounterApi, 'getCounter' | 'subscribe'>;
+  /** A built, not yet started connection; LiveCounter owns it from now on. */
+  readonly hub: HubLike;
+  readonly network?: NetworkStatus;
+  readonly random?: () => number;
+  /** The counter to show changed (never called with anything older than shown). */
+  readonly onSnapshot?: (snapshot: CounterSnapshot) => void;
+  /** This visitor's own total for the counter; undefined until they increment it. */
+  readonly onYourTotal?: (total: number | undefined) => void;
+  readonly onState?: (state: ConnectionState) => void;
+}
+
+type LinkState = Exclude<ConnectionState, 'offline'>;
+
+/**
+ * Keeps one counter live over SignalR, indefinitely: a server down at load time, a dropped
+ * connection and a restarted server all end with the page live and correct again. On every
+ * (re)connection it subscribes the new connection id to the counter and re-reads the counter, as
+ * delivery is at most once and anything may have been missed meanwhile.
+ */
+export class LiveCounter {
+  readonly #options: LiveCounterOptions;
+  readonly #hub: HubLike;
+  readonly #network: NetworkStatus;
+  readonly #random: () => number;
+  readonly #counter = new VersionGuard<CounterSnapshot>();
+  #totals = new VersionGuard<VisitorTotal>();
+  #link: LinkState = 'connecting';
+  #wasLive = false;
+  #reported: ConnectionState | undefined;
+  // Bumped whenever the connection id becomes stale; pending joins of older sessions give up.
+  #session = 0;
+  #started = false;
+  #stopped = false;
+  // Aborting it cuts every pending wait short: the network came back, or stop() was called.
+  #wake = new AbortController();
+  #unwatchNetwork: () => void = () => {};
+
+  constructor(options: LiveCounterOptions) {
+    this.#options = options;
+    this.#hub = options.hub;
+    this.#network = options.network ?? browserNetworkStatus();
+    this.#random = options.random ?? Math.random;
+
+    this.#hub.on('counterUpdated', (payload) => this.#onCounterUpdated(payload));
+    this.#hub.on('incrementApplied', (payload) => this.#onIncrementApplied(payload));
+    this.#hub.onreconnecting(() => this.#lost());
+    this.#hub.onreconnected(() => void this.#join());
+    // Only when SignalR itself stopped (the server closed without allowing reconnect):
+    // start over with the same backoff as a first start that failed.
+    this.#hub.onclose(() => {
+      if (this.#stopped) return;
+      this.#lost();
+      void this.#connect(1);
+    });
+  }
+
+  get state(): ConnectionState {
+    return this.#network.isOnline() ? this.#link : 'offline';
+  }
+
+  get snapshot(): CounterSnapshot | undefined {
+    return this.#counter.current;
+  }
+
+  get yourTotal(): number | undefined {
+    return this.#totals.current?.yourTotal;
+  }
+
+  start(): void {
+    if (this.#started) return;
+    this.#started = true;
+    this.#unwatchNetwork = this.#network.onChange(() => {
+      if (this.#network.isOnline()) this.#wakeUp();
+      this.#report();
+    });
+    this.#report();
+    void this.#connect(0);
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    this.#session += 1;
+    this.#wake.abort();
+    this.#unwatchNetwork();
+    await this.#hub.stop();
+  }
+
+  /** An increment's HTTP response: as news of the counter as good as any message. */
+  acceptIncrement(result: IncrementResult): void {
+    if (!isSameCounter(result.name, this.#options.name)) return;
+    const { name, value, version, updatedAt, yourTotal } = result;
+    if (this.#counter.offer({ name, value, version, updatedAt })) this.#options.onSnapshot?.(this.#counter.current!);
+    if (yourTotal !== undefined) this.#offerTotal({ version, yourTotal });
+  }
+
+  /** Starts the connection, retrying with backoff for as long as it takes. */
+  async #connect(firstAttempt: number): Promise<void> {
+    for (let attempt = firstAttempt; !this.#stopped; attempt++) {
+      if (attempt > 0) await this.#pause(backoffDelay(attempt - 1, this.#random));
+      if (this.#stopped) return;
+      try {
+        await this.#hub.start();
+      } catch {
+        continue;
+      }
+      if (this.#stopped) {
+        await this.#hub.stop();
+        return;
+      }
+      void this.#join();
+      return;
+    }
+  }
+
+  /** A (new) connection id is up: subscribe it, then catch up. Retries until done or superseded. */
+  async #join(): Promise<void> {
+    const session = ++this.#session;
+    const isCurrent = () => session === this.#session && !this.#stopped;
+    const connectionId = this.#hub.connectionId;
+    if (connectionId === null) return;
+    const epoch = this.#counter.beginEpoch();
+
+    // 404 here usually means the server restarted and does not know this id (yet): retry, and
+    // if the id really is gone, the connection's own close/reconnect supersedes this session.
+    for (let attempt = 0; isCurrent(); attempt++) {
+      try {
+        await this.#options.api.subscribe(this.#options.name, connectionId);
+        break;
+      } catch {
+        await this.#pause(backoffDelay(attempt, this.#random));
+      }
+    }
+
+    for (let attempt = 0; isCurrent(); attempt++) {
+      try {
+        const read = await this.#options.api.getCounter(this.#options.name);
+        this.#caughtUp(epoch, read);
+        break;
+      } catch {
+        await this.#pause(backoffDelay(attempt, this.#random));
+      }
+    }
+
+    if (!isCurrent()) return;
+    this.#wasLive = true;
+    this.#setLink('live');
+  }
+
+  #caughtUp(epoch: number, read: CounterSnapshot): void {
+    const before = this.#counter.current?.version;
+    if (!this.#counter.settle(epoch, read)) return;
+    const after = this.#counter.current!;
+    // The counter went back: the server lost its state (an in-memory server restarted), and
+    // the visitor totals with it. Forget ours rather than show a total the server no longer has.
+    if (before !== undefined && after.version < before && this.#totals.current !== undefined) {
+      this.#totals = new VersionGuard<VisitorTotal>();
+      this.#options.onYourTotal?.(undefined);
+    }
+    this.#options.onSnapshot?.(after);
+  }
+
+  #lost(): void {
+    this.#session += 1;
+    this.#setLink(this.#wasLive ? 'reconnecting' : 'connecting');
+  }
+
+  #onCounterUpdated(payload: unknown): void {
+    const snapshot = readCounterSnapshot(payload);
+    if (snapshot === null || !isSameCounter(snapshot.name, this.#options.name)) return;
+    if (this.#counter.offer(snapshot)) this.#options.onSnapshot?.(snapshot);
+  }
+
+  #onIncrementApplied(payload: unknown): void {
+    const applied = readIncrementApplied(payload);
+    if (applied === null || !isSameCounter(applied.name, this.#options.name)) return;
+    // Only the total: the counter itself comes with counterUpdated (which carries updatedAt).
+    this.#offerTotal({ version: applied.version, yourTotal: applied.yourTotal });
+  }
+
+  #offerTotal(total: VisitorTotal): void {
+    if (this.#totals.offer(total)) this.#options.onYourTotal?.(total.yourTotal);
+  }
+
+  #setLink(link: LinkState): void {
+    this.#link = link;
+    this.#report();
+  }
+
+  #report(): void {
+    const state = this.state;
+    if (state === this.#reported) return;
+    this.#reported = state;
+    this.#options.onState?.(state);
+  }
+
+  #pause(ms: number): Promise<void> {
+    return sleep(ms, this.#wake.signal);
+  }
+
+  #wakeUp(): void {
+    this.#wake.abort();
+    this.#wake = new AbortController();
+  }
+}

@@ -1,0 +1,153 @@
+import { describe, expect, it, vi } from 'vitest';
+import { createCounterApi, type CounterApiOptions } from '../src/client/api';
+import { ApiError } from '../src/client/problem';
+
+const apiBase = 'https://example.test/api';
+const visitorId = '0b7c2a8e-35f1-4d8e-9a55-2f1f6c0e9d11';
+
+const result = { name: 'votes', value: 12, version: 7, updatedAt: '2026-01-02T03:04:05Z', by: 5, yourTotal: 9 };
+
+const ok = (body: unknown) =>
+  new Response(JSON.stringify(body), { status: 200, headers: { 'Content-Type': 'application/json' } });
+
+const problem = (status: number, detail: string, headers: Record<string, string> = {}) =>
+  new Response(JSON.stringify({ type: 'about:blank', title: 'Error', status, detail }), {
+    status,
+    headers: { 'Content-Type': 'application/problem+json', ...headers },
+  });
+
+function setup(responses: Array<Response | Error>, options: Partial<CounterApiOptions> = {}) {
+  const queue = [...responses];
+  const fetchFn = vi.fn<typeof fetch>(async () => {
+    const next = queue.shift();
+    if (next === undefined) throw new Error('unexpected extra request');
+    if (next instanceof Error) throw next;
+    return next;
+  });
+  const sleep = vi.fn(async (_ms: number) => {});
+  const api = createCounterApi({ apiBase, visitorId, fetch: fetchFn, sleep, random: () => 0, ...options });
+  return { api, fetchFn, sleep };
+}
+
+const headersOf = (fetchFn: ReturnType<typeof setup>['fetchFn'], call: number) =>
+  new Headers(fetchFn.mock.calls[call]![1]!.headers);
+
+describe('increment', () => {
+  it('posts {by} with the idempotency key and visitor id headers', async () => {
+    const { api, fetchFn } = setup([ok(result)]);
+    await expect(api.increment('votes', 5, 'key-1')).resolves.toEqual(result);
+
+    const [url, init] = fetchFn.mock.calls[0]!;
+    expect(url).toBe('https://example.test/api/counters/votes/increment');
+    expect(init!.method).toBe('POST');
+    expect(JSON.parse(init!.body as string)).toEqual({ by: 5 });
+    const headers = headersOf(fetchFn, 0);
+    expect(headers.get('Content-Type')).toBe('application/json');
+    expect(headers.get('Idempotency-Key')).toBe('key-1');
+    expect(headers.get('X-Visitor-Id')).toBe(visitorId);
+  });
+
+  it('retries a network failure with the same idempotency key', async () => {
+    const { api, fetchFn, sleep } = setup([new TypeError('Failed to fetch'), ok(result)]);
+    await expect(api.increment('votes', 5)).resolves.toEqual(result);
+
+    expect(fetchFn).toHaveBeenCalledTimes(2);
+    const first = headersOf(fetchFn, 0).get('Idempotency-Key');
+    expect(first).toMatch(/^[A-Za-z0-9_-]{1,64}$/);
+    expect(headersOf(fetchFn, 1).get('Idempotency-Key')).toBe(first);
+    expect(fetchFn.mock.calls[1]![1]!.body).toBe(fetchFn.mock.calls[0]![1]!.body);
+    expect(sleep).toHaveBeenCalledOnce();
+  });
+
+  it('uses a fresh key for each increment', async () => {
+    const { api, fetchFn } = setup([ok(result), ok(result)]);
+    await api.increment('votes', 1);
+    await api.increment('votes', 1);
+    expect(headersOf(fetchFn, 0).get('Idempotency-Key')).not.toBe(headersOf(fetchFn, 1).get('Idempotency-Key'));
+  });
+
+  it.each([400, 404, 409, 413, 422, 429])('does not retry a %i, and reports its detail', async (status) => {
+    const { api, fetchFn, sleep } = setup([problem(status, `detail for ${status}`), ok(result)]);
+    const error = await api.increment('votes', 1).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ApiError);
+    expect(error).toMatchObject({ status, detail: `detail for ${status}` });
+    expect(fetchFn).toHaveBeenCalledOnce();
+    expect(sleep).not.toHaveBeenCalled();
+  });
+
+  it('retries a 503 after its Retry-After, with the same key', async () => {
+    const { api, fetchFn, sleep } = setup([problem(503, 'busy', { 'Retry-After': '2' }), ok(result)]);
+    await expect(api.increment('votes', 5)).resolves.toEqual(result);
+    expect(fetchFn).toHaveBeenCalledTimes(2);
+    expect(headersOf(fetchFn, 1).get('Idempotency-Key')).toBe(headersOf(fetchFn, 0).get('Idempotency-Key'));
+    const waited = sleep.mock.calls[0]![0];
+    expect(waited).toBeGreaterThanOrEqual(2000);
+    expect(waited).toBeLessThanOrEqual(2250);
+  });
+
+  it('gives up on a 503 after a bounded number of attempts and shows its detail', async () => {
+    const { api, fetchFn } = setup(
+      Array.from({ length: 10 }, () => problem(503, 'The store is unavailable.', { 'Retry-After': '1' })),
+      { incrementAttempts: 3 },
+    );
+    await expect(api.increment('votes', 1)).rejects.toMatchObject({ status: 503, detail: 'The store is unavailable.' });
+    expect(fetchFn).toHaveBeenCalledTimes(3);
+  });
+
+  it('gives up on network failures after a bounded number of attempts', async () => {
+    const { api, fetchFn, sleep } = setup(Array.from({ length: 10 }, () => new TypeError('Failed to fetch')));
+    await expect(api.increment('votes', 1)).rejects.toMatchObject({ status: 0 });
+    expect(fetchFn).toHaveBeenCalledTimes(5);
+    expect(sleep).toHaveBeenCalledTimes(4);
+    const keys = fetchFn.mock.calls.map((_, i) => headersOf(fetchFn, i).get('Idempotency-Key'));
+    expect(new Set(keys).size).toBe(1);
+  });
+
+  it('treats a request that never answers as a network failure and retries it', async () => {
+    let calls = 0;
+    const fetchFn = vi.fn<typeof fetch>(
+      (_url, init) =>
+        new Promise((resolve, reject) => {
+          calls += 1;
+          if (calls > 1) return resolve(ok(result));
+          init!.signal!.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError')));
+        }),
+    );
+    const api = createCounterApi({ apiBase, visitorId, fetch: fetchFn, sleep: async () => {}, timeoutMs: 5 });
+    await expect(api.increment('votes', 5)).resolves.toEqual(result);
+    expect(fetchFn).toHaveBeenCalledTimes(2);
+  });
+
+  it('falls back to the status when an error has no problem body', async () => {
+    const { api } = setup([new Response('oops', { status: 500, statusText: 'Internal Server Error' })]);
+    await expect(api.increment('votes', 1)).rejects.toMatchObject({ status: 500, detail: expect.stringContaining('500') });
+  });
+});
+
+describe('getCounter and subscribe', () => {
+  it('reads a counter', async () => {
+    const { api, fetchFn } = setup([ok({ name: 'votes', value: 0, version: 0, updatedAt: null })]);
+    await expect(api.getCounter('votes')).resolves.toEqual({ name: 'votes', value: 0, version: 0, updatedAt: null });
+    expect(fetchFn.mock.calls[0]![0]).toBe('https://example.test/api/counters/votes');
+  });
+
+  it('rejects a malformed counter body', async () => {
+    const { api } = setup([ok({ name: 'votes', value: 'many' })]);
+    await expect(api.getCounter('votes')).rejects.toBeInstanceOf(ApiError);
+  });
+
+  it('subscribes a connection id', async () => {
+    const { api, fetchFn } = setup([new Response(null, { status: 204 })]);
+    await api.subscribe('votes', 'abc_DEF-123');
+    const [url, init] = fetchFn.mock.calls[0]!;
+    expect(url).toBe('https://example.test/api/counters/votes/subscriptions');
+    expect(init!.method).toBe('POST');
+    expect(JSON.parse(init!.body as string)).toEqual({ connectionId: 'abc_DEF-123' });
+  });
+
+  it('reports a 404 on subscribe (unknown connection) as an ApiError, for the caller to retry', async () => {
+    const { api, fetchFn } = setup([problem(404, 'Unknown connection.')]);
+    await expect(api.subscribe('votes', 'abc')).rejects.toMatchObject({ status: 404, detail: 'Unknown connection.' });
+    expect(fetchFn).toHaveBeenCalledOnce();
+  });
+});

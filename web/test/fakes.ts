@@ -1,0 +1,90 @@
+import { vi } from 'vitest';
+import type { CounterApi } from '../src/client/api';
+import type { NetworkStatus } from '../src/client/connectionState';
+import type { HubLike } from '../src/client/hub';
+import type { CounterSnapshot } from '../src/client/messages';
+
+type Callback<T> = (arg?: T) => void;
+
+/** A SignalR connection driven by the test: which starts fail, drops, reconnects, messages. */
+export class FakeHub implements HubLike {
+  connectionId: string | null = null;
+  readonly #handlers = new Map<string, Array<(...args: unknown[]) => void>>();
+  readonly #reconnecting: Array<Callback<Error>> = [];
+  readonly #reconnected: Array<Callback<string>> = [];
+  readonly #closed: Array<Callback<Error>> = [];
+  /** Outcome of each start(): a connection id, or an Error to reject with. */
+  readonly startOutcomes: Array<string | Error> = [];
+
+  readonly start = vi.fn(async () => {
+    const outcome = this.startOutcomes.shift() ?? new Error('server down');
+    if (outcome instanceof Error) throw outcome;
+    this.connectionId = outcome;
+  });
+
+  readonly stop = vi.fn(async () => {
+    this.connectionId = null;
+  });
+
+  on(methodName: string, handler: (...args: unknown[]) => void): void {
+    this.#handlers.set(methodName, [...(this.#handlers.get(methodName) ?? []), handler]);
+  }
+  onreconnecting(callback: Callback<Error>): void {
+    this.#reconnecting.push(callback);
+  }
+  onreconnected(callback: Callback<string>): void {
+    this.#reconnected.push(callback);
+  }
+  onclose(callback: Callback<Error>): void {
+    this.#closed.push(callback);
+  }
+
+  send(methodName: string, payload: unknown): void {
+    for (const handler of this.#handlers.get(methodName) ?? []) handler(payload);
+  }
+  /** SignalR's automatic reconnect: the link drops... */
+  drop(): void {
+    this.connectionId = null;
+    for (const callback of this.#reconnecting) callback(new Error('connection lost'));
+  }
+  /** ...and comes back with a new connection id. */
+  reconnect(connectionId: string): void {
+    this.connectionId = connectionId;
+    for (const callback of this.#reconnected) callback(connectionId);
+  }
+  /** SignalR gave up (server closed without allowing reconnect). */
+  close(): void {
+    this.connectionId = null;
+    for (const callback of this.#closed) callback(new Error('closed'));
+  }
+}
+
+export class FakeNetwork implements NetworkStatus {
+  #online = true;
+  readonly #listeners = new Set<() => void>();
+  isOnline(): boolean {
+    return this.#online;
+  }
+  onChange(listener: () => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+  set(online: boolean): void {
+    this.#online = online;
+    for (const listener of this.#listeners) listener();
+  }
+}
+
+export const snapshot = (version: number, value = version, name = 'votes'): CounterSnapshot => ({
+  name,
+  value,
+  version,
+  updatedAt: `2026-01-01T00:00:${String(version % 60).padStart(2, '0')}Z`,
+});
+
+export function fakeApi() {
+  return {
+    subscribe: vi.fn<CounterApi['subscribe']>(async () => {}),
+    getCounter: vi.fn<CounterApi['getCounter']>(async () => snapshot(0)),
+  };
+}

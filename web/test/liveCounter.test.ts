@@ -1,0 +1,267 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { ConnectionState } from '../src/client/connectionState';
+import { LiveCounter } from '../src/client/liveCounter';
+import type { CounterSnapshot } from '../src/client/messages';
+import { ApiError } from '../src/client/problem';
+import { fakeApi, FakeHub, FakeNetwork, snapshot } from './fakes';
+
+function setup() {
+  const hub = new FakeHub();
+  const api = fakeApi();
+  const network = new FakeNetwork();
+  const states: ConnectionState[] = [];
+  const shown: CounterSnapshot[] = [];
+  const totals: Array<number | undefined> = [];
+  const live = new LiveCounter({
+    name: 'votes',
+    api,
+    hub,
+    network,
+    random: () => 0, // shortest backoff: 500 ms, 1 s, 2 s, …
+    onState: (state) => states.push(state),
+    onSnapshot: (s) => shown.push(s),
+    onYourTotal: (total) => totals.push(total),
+  });
+  return { hub, api, network, live, states, shown, totals };
+}
+
+const settle = () => vi.advanceTimersByTimeAsync(0);
+
+beforeEach(() => {
+  vi.useFakeTimers();
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe('LiveCounter connecting', () => {
+  it('subscribes the connection, then catches up, then is live', async () => {
+    const { hub, api, live, states, shown } = setup();
+    hub.startOutcomes.push('conn-1');
+    api.getCounter.mockResolvedValue(snapshot(4, 40));
+    live.start();
+    await settle();
+
+    expect(api.subscribe).toHaveBeenCalledWith('votes', 'conn-1');
+    expect(api.subscribe.mock.invocationCallOrder[0]).toBeLessThan(api.getCounter.mock.invocationCallOrder[0]!);
+    expect(shown).toEqual([snapshot(4, 40)]);
+    expect(states).toEqual(['connecting', 'live']);
+    expect(live.state).toBe('live');
+  });
+
+  it('keeps trying when the server is down at load time, with growing delays', async () => {
+    const { hub, live, states } = setup();
+    hub.startOutcomes.push(new Error('down'), new Error('down'), new Error('down'), 'conn-1');
+    live.start();
+    await settle();
+    expect(hub.start).toHaveBeenCalledTimes(1);
+
+    await vi.advanceTimersByTimeAsync(499);
+    expect(hub.start).toHaveBeenCalledTimes(1);
+    await vi.advanceTimersByTimeAsync(1); // 500 ms
+    expect(hub.start).toHaveBeenCalledTimes(2);
+    await vi.advanceTimersByTimeAsync(1000); // then 1 s
+    expect(hub.start).toHaveBeenCalledTimes(3);
+    expect(live.state).toBe('connecting');
+    await vi.advanceTimersByTimeAsync(2000); // then 2 s
+    expect(hub.start).toHaveBeenCalledTimes(4);
+    expect(states).toEqual(['connecting', 'live']);
+  });
+
+  it('never gives up starting', async () => {
+    const { hub, live } = setup();
+    live.start();
+    await vi.advanceTimersByTimeAsync(60 * 60 * 1000); // an hour of a dead server
+    const tries = hub.start.mock.calls.length;
+    expect(tries).toBeGreaterThan(100);
+    hub.startOutcomes.push('conn-1');
+    await vi.advanceTimersByTimeAsync(30_000);
+    expect(live.state).toBe('live');
+  });
+
+  it('retries the subscription (404 after a restart) before going live', async () => {
+    const { hub, api, live } = setup();
+    hub.startOutcomes.push('conn-1');
+    api.subscribe
+      .mockRejectedValueOnce(new ApiError(404, 'Unknown connection.'))
+      .mockRejectedValueOnce(new ApiError(0, 'network'))
+      .mockResolvedValue(undefined);
+    live.start();
+    await settle();
+    expect(live.state).toBe('connecting');
+    expect(api.getCounter).not.toHaveBeenCalled();
+
+    await vi.advanceTimersByTimeAsync(500 + 1000);
+    expect(api.subscribe).toHaveBeenCalledTimes(3);
+    expect(api.subscribe.mock.calls.every(([, id]) => id === 'conn-1')).toBe(true);
+    expect(api.getCounter).toHaveBeenCalledOnce();
+    expect(live.state).toBe('live');
+  });
+
+  it('retries the catch-up read before going live', async () => {
+    const { hub, api, live, shown } = setup();
+    hub.startOutcomes.push('conn-1');
+    api.getCounter.mockRejectedValueOnce(new ApiError(503, 'busy')).mockResolvedValue(snapshot(2));
+    live.start();
+    await settle();
+    expect(live.state).toBe('connecting');
+    await vi.advanceTimersByTimeAsync(500);
+    expect(shown).toEqual([snapshot(2)]);
+    expect(live.state).toBe('live');
+  });
+});
+
+describe('LiveCounter reconnecting', () => {
+  it('re-subscribes with the new connection id and catches up after an automatic reconnect', async () => {
+    const { hub, api, live, states, shown } = setup();
+    hub.startOutcomes.push('conn-1');
+    api.getCounter.mockResolvedValueOnce(snapshot(5)).mockResolvedValueOnce(snapshot(9));
+    live.start();
+    await settle();
+
+    hub.drop();
+    expect(live.state).toBe('reconnecting');
+    hub.reconnect('conn-2');
+    await settle();
+
+    expect(api.subscribe).toHaveBeenLastCalledWith('votes', 'conn-2');
+    expect(shown.at(-1)).toEqual(snapshot(9)); // the missed updates, caught up
+    expect(states).toEqual(['connecting', 'live', 'reconnecting', 'live']);
+  });
+
+  it('shows the lower value of a restarted in-memory server and forgets the stale total', async () => {
+    const { hub, api, live, shown, totals } = setup();
+    hub.startOutcomes.push('conn-1');
+    api.getCounter.mockResolvedValueOnce(snapshot(40)).mockResolvedValueOnce(snapshot(0));
+    live.start();
+    await settle();
+    hub.send('incrementApplied', { name: 'votes', value: 41, version: 41, by: 1, yourTotal: 3 });
+    expect(live.yourTotal).toBe(3);
+
+    hub.drop();
+    hub.reconnect('conn-2');
+    await settle();
+
+    expect(live.snapshot).toEqual(snapshot(0));
+    expect(shown.at(-1)).toEqual(snapshot(0));
+    expect(live.yourTotal).toBeUndefined();
+    expect(totals).toEqual([3, undefined]);
+  });
+
+  it('starts over when SignalR closes for good', async () => {
+    const { hub, api, live, states } = setup();
+    hub.startOutcomes.push('conn-1');
+    live.start();
+    await settle();
+
+    hub.startOutcomes.push(new Error('still down'), 'conn-2');
+    hub.close();
+    expect(live.state).toBe('reconnecting');
+    await vi.advanceTimersByTimeAsync(500); // first restart attempt fails
+    expect(hub.start).toHaveBeenCalledTimes(2);
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(hub.start).toHaveBeenCalledTimes(3);
+    expect(api.subscribe).toHaveBeenLastCalledWith('votes', 'conn-2');
+    expect(states).toEqual(['connecting', 'live', 'reconnecting', 'live']);
+  });
+
+  it('abandons the subscription retries of a connection id that is gone', async () => {
+    const { hub, api, live } = setup();
+    hub.startOutcomes.push('conn-1');
+    api.subscribe.mockImplementation(async (_name, id) => {
+      if (id === 'conn-1') throw new ApiError(404, 'Unknown connection.');
+    });
+    live.start();
+    await settle();
+    hub.drop();
+    hub.reconnect('conn-2');
+    await vi.advanceTimersByTimeAsync(60_000);
+
+    const conn1Tries = api.subscribe.mock.calls.filter(([, id]) => id === 'conn-1').length;
+    expect(conn1Tries).toBe(1);
+    expect(live.state).toBe('live');
+  });
+});
+
+describe('LiveCounter messages', () => {
+  async function liveAt(version: number) {
+    const context = setup();
+    context.hub.startOutcomes.push('conn-1');
+    context.api.getCounter.mockResolvedValue(snapshot(version));
+    context.live.start();
+    await settle();
+    return context;
+  }
+
+  it('shows newer counterUpdated messages and ignores older, equal and foreign ones', async () => {
+    const { hub, shown } = await liveAt(5);
+    hub.send('counterUpdated', snapshot(6));
+    hub.send('counterUpdated', snapshot(6));
+    hub.send('counterUpdated', snapshot(4));
+    hub.send('counterUpdated', snapshot(99, 99, 'other'));
+    hub.send('counterUpdated', { name: 'votes', value: 'NaN' });
+    expect(shown).toEqual([snapshot(5), snapshot(6)]);
+  });
+
+  it('does not let a late catch-up read undo a newer message', async () => {
+    const { hub, api, live, shown } = setup();
+    hub.startOutcomes.push('conn-1');
+    let answer: (s: CounterSnapshot) => void = () => {};
+    api.getCounter.mockReturnValue(new Promise((resolve) => (answer = resolve)));
+    live.start();
+    await settle();
+    hub.send('counterUpdated', snapshot(8));
+    answer(snapshot(7));
+    await settle();
+    expect(live.snapshot).toEqual(snapshot(8));
+    expect(shown).toEqual([snapshot(8)]);
+  });
+
+  it('reports the visitor total from incrementApplied, newest version wins', async () => {
+    const { hub, live, totals } = await liveAt(5);
+    expect(live.yourTotal).toBeUndefined();
+    hub.send('incrementApplied', { name: 'votes', value: 7, version: 7, by: 1, yourTotal: 2 });
+    hub.send('incrementApplied', { name: 'votes', value: 6, version: 6, by: 1, yourTotal: 1 });
+    hub.send('incrementApplied', { name: 'other', value: 60, version: 60, by: 10, yourTotal: 50 });
+    expect(totals).toEqual([2]);
+  });
+
+  it('feeds increment responses to the same guards', async () => {
+    const { hub, live, shown, totals } = await liveAt(5);
+    live.acceptIncrement({ ...snapshot(7), by: 2, yourTotal: 4 });
+    hub.send('counterUpdated', snapshot(6)); // the broadcast of an earlier increment, late
+    live.acceptIncrement({ ...snapshot(99, 99, 'other'), by: 1, yourTotal: 1 });
+    expect(shown).toEqual([snapshot(5), snapshot(7)]);
+    expect(totals).toEqual([4]);
+  });
+});
+
+describe('LiveCounter network and lifetime', () => {
+  it('is offline while the browser says so, and retries at once when it is back', async () => {
+    const { hub, network, live, states } = setup();
+    live.start();
+    await vi.advanceTimersByTimeAsync(500 + 1000 + 2000 + 4000); // well into the backoff
+    const triesBefore = hub.start.mock.calls.length;
+
+    network.set(false);
+    expect(live.state).toBe('offline');
+    hub.startOutcomes.push('conn-1');
+    network.set(true);
+    await settle();
+
+    expect(hub.start.mock.calls.length).toBe(triesBefore + 1);
+    expect(live.state).toBe('live');
+    expect(states).toEqual(['connecting', 'offline', 'connecting', 'live']);
+  });
+
+  it('stops retrying once stopped', async () => {
+    const { hub, live } = setup();
+    live.start();
+    await settle();
+    await live.stop();
+    const tries = hub.start.mock.calls.length;
+    await vi.advanceTimersByTimeAsync(10 * 60_000);
+    expect(hub.start.mock.calls.length).toBe(tries);
+    expect(hub.stop).toHaveBeenCalled();
+  });
+});

@@ -1,0 +1,114 @@
+// @vitest-environment happy-dom
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { ActivityFeed } from '../src/pages/activityFeed';
+import { bootCounterPage } from '../src/pages/boot';
+import { counterView } from '../src/pages/counterView';
+import { byRole, byTestId } from '../src/pages/elements';
+import { pageUrl, pointPageLinks } from '../src/pages/pageLinks';
+import { snapshot } from './fakes';
+
+// Not new URL(…, import.meta.url): under happy-dom, URL is the DOM's and file: paths come out wrong.
+const webRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+/** Loads one of the real page files into the test document, as if served at `url`. */
+function openPage(file: string, url: string): void {
+  const html = readFileSync(resolve(webRoot, file), 'utf8');
+  (window as unknown as { happyDOM: { setURL(url: string): void } }).happyDOM.setURL(url);
+  // Only the metadata and the body: happy-dom would try to fetch scripts and stylesheets.
+  document.head.innerHTML = (html.match(/<meta [^>]*>/g) ?? []).join('');
+  document.body.innerHTML = /<body>([\s\S]*)<\/body>/.exec(html)![1]!;
+}
+
+afterEach(() => {
+  document.head.innerHTML = '';
+  document.body.innerHTML = '';
+});
+
+describe('counter page view', () => {
+  it('shows nothing (not 0) as your total until this visitor increments', () => {
+    openPage('counter/index.html', 'https://example.test/counter/');
+    const view = counterView();
+    expect(byTestId('your-total').textContent).toBe('');
+    view.showYourTotal(3);
+    expect(byTestId('your-total').textContent).toBe('3');
+    expect(byRole('your-total-row').hidden).toBe(false);
+    view.showYourTotal(undefined);
+    expect(byTestId('your-total').textContent).toBe('');
+  });
+
+  it('shows the connection state as exactly one word, and marks the dot with it', () => {
+    openPage('counter/index.html', 'https://example.test/counter/');
+    const view = counterView();
+    for (const state of ['connecting', 'live', 'reconnecting', 'offline'] as const) {
+      view.showState(state);
+      expect(byTestId('connection-status').textContent).toBe(state);
+      expect(byRole('status').dataset.state).toBe(state);
+    }
+  });
+
+  it('shows the value as plain digits in a polite live region, with version and time', () => {
+    openPage('counter/index.html', 'https://example.test/counter/');
+    const view = counterView();
+    const value = byTestId('counter-value');
+    expect(value.textContent).toBe('');
+    view.showSnapshot({ name: 'votes', value: 12345, version: 77, updatedAt: '2026-01-01T12:00:00Z' });
+    expect(value.textContent).toBe('12345');
+    expect(value.closest('[aria-live]')?.getAttribute('aria-live')).toBe('polite');
+    expect(byTestId('counter-version').textContent).toBe('77');
+    expect(byTestId('counter-updated-at').getAttribute('datetime')).toBe('2026-01-01T12:00:00Z');
+    view.showSnapshot({ name: 'votes', value: 0, version: 0, updatedAt: null });
+    expect(byTestId('counter-updated-at').textContent).toBe('never');
+  });
+
+  it('lists the last eight updates, newest first', () => {
+    openPage('counter/index.html', 'https://example.test/counter/');
+    const feed = new ActivityFeed({
+      list: byTestId<HTMLOListElement>('recent-activity'),
+      sparkline: byTestId('activity-sparkline') as unknown as SVGSVGElement,
+      rate: byRole('rate'),
+      emptyNote: byRole('no-activity'),
+    });
+    for (let version = 0; version <= 12; version++) feed.record(snapshot(version, version * 2));
+    const items = Array.from(byTestId('recent-activity').children, (li) => li.textContent);
+    expect(items).toHaveLength(8);
+    expect(items[0]).toContain('+2');
+    expect(items[0]).toContain('→ 24');
+    expect(byTestId('activity-sparkline').children).toHaveLength(60);
+  });
+});
+
+describe('links between pages', () => {
+  it('keep the counter name and work under a sub-path', () => {
+    const root = new URL('https://example.test/apps/lc/');
+    expect(pageUrl(root, 'increment/', 'votes')).toBe('https://example.test/apps/lc/increment/?name=votes');
+    expect(pageUrl(root, '', 'votes')).toBe('https://example.test/apps/lc/?name=votes');
+  });
+
+  it('are rewritten on the page for its counter', () => {
+    openPage('counter/index.html', 'https://example.test/apps/lc/counter/?name=votes');
+    pointPageLinks(new URL('https://example.test/apps/lc/'), 'votes');
+    expect(byTestId<HTMLAnchorElement>('increment-link').href).toBe('https://example.test/apps/lc/increment/?name=votes');
+  });
+});
+
+describe('bootCounterPage', () => {
+  it.each([
+    ['counter/index.html', 'https://example.test/counter/?name=a_b'],
+    ['increment/index.html', 'https://example.test/increment/?name=%D0%B0'],
+  ])('%s with an invalid name explains it and connects nothing', async (file, url) => {
+    openPage(file, url);
+    const fetchSpy = vi.spyOn(globalThis, 'fetch');
+    const page = await bootCounterPage({});
+    expect(page).toBeNull();
+    const error = byTestId('name-error');
+    expect(error.hidden).toBe(false);
+    expect(error.textContent).toMatch(/not a valid counter name/);
+    expect(fetchSpy).not.toHaveBeenCalled();
+    for (const section of document.querySelectorAll<HTMLElement>('[data-role="needs-name"]')) {
+      expect(section.hidden).toBe(true);
+    }
+  });
+});

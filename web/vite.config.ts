@@ -1,0 +1,35 @@
+/// <reference types="vitest/config" />
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vite';
+
+const page = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+
+// `LIVECOUNTER_API_ORIGIN=http://localhost:5000 npm run dev` serves the pages with hot reload and
+// forwards /api (HTTP and the SignalR WebSocket) to a running host, keeping everything same-origin.
+const apiOrigin = process.env.LIVECOUNTER_API_ORIGIN;
+
+export default defineConfig({
+  // Relative asset URLs, so the same dist works at a host's root or under any sub-path.
+  base: './',
+  build: {
+    target: 'es2022',
+    rolldownOptions: {
+      input: {
+        home: page('index.html'),
+        counter: page('counter/index.html'),
+        increment: page('increment/index.html'),
+      },
+      output: {
+        // All pages share the one stylesheet; name it for what it is, not for a chunk that imports it.
+        assetFileNames: (asset) =>
+          asset.names.some((name) => name.endsWith('.css')) ? 'assets/styles-[hash][extname]' : 'assets/[name]-[hash][extname]',
+      },
+    },
+  },
+  server: apiOrigin ? { proxy: { '/api': { target: apiOrigin, ws: true, changeOrigin: true } } } : {},
+  test: {
+    include: ['test/**/*.test.ts'],
+    environment: 'node',
+    restoreMocks: true,
+  },
+});
