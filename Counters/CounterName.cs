@@ -11,7 +11,7 @@ public sealed record CounterName
 {
     public const int MaxLength = 63;
 
-    public const string Rule = "A counter name is 1–63 characters of a–z, 0–9 and '-', starting with a letter or digit.";
+    public const string Rule = "A counter name is 1 to 63 characters from a-z, 0-9 and hyphen, starting with a letter or digit.";
 
     CounterName(string value) => Value = value;
 

@@ -12,7 +12,7 @@ public sealed record Amount
     public static readonly Amount One = new(1);
 
     public static readonly string Rule = string.Create(
-        CultureInfo.InvariantCulture, $"'by' must be a whole number from {Min} to {Max}.");
+        CultureInfo.InvariantCulture, $"by must be a whole number from {Min} to {Max}.");
 
     Amount(int value) => Value = value;
 

@@ -7,7 +7,7 @@ public sealed record IdempotencyKey
 {
     public const int MaxLength = 64;
 
-    public const string Rule = "Idempotency-Key must be 1–64 characters of A–Z, a–z, 0–9, '-' and '_'.";
+    public const string Rule = "Idempotency-Key must be 1 to 64 characters from A-Z, a-z, 0-9, hyphen and underscore.";
 
     IdempotencyKey(string value) => Value = value;
 

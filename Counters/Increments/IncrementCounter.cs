@@ -82,7 +82,7 @@ public sealed class IncrementCounter(ICounterStore store, TimeProvider time, Ret
     }
 
     static readonly Problem KeyReused = Problem.UnprocessableContent(
-        "This Idempotency-Key was already used for an increment with a different 'by'. Use a new key for a new increment.");
+        "This Idempotency-Key was already used for an increment with a different by. Use a new key for a new increment.");
 
     static readonly Problem StoreUnavailable = Problem.Unavailable(
         "The counter store is unavailable. Nothing was written; retry with the same Idempotency-Key.");

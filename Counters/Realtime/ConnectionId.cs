@@ -8,7 +8,7 @@ public sealed record ConnectionId
 {
     public const int MaxLength = 128;
 
-    public const string Rule = "A connection id is 1–128 characters of A–Z, a–z, 0–9, '-', '_', '.' and '='.";
+    public const string Rule = "A connection id is 1 to 128 characters from A-Z, a-z, 0-9, hyphen, underscore, dot and equals sign.";
 
     ConnectionId(string value) => Value = value;
 

@@ -11,7 +11,7 @@ namespace LiveCounter.Wire;
 /// </remarks>
 public static class IncrementBody
 {
-    const string Shape = "The body must be empty or a JSON object {\"by\": n}.";
+    const string Shape = "The body must be empty or a JSON object with one member, by, a whole number from 1 to 1000.";
 
     public static Outcome<Amount> Parse(ReadOnlySpan<byte> body)
     {
@@ -43,12 +43,12 @@ public static class IncrementBody
         {
             if (!reader.ValueTextEquals("by"u8))
             {
-                return Problem.BadRequest($"The only member allowed is \"by\". {Shape}");
+                return Problem.BadRequest($"The only member allowed is by. {Shape}");
             }
 
             if (by is not null)
             {
-                return Problem.BadRequest($"\"by\" appears more than once. {Shape}");
+                return Problem.BadRequest($"by appears more than once. {Shape}");
             }
 
             reader.Read();

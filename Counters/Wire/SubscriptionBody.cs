@@ -7,7 +7,7 @@ namespace LiveCounter.Wire;
 /// <summary>The JSON body of a subscription: <c>{ "connectionId": "…" }</c>.</summary>
 public static class SubscriptionBody
 {
-    const string Shape = "The body must be a JSON object {\"connectionId\": \"…\"}.";
+    const string Shape = "The body must be a JSON object with one member, connectionId, a string.";
 
     public static Outcome<ConnectionId> Parse(ReadOnlySpan<byte> body)
     {
