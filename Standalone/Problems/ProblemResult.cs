@@ -1,14 +1,12 @@
 using System.Globalization;
-using System.Reflection;
 using System.Text.Json;
 using LiveCounter.Problems;
 using LiveCounter.Wire;
-using Microsoft.AspNetCore.Http.Metadata;
 
 namespace LiveCounter.Standalone.Problems;
 
 /// <summary>Writes a Counters <see cref="Problem"/> as <c>application/problem+json</c>, the only error shape this host sends.</summary>
-public sealed class ProblemResult(Problem problem) : IResult, IStatusCodeHttpResult, IValueHttpResult, IValueHttpResult<Problem>, IEndpointMetadataProvider
+public sealed class ProblemResult(Problem problem) : IResult, IStatusCodeHttpResult, IValueHttpResult, IValueHttpResult<Problem>
 {
     public Problem Value { get; } = problem;
 
@@ -34,11 +32,5 @@ public sealed class ProblemResult(Problem problem) : IResult, IStatusCodeHttpRes
         }
 
         await JsonSerializer.SerializeAsync(response.Body, problem, CountersJson.Options, response.HttpContext.RequestAborted);
-    }
-
-    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder)
-    {
-        ArgumentNullException.ThrowIfNull(builder);
-        builder.Metadata.Add(new ProducesResponseTypeMetadata(StatusCodes.Status400BadRequest, typeof(Problem), [Problem.ContentType]));
     }
 }
