@@ -16,6 +16,7 @@ namespace LiveCounter.Standalone.Tests.Infrastructure;
 public class LiveCounterServer : WebApplicationFactory<Program>, IAsyncLifetime
 {
     ICounterStore? _store;
+    ILoggerProvider? _logs;
 
     public LiveCounterServer()
     {
@@ -26,6 +27,13 @@ public class LiveCounterServer : WebApplicationFactory<Program>, IAsyncLifetime
     public LiveCounterServer WithStore(ICounterStore store)
     {
         _store = store;
+        return this;
+    }
+
+    /// <summary>Captures every log line at every level, for tests of what the server writes to its logs.</summary>
+    public LiveCounterServer WithLogs(ILoggerProvider logs)
+    {
+        _logs = logs;
         return this;
     }
 
@@ -58,7 +66,16 @@ public class LiveCounterServer : WebApplicationFactory<Program>, IAsyncLifetime
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.UseUrls("http://127.0.0.1:0");
-        builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+        builder.ConfigureLogging(logging =>
+        {
+            if (_logs is null)
+            {
+                logging.SetMinimumLevel(LogLevel.Warning);
+                return;
+            }
+
+            logging.SetMinimumLevel(LogLevel.Trace).AddFilter(_ => true).AddProvider(_logs);
+        });
         if (_store is not null)
         {
             builder.ConfigureServices(services => services.Replace(ServiceDescriptor.Singleton(_store)));
