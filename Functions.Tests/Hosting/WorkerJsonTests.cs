@@ -1,0 +1,50 @@
+using System.Text.Json;
+using LiveCounter.Functions.Hosting;
+using LiveCounter.Wire;
+using Microsoft.Azure.Functions.Worker;
+using Xunit;
+
+namespace LiveCounter.Functions.Tests.Hosting;
+
+public sealed class WorkerJsonTests
+{
+    static readonly CounterView Updated = new("votes", 3, 3, new DateTimeOffset(2025, 1, 2, 3, 4, 5, TimeSpan.Zero));
+
+    [Fact]
+    public void SignalRArgumentsSerializeExactlyLikeStandaloneBodies()
+    {
+        var actions = new[]
+        {
+            new SignalRMessageAction("counterUpdated", [Updated]) { GroupName = "counter:votes" },
+            new SignalRMessageAction("incrementApplied", [new IncrementAppliedView("votes", 3, 3, 1, 2)]) { UserId = "u" },
+        };
+
+        // As the worker serializes an output binding value: by its runtime type, with WorkerOptions.Serializer's options.
+        using var json = JsonDocument.Parse(JsonSerializer.Serialize(actions, actions.GetType(), WorkerJson.Options));
+
+        var updated = json.RootElement[0];
+        Assert.Equal("counterUpdated", updated.GetProperty("target").GetString());
+        Assert.Equal("counter:votes", updated.GetProperty("groupName").GetString());
+        Assert.Equal(
+            JsonSerializer.Serialize(Updated, CountersJson.Options),
+            updated.GetProperty("arguments")[0].GetRawText());
+
+        var applied = json.RootElement[1];
+        Assert.Equal("u", applied.GetProperty("userId").GetString());
+        Assert.Equal(
+            """{"name":"votes","value":3,"version":3,"by":1,"yourTotal":2}""",
+            applied.GetProperty("arguments")[0].GetRawText());
+    }
+
+    [Fact]
+    public void GroupActionsSerializeTheirActionAsTheBindingExpects()
+    {
+        var action = new SignalRGroupAction(SignalRGroupActionType.Add) { ConnectionId = "c", GroupName = "counter:votes" };
+
+        using var json = JsonDocument.Parse(JsonSerializer.Serialize(action, WorkerJson.Options));
+
+        Assert.Equal("c", json.RootElement.GetProperty("connectionId").GetString());
+        Assert.Equal("counter:votes", json.RootElement.GetProperty("groupName").GetString());
+        Assert.Equal("Add", json.RootElement.GetProperty("action").GetString());
+    }
+}

@@ -1,0 +1,44 @@
+using LiveCounter.Functions.Storage;
+using Microsoft.Extensions.Configuration;
+using Xunit;
+
+namespace LiveCounter.Functions.Tests.Storage;
+
+public sealed class CounterStorageTests
+{
+    [Fact]
+    public void AConnectionStringSettingSelectsThatAccount()
+    {
+        var client = CounterStorage.CreateServiceClient(Settings(("CountersStorage", "UseDevelopmentStorage=true")));
+
+        Assert.Equal("devstoreaccount1", client.AccountName);
+    }
+
+    [Theory]
+    [InlineData("11111111-2222-4333-8444-555555555555")]
+    [InlineData(null)]
+    public void ATableServiceUriSelectsIdentityBasedAccess(string? clientId)
+    {
+        var settings = clientId is null
+            ? Settings(("CountersStorage:tableServiceUri", "https://livecounter.table.core.windows.net/"))
+            : Settings(("CountersStorage:tableServiceUri", "https://livecounter.table.core.windows.net/"), ("CountersStorage:clientId", clientId));
+
+        var client = CounterStorage.CreateServiceClient(settings);
+
+        Assert.Equal("livecounter", client.AccountName);
+        Assert.Equal("livecounter.table.core.windows.net", client.Uri.Host);
+    }
+
+    [Fact]
+    public void NoStorageSettingIsAClearConfigurationError()
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => CounterStorage.CreateServiceClient(Settings()));
+
+        Assert.Contains("CountersStorage", error.Message, StringComparison.Ordinal);
+    }
+
+    static IConfigurationRoot Settings(params (string Key, string Value)[] settings) =>
+        new ConfigurationBuilder()
+            .AddInMemoryCollection(settings.Select(setting => new KeyValuePair<string, string?>(setting.Key, setting.Value)))
+            .Build();
+}

@@ -1,0 +1,37 @@
+using Azure;
+using Azure.Data.Tables.Models;
+using Azure.Identity;
+
+namespace LiveCounter.Functions.Storage;
+
+/// <summary>Tells a store outage (answered 503, worth retrying later) from everything else (a bug, answered 500).</summary>
+public static class StoreFailures
+{
+    /// <summary>
+    /// True for server errors, throttling, timeouts, network failures and a missing table; false for the caller's own
+    /// cancellation and for any 4xx the service would answer again the same way.
+    /// </summary>
+    public static bool IsUnavailable(Exception exception, CancellationToken cancellationToken) => exception switch
+    {
+        RequestFailedException failure => failure.Status is 0 or 408 or 429 or >= 500 || IsTableMissing(failure),
+        OperationCanceledException => !cancellationToken.IsCancellationRequested,
+        HttpRequestException or TimeoutException or IOException => true,
+
+        // The managed identity endpoint could not hand out a token: the store cannot be reached.
+        AuthenticationFailedException => true,
+
+        // Azure.Core's retry policy throws this when every try failed with an exception.
+        AggregateException aggregate => aggregate.InnerExceptions.Count > 0
+            && aggregate.InnerExceptions.All(inner => IsUnavailable(inner, cancellationToken)),
+        _ => false,
+    };
+
+    public static bool IsTableMissing(RequestFailedException failure) =>
+        failure is { Status: 404 } && HasCode(failure, TableErrorCode.TableNotFound);
+
+    public static bool HasCode(RequestFailedException failure, TableErrorCode code)
+    {
+        ArgumentNullException.ThrowIfNull(failure);
+        return string.Equals(failure.ErrorCode, code.ToString(), StringComparison.Ordinal);
+    }
+}
