@@ -37,8 +37,8 @@ if dotnet restore Functions.Tests/Functions.Tests.csproj >"$log/functions-restor
   test_projects+=(Functions.Tests)
 else
   errors=$(grep -E ': error ' "$log/functions-restore.txt" | sort -u || true)
-  missing=$(printf '%s\n' "$errors" | sed -n 's/.*error NU110[12]: Unable to find package \([A-Za-z0-9._-]*\).*/\1/p' | sort -u)
-  other=$(printf '%s\n' "$errors" | grep -v -E 'error NU110[12]: Unable to find package' | grep -v '^$' || true)
+  missing=$(printf '%s\n' "$errors" | sed -n 's/.*error NU110[12]: Unable to find package \([A-Za-z0-9._-]*[A-Za-z0-9_-]\).*/\1/p' | sort -u)
+  other=$(printf '%s\n' "$errors" | grep -v -E 'error NU110[12]: ' | grep -v '^$' || true)
   unknown=$(printf '%s\n' "$missing" | grep -v -E "$azure_only" | grep -v '^$' || true)
   if [ -z "$errors" ] || [ -n "$other" ] || [ -n "$unknown" ] || [ -z "$missing" ]; then
     cat "$log/functions-restore.txt"
