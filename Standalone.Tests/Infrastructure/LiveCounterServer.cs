@@ -20,7 +20,8 @@ public class LiveCounterServer : WebApplicationFactory<Program>, IAsyncLifetime
 
     public LiveCounterServer()
     {
-        UseKestrel(0);
+        // The port comes from UseUrls below; UseKestrel(0) would also set an address and race the server's start.
+        UseKestrel();
     }
 
     /// <summary>Replaces the in-memory store, for tests of an unavailable or failing store.</summary>

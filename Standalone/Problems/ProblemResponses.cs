@@ -33,6 +33,10 @@ public static class ProblemResponses
     {
         BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => Problem.PayloadTooLarge(LiveCounter.Wire.RequestBody.MaxBytes),
         BadHttpRequestException bad => Problem.For(bad.StatusCode, "The request could not be read."),
+
+        // Kestrel reports some malformed bodies (a chunk size that overflows) as a plain IOException; this app does no
+        // other I/O that could surface here, so it is the client's malformed request, not a server fault.
+        IOException => Problem.BadRequest("The request body could not be read."),
         _ => Problem.InternalError(),
     };
 
