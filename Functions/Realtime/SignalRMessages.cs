@@ -8,8 +8,8 @@ public static class SignalRMessages
 {
     /// <summary>
     /// The actions for <paramref name="messages"/>, or null when there are none. Null (not an empty array) is what
-    /// "send nothing" must be: the worker drops a null output property before it reaches the host, so the SignalR
-    /// binding is never even bound, whereas an empty array is still handed to the host's binding.
+    /// "send nothing" must be: the host skips an output that arrives without data, so the SignalR binding is never
+    /// even bound, whereas an empty array is still handed to the host's binding.
     /// </summary>
     public static SignalRMessageAction[]? For(IReadOnlyList<RealtimeMessage> messages)
     {
