@@ -10,7 +10,7 @@ namespace LiveCounter.Standalone.Tests.Hostile;
 /// increment happens, every caller gets the same answer, and subscribers hear of it once.
 /// </summary>
 [Collection(Heavy.Name)]
-public sealed class ReplayStormTests(UnloggedLiveCounterServer server) : IClassFixture<UnloggedLiveCounterServer>, IAsyncDisposable
+public sealed class ReplayStormTests(LiveCounterServer server) : IClassFixture<LiveCounterServer>, IAsyncDisposable
 {
     const int Replays = 1000;
     const string Visitor = "5e4d3c2b-1a09-4f8e-9d7c-6b5a4f3e2d1c";

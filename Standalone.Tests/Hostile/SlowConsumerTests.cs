@@ -17,7 +17,7 @@ namespace LiveCounter.Standalone.Tests.Hostile;
 /// the bound existed, so without it this test fails. The patience is a failure bound, not a speed measurement.
 /// </remarks>
 [Collection(Heavy.Name)]
-public sealed class SlowConsumerTests(UnloggedLiveCounterServer server) : IClassFixture<UnloggedLiveCounterServer>, IAsyncDisposable
+public sealed class SlowConsumerTests(LiveCounterServer server) : IClassFixture<LiveCounterServer>, IAsyncDisposable
 {
     // The increments are made as the stuck subscriber's visitor, so each sends it incrementApplied as well as
     // counterUpdated, and with the longest name every message is as large as they get: its buffers fill sooner.

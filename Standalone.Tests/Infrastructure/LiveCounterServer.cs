@@ -1,4 +1,5 @@
 using System.Net;
+using LiveCounter.Standalone.Hosting;
 using LiveCounter.Storage;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -71,7 +72,9 @@ public class LiveCounterServer : WebApplicationFactory<Program>, IAsyncLifetime
         {
             if (_logs is null)
             {
-                logging.SetMinimumLevel(LogLevel.Warning);
+                // appsettings.json turns the per-request line on by name, which a minimum level alone does not override;
+                // tests that send tens of thousands of requests must not pay for it.
+                logging.SetMinimumLevel(LogLevel.Warning).AddFilter(RequestLogging.Category, LogLevel.Warning);
                 return;
             }
 
