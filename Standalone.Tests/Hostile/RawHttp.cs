@@ -143,12 +143,7 @@ public sealed class RawResponse
     {
         Assert.True(status == Status, $"Expected {status} but got {StatusLine}: {BodyText}");
         Assert.Equal("application/problem+json", ContentType?.Split(';')[0]);
-        var problem = JsonDocument.Parse(Body).RootElement;
-        Assert.Equal(status, problem.GetProperty("status").GetInt32());
-        Assert.False(string.IsNullOrWhiteSpace(problem.GetProperty("title").GetString()));
-        Assert.False(string.IsNullOrWhiteSpace(problem.GetProperty("detail").GetString()));
-        Assert.StartsWith("https://", problem.GetProperty("type").GetString(), StringComparison.Ordinal);
-        return problem;
+        return Infrastructure.Api.AssertProblemBody(BodyText, status);
     }
 
     /// <summary>

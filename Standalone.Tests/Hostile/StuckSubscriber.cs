@@ -1,7 +1,6 @@
-using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Net.WebSockets;
-using System.Text.Json;
+using LiveCounter.Standalone.Tests.Infrastructure;
 
 namespace LiveCounter.Standalone.Tests.Hostile;
 
@@ -35,20 +34,15 @@ public sealed class StuckSubscriber : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(server);
         var cancellationToken = TestContext.Current.CancellationToken;
-        using var http = new HttpClient { BaseAddress = server };
-        using var negotiated = await http.PostAsync($"api/negotiate?negotiateVersion=1&visitorId={visitorId}", content: null, cancellationToken);
-        negotiated.EnsureSuccessStatusCode();
-        var connection = await negotiated.Content.ReadFromJsonAsync<JsonElement>(cancellationToken);
-        var connectionId = connection.GetProperty("connectionId").GetString()!;
-        var token = connection.GetProperty("connectionToken").GetString()!;
+        var hub = new Uri(server, $"api?visitorId={visitorId}");
+        var negotiated = await WebSocketConnectionFactory.NegotiateAsync(hub, cancellationToken);
 
         var invoker = new HttpMessageInvoker(new SocketsHttpHandler { ConnectCallback = ConnectWithTinyReceiveBufferAsync });
         var socket = new ClientWebSocket();
         socket.Options.KeepAliveInterval = TimeSpan.Zero;
         try
         {
-            var uri = new UriBuilder(server) { Scheme = "ws", Path = "/api", Query = $"visitorId={visitorId}&id={Uri.EscapeDataString(token)}" }.Uri;
-            await socket.ConnectAsync(uri, invoker, cancellationToken);
+            await socket.ConnectAsync(WebSocketConnectionFactory.SocketUri(hub, negotiated), invoker, cancellationToken);
             await socket.SendAsync("{\"protocol\":\"json\",\"version\":1}\u001e"u8.ToArray(), WebSocketMessageType.Text, endOfMessage: true, cancellationToken);
         }
         catch
@@ -59,7 +53,7 @@ public sealed class StuckSubscriber : IAsyncDisposable
         }
 
         // From here on nothing ever calls ReceiveAsync: not even the handshake response is read.
-        return new StuckSubscriber(connectionId, invoker, socket);
+        return new StuckSubscriber(negotiated.ConnectionId, invoker, socket);
     }
 
     static async ValueTask<Stream> ConnectWithTinyReceiveBufferAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)

@@ -54,7 +54,13 @@ public static class Api
         var text = await response.Content.ReadAsStringAsync();
         Assert.True(status == (int)response.StatusCode, $"Expected {status} but got {(int)response.StatusCode}: {text}");
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        var problem = JsonDocument.Parse(text).RootElement;
+        return AssertProblemBody(text, status);
+    }
+
+    /// <summary>Asserts the body of an RFC 9457 problem with the given status: type, title, status and detail.</summary>
+    public static JsonElement AssertProblemBody(string body, int status)
+    {
+        var problem = JsonDocument.Parse(body).RootElement;
         Assert.Equal(status, problem.GetProperty("status").GetInt32());
         Assert.False(string.IsNullOrWhiteSpace(problem.GetProperty("title").GetString()));
         Assert.False(string.IsNullOrWhiteSpace(problem.GetProperty("detail").GetString()));

@@ -20,30 +20,48 @@ public sealed class WebSocketConnectionFactory : IConnectionFactory
     public async ValueTask<ConnectionContext> ConnectAsync(EndPoint endpoint, CancellationToken cancellationToken = default)
     {
         var hub = ((UriEndPoint)endpoint).Uri;
-        var query = hub.Query.TrimStart('?');
-        var separator = query.Length == 0 ? "" : "&";
+        var negotiated = await NegotiateAsync(hub, cancellationToken);
 
-        var negotiateUri = new UriBuilder(hub) { Path = hub.AbsolutePath.TrimEnd('/') + "/negotiate", Query = $"{query}{separator}negotiateVersion=1" }.Uri;
+        var socket = new ClientWebSocket();
+        await socket.ConnectAsync(SocketUri(hub, negotiated), cancellationToken);
+        return new WebSocketConnection(negotiated.ConnectionId, socket);
+    }
+
+    /// <summary>The hub's negotiate call: the connection id to subscribe with and the token to connect with.</summary>
+    /// <param name="hub">The hub address with its query, e.g. <c>http://127.0.0.1:5080/api?visitorId=…</c>.</param>
+    public static async Task<Negotiation> NegotiateAsync(Uri hub, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(hub);
+        var negotiateUri = new UriBuilder(hub) { Path = hub.AbsolutePath.TrimEnd('/') + "/negotiate", Query = WithQuery(hub, "negotiateVersion=1") }.Uri;
         using var response = await Http.PostAsync(negotiateUri, content: null, cancellationToken);
         if (!response.IsSuccessStatusCode)
         {
             throw new HttpRequestException($"Negotiate answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(cancellationToken)}", null, response.StatusCode);
         }
 
-        var negotiated = await response.Content.ReadFromJsonAsync<Negotiation>(cancellationToken)
+        return await response.Content.ReadFromJsonAsync<Negotiation>(cancellationToken)
             ?? throw new InvalidOperationException("Negotiate returned no body.");
-
-        var socketUri = new UriBuilder(hub)
-        {
-            Scheme = hub.Scheme == "https" ? "wss" : "ws",
-            Query = $"{query}{separator}id={Uri.EscapeDataString(negotiated.ConnectionToken)}",
-        }.Uri;
-        var socket = new ClientWebSocket();
-        await socket.ConnectAsync(socketUri, cancellationToken);
-        return new WebSocketConnection(negotiated.ConnectionId, socket);
     }
 
-    sealed record Negotiation(
+    /// <summary>Where the WebSocket of a negotiated connection opens: the hub address, its query, and the token.</summary>
+    public static Uri SocketUri(Uri hub, Negotiation negotiated)
+    {
+        ArgumentNullException.ThrowIfNull(hub);
+        ArgumentNullException.ThrowIfNull(negotiated);
+        return new UriBuilder(hub)
+        {
+            Scheme = hub.Scheme == "https" ? "wss" : "ws",
+            Query = WithQuery(hub, $"id={Uri.EscapeDataString(negotiated.ConnectionToken)}"),
+        }.Uri;
+    }
+
+    static string WithQuery(Uri hub, string parameter)
+    {
+        var query = hub.Query.TrimStart('?');
+        return query.Length == 0 ? parameter : $"{query}&{parameter}";
+    }
+
+    public sealed record Negotiation(
         [property: JsonPropertyName("connectionId")] string ConnectionId,
         [property: JsonPropertyName("connectionToken")] string ConnectionToken);
 
