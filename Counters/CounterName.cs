@@ -1,3 +1,4 @@
+using System.Buffers;
 using LiveCounter.Problems;
 
 namespace LiveCounter;
@@ -11,6 +12,9 @@ public sealed record CounterName
 {
     public const int MaxLength = 63;
 
+    // Upper case is accepted because names compare case-insensitively; Parse lowers it.
+    static readonly SearchValues<char> Alphabet = SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-");
+
     public const string Rule = "A counter name is 1 to 63 characters from a-z, 0-9 and hyphen, starting with a letter or digit.";
 
     CounterName(string value) => Value = value;
@@ -20,23 +24,11 @@ public sealed record CounterName
     public static Outcome<CounterName> Parse(string? raw) =>
         IsValid(raw) ? new CounterName(raw.ToLowerInvariant()) : Problem.BadRequest(Rule);
 
-    static bool IsValid([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] string? raw)
-    {
-        if (string.IsNullOrEmpty(raw) || raw.Length > MaxLength || !char.IsAsciiLetterOrDigit(raw[0]))
-        {
-            return false;
-        }
-
-        foreach (var c in raw)
-        {
-            if (!char.IsAsciiLetterOrDigit(c) && c != '-')
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
+    static bool IsValid([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] string? raw) =>
+        !string.IsNullOrEmpty(raw)
+        && raw.Length <= MaxLength
+        && char.IsAsciiLetterOrDigit(raw[0])
+        && !raw.AsSpan().ContainsAnyExcept(Alphabet);
 
     public override string ToString() => Value;
 }

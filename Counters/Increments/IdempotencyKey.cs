@@ -1,3 +1,4 @@
+using System.Buffers;
 using LiveCounter.Problems;
 
 namespace LiveCounter.Increments;
@@ -6,6 +7,8 @@ namespace LiveCounter.Increments;
 public sealed record IdempotencyKey
 {
     public const int MaxLength = 64;
+
+    static readonly SearchValues<char> Alphabet = SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_");
 
     public const string Rule = "Idempotency-Key must be 1 to 64 characters from A-Z, a-z, 0-9, hyphen and underscore.";
 
@@ -16,23 +19,8 @@ public sealed record IdempotencyKey
     public static Outcome<IdempotencyKey> Parse(string? raw) =>
         IsValid(raw) ? new IdempotencyKey(raw) : Problem.BadRequest(Rule);
 
-    static bool IsValid([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] string? raw)
-    {
-        if (raw is null || raw.Length is 0 or > MaxLength)
-        {
-            return false;
-        }
-
-        foreach (var c in raw)
-        {
-            if (!char.IsAsciiLetterOrDigit(c) && c != '-' && c != '_')
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
+    static bool IsValid([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] string? raw) =>
+        raw is { Length: > 0 and <= MaxLength } && !raw.AsSpan().ContainsAnyExcept(Alphabet);
 
     public override string ToString() => Value;
 }

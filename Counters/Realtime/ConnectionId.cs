@@ -1,3 +1,4 @@
+using System.Buffers;
 using LiveCounter.Problems;
 
 namespace LiveCounter.Realtime;
@@ -8,6 +9,8 @@ public sealed record ConnectionId
 {
     public const int MaxLength = 128;
 
+    static readonly SearchValues<char> Alphabet = SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.=");
+
     public const string Rule = "A connection id is 1 to 128 characters from A-Z, a-z, 0-9, hyphen, underscore, dot and equals sign.";
 
     ConnectionId(string value) => Value = value;
@@ -17,23 +20,8 @@ public sealed record ConnectionId
     public static Outcome<ConnectionId> Parse(string? raw) =>
         IsValid(raw) ? new ConnectionId(raw) : Problem.BadRequest(Rule);
 
-    static bool IsValid([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] string? raw)
-    {
-        if (raw is null || raw.Length is 0 or > MaxLength)
-        {
-            return false;
-        }
-
-        foreach (var c in raw)
-        {
-            if (!char.IsAsciiLetterOrDigit(c) && c is not ('-' or '_' or '.' or '='))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
+    static bool IsValid([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] string? raw) =>
+        raw is { Length: > 0 and <= MaxLength } && !raw.AsSpan().ContainsAnyExcept(Alphabet);
 
     public override string ToString() => Value;
 }
