@@ -26,6 +26,8 @@ public sealed record Problem(
 
     public static Problem UnprocessableContent(string detail) => For(422, detail);
 
+    public static Problem TooManyRequests(string detail) => For(429, detail);
+
     public static Problem Unavailable(string detail) => For(503, detail) with { RetryAfterSeconds = 1 };
 
     public static Problem InternalError() => For(500, "An unexpected error occurred. Nothing was written.");
@@ -43,6 +45,7 @@ public sealed record Problem(
         413 => "https://www.rfc-editor.org/rfc/rfc9110#section-15.5.14",
         415 => "https://www.rfc-editor.org/rfc/rfc9110#section-15.5.16",
         422 => "https://www.rfc-editor.org/rfc/rfc9110#section-15.5.21",
+        429 => "https://www.rfc-editor.org/rfc/rfc6585#section-4",
         431 => "https://www.rfc-editor.org/rfc/rfc6585#section-5",
         500 => "https://www.rfc-editor.org/rfc/rfc9110#section-15.6.1",
         503 => "https://www.rfc-editor.org/rfc/rfc9110#section-15.6.4",
@@ -58,6 +61,7 @@ public sealed record Problem(
         413 => "Content Too Large",
         415 => "Unsupported Media Type",
         422 => "Unprocessable Content",
+        429 => "Too Many Requests",
         431 => "Request Header Fields Too Large",
         500 => "Internal Server Error",
         503 => "Service Unavailable",

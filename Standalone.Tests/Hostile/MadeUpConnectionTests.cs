@@ -1,7 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using LiveCounter.Standalone.Realtime;
 using LiveCounter.Standalone.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace LiveCounter.Standalone.Tests.Hostile;
 
@@ -42,6 +44,32 @@ public sealed class MadeUpConnectionTests(LiveCounterServer server) : IClassFixt
         }
 
         await seed.AssertUnchangedAsync();
+    }
+
+    /// <summary>
+    /// Subscriptions for made-up ids whose clients hang up during the grace period: each one's wait ends with its
+    /// request, and the registry is left as it was, long before any grace period could have run out.
+    /// </summary>
+    [Fact]
+    public async Task A_stream_of_aborted_subscriptions_leaves_the_registry_as_it_was()
+    {
+        var registry = server.Services.GetRequiredService<ConnectionRegistry>();
+        var before = registry.Count;
+
+        await Task.WhenAll(Enumerable.Range(0, 300).Select(async i =>
+        {
+            using var client = server.CreateHttpClient();
+            using var hangUp = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => client.SubscribeAsync("aborted", $"made-up-{i}-{Guid.NewGuid():N}", hangUp.Token));
+        }));
+
+        var deadline = DateTime.UtcNow + ConnectionRegistry.Grace - TimeSpan.FromMilliseconds(500);
+        while (registry.Count > before && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20, _ct);
+        }
+
+        Assert.Equal(before, registry.Count);
     }
 
     [Theory]
@@ -101,7 +129,7 @@ public sealed class MadeUpConnectionTests(LiveCounterServer server) : IClassFixt
 
     async Task<JsonElement> NegotiateAsync()
     {
-        using var response = await _http.PostAsync("api/negotiate?negotiateVersion=1", content: null, _ct);
+        using var response = await _http.PostAsync($"api/negotiate?negotiateVersion=1&visitorId={Guid.NewGuid():D}", content: null, _ct);
         response.EnsureSuccessStatusCode();
         return await response.Content.ReadFromJsonAsync<JsonElement>(_ct);
     }

@@ -87,12 +87,17 @@ public static class CountersApi
             return new ProblemResult(Problem.NotFound("No connection with this id is connected to the hub. Subscribe with the id of a live connection."));
         }
 
+        if (!connections.TrySubscribe(connectionId, subscription.Value.Counter))
+        {
+            return new ProblemResult(ConnectionSubscriptions.LimitReached);
+        }
+
         await hub.Groups.AddToGroupAsync(connectionId, subscription.Value.GroupName, cancellationToken);
         return TypedResults.NoContent();
     }
 
     static async Task<Results<NoContent, ProblemResult>> UnsubscribeAsync(
-        string name, string connectionId, IHubContext<CounterHub> hub, CancellationToken cancellationToken)
+        string name, string connectionId, ConnectionRegistry connections, IHubContext<CounterHub> hub, CancellationToken cancellationToken)
     {
         var subscription = Subscription.FromRoute(name, connectionId);
         if (!subscription.Succeeded)
@@ -100,6 +105,7 @@ public static class CountersApi
             return new ProblemResult(subscription.Problem);
         }
 
+        connections.Unsubscribed(subscription.Value.Connection.Value, subscription.Value.Counter);
         await hub.Groups.RemoveFromGroupAsync(subscription.Value.Connection.Value, subscription.Value.GroupName, cancellationToken);
         return TypedResults.NoContent();
     }
