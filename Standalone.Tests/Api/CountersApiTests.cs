@@ -231,14 +231,64 @@ public sealed class CountersApiTests(LiveCounterServer server) : IClassFixture<L
     }
 
     [Fact]
-    public async Task Negotiate_accepts_a_visitor_id_or_none()
+    public async Task Negotiate_with_a_visitor_id_negotiates_a_connection()
     {
-        using var anonymous = await _http.PostAsync("api/negotiate?negotiateVersion=1", null, _ct);
-        using var visitor = await _http.PostAsync($"api/negotiate?negotiateVersion=1&visitorId={Alice}", null, _ct);
+        using var response = await _http.PostAsync($"api/negotiate?negotiateVersion=1&visitorId={Alice}", null, _ct);
 
-        Assert.Equal(HttpStatusCode.OK, anonymous.StatusCode);
-        Assert.Equal(HttpStatusCode.OK, visitor.StatusCode);
-        Assert.True((await visitor.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>(_ct)).TryGetProperty("connectionId", out _));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.True((await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>(_ct)).TryGetProperty("connectionId", out _));
+    }
+
+    [Fact]
+    public async Task Negotiate_without_a_visitor_id_is_a_400_problem_that_says_it_is_required()
+    {
+        using var response = await _http.PostAsync("api/negotiate?negotiateVersion=1", null, _ct);
+
+        var problem = await response.AssertProblemAsync(400);
+        Assert.Contains("visitorId is required", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_json_body_after_a_utf8_byte_order_mark_is_read()
+    {
+        var name = Unique("bom");
+        await using var connection = await server.ConnectAsync(Alice, _ct);
+        byte[] bom = [0xEF, 0xBB, 0xBF];
+
+        using var increment = await _http.PostAsync(
+            $"api/counters/{name}/increment", new ByteArrayContent([.. bom, .. "{\"by\":4}"u8]) { Headers = { ContentType = new("application/json") } }, _ct);
+        using var subscribe = await _http.PostAsync(
+            $"api/counters/{name}/subscriptions",
+            new ByteArrayContent([.. bom, .. Encoding.UTF8.GetBytes($"{{\"connectionId\":\"{connection.ConnectionId}\"}}")]) { Headers = { ContentType = new("application/json") } },
+            _ct);
+
+        Assert.Equal(HttpStatusCode.OK, increment.StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, subscribe.StatusCode);
+        Assert.Equal(4, (await _http.GetCounterAsync(name, _ct)).Value);
+    }
+
+    [Fact]
+    public async Task The_hundred_and_first_counter_one_connection_subscribes_to_is_a_429_problem()
+    {
+        await using var connection = await server.ConnectAsync(Alice, _ct);
+        var id = connection.ConnectionId!;
+        var names = Enumerable.Range(0, 101).Select(i => $"{Unique("cap")}-{i}").ToArray();
+
+        foreach (var name in names[..100])
+        {
+            using var accepted = await _http.SubscribeAsync(name, id, _ct);
+            Assert.Equal(HttpStatusCode.NoContent, accepted.StatusCode);
+        }
+
+        using var refused = await _http.SubscribeAsync(names[100], id, _ct);
+        using var again = await _http.SubscribeAsync(names[0], id, _ct);
+        using var left = await _http.UnsubscribeAsync(names[1], id, _ct);
+        using var admitted = await _http.SubscribeAsync(names[100], id, _ct);
+
+        var problem = await refused.AssertProblemAsync(429);
+        Assert.Contains("100 counters", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NoContent, again.StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, admitted.StatusCode);
     }
 
     [Fact]

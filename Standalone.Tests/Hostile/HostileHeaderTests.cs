@@ -86,7 +86,7 @@ public sealed class HostileHeaderTests(LiveCounterServer server) : IClassFixture
     [Fact]
     public async Task Negotiate_answers_a_malformed_protocol_version_with_signalr_s_error_and_no_connection()
     {
-        var response = await RawHttp.SendAsync(server.BaseAddress, "POST", "/api/negotiate?negotiateVersion=abc");
+        var response = await RawHttp.SendAsync(server.BaseAddress, "POST", $"/api/negotiate?negotiateVersion=abc&visitorId={Alice}");
 
         Assert.Equal(200, response.Status);
         var body = System.Text.Json.JsonDocument.Parse(response.Body).RootElement;

@@ -12,27 +12,27 @@ public sealed class WrongMethodTests(LiveCounterServer server) : IClassFixture<L
     readonly CancellationToken _ct = TestContext.Current.CancellationToken;
 
     [Theory]
-    [InlineData("POST", Counter)]
-    [InlineData("PUT", Counter)]
-    [InlineData("PATCH", Counter)]
-    [InlineData("DELETE", Counter)]
-    [InlineData("OPTIONS", Counter)]
-    [InlineData("TRACE", Counter)]
-    [InlineData("GET", Counter + "/increment")]
-    [InlineData("PUT", Counter + "/increment")]
-    [InlineData("PATCH", Counter + "/increment")]
-    [InlineData("DELETE", Counter + "/increment")]
-    [InlineData("BREW", Counter + "/increment")]
-    [InlineData("GET", Counter + "/subscriptions")]
-    [InlineData("PUT", Counter + "/subscriptions")]
-    [InlineData("DELETE", Counter + "/subscriptions")]
-    [InlineData("GET", Counter + "/subscriptions/abc")]
-    [InlineData("POST", Counter + "/subscriptions/abc")]
-    [InlineData("PUT", Counter + "/subscriptions/abc")]
-    [InlineData("GET", "api/negotiate")]
-    [InlineData("PUT", "api/negotiate")]
-    [InlineData("DELETE", "api/negotiate")]
-    public async Task A_method_the_route_does_not_take_is_a_405_problem_and_writes_nothing(string method, string path)
+    [InlineData("POST", Counter, "GET")]
+    [InlineData("PUT", Counter, "GET")]
+    [InlineData("PATCH", Counter, "GET")]
+    [InlineData("DELETE", Counter, "GET")]
+    [InlineData("OPTIONS", Counter, "GET")]
+    [InlineData("TRACE", Counter, "GET")]
+    [InlineData("GET", Counter + "/increment", "POST")]
+    [InlineData("PUT", Counter + "/increment", "POST")]
+    [InlineData("PATCH", Counter + "/increment", "POST")]
+    [InlineData("DELETE", Counter + "/increment", "POST")]
+    [InlineData("BREW", Counter + "/increment", "POST")]
+    [InlineData("GET", Counter + "/subscriptions", "POST")]
+    [InlineData("PUT", Counter + "/subscriptions", "POST")]
+    [InlineData("DELETE", Counter + "/subscriptions", "POST")]
+    [InlineData("GET", Counter + "/subscriptions/abc", "DELETE")]
+    [InlineData("POST", Counter + "/subscriptions/abc", "DELETE")]
+    [InlineData("PUT", Counter + "/subscriptions/abc", "DELETE")]
+    [InlineData("GET", "api/negotiate", "POST")]
+    [InlineData("PUT", "api/negotiate", "POST")]
+    [InlineData("DELETE", "api/negotiate", "POST")]
+    public async Task A_method_the_route_does_not_take_is_a_405_problem_with_allow_and_writes_nothing(string method, string path, string allow)
     {
         var seed = await SeededCounter.SeedAsync(_http, "methods");
         using var request = new HttpRequestMessage(new HttpMethod(method), path);
@@ -45,6 +45,7 @@ public sealed class WrongMethodTests(LiveCounterServer server) : IClassFixture<L
         using var response = await _http.SendAsync(request, _ct);
 
         await response.AssertProblemAsync(405);
+        Assert.Equal([allow], response.Content.Headers.Allow);
         await seed.AssertUnchangedAsync();
     }
 
@@ -58,6 +59,7 @@ public sealed class WrongMethodTests(LiveCounterServer server) : IClassFixture<L
         var response = await RawHttp.SendAsync(server.BaseAddress, "HEAD", path);
 
         Assert.Equal(405, response.Status);
+        Assert.Equal(path.EndsWith("/increment", StringComparison.Ordinal) ? "POST" : "GET", response.Headers["Allow"]);
         Assert.Equal("application/problem+json", response.ContentType);
         Assert.Empty(response.Body);
         await seed.AssertUnchangedAsync();

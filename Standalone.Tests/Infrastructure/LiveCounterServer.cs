@@ -51,10 +51,10 @@ public class LiveCounterServer : WebApplicationFactory<Program>, IAsyncLifetime
 
     public HttpClient CreateHttpClient() => new() { BaseAddress = BaseAddress };
 
-    /// <summary>A started hub connection at /api, identified as <paramref name="visitorId"/> when given.</summary>
+    /// <summary>A started hub connection at /api, as <paramref name="visitorId"/>, or as a new visitor when none is given.</summary>
     public async Task<HubConnection> ConnectAsync(string? visitorId = null, CancellationToken cancellationToken = default)
     {
-        var hub = new Uri(BaseAddress, visitorId is null ? "api" : $"api?visitorId={visitorId}");
+        var hub = new Uri(BaseAddress, $"api?visitorId={visitorId ?? Guid.NewGuid().ToString("D")}");
         var builder = new HubConnectionBuilder();
         builder.Services.AddSingleton<Microsoft.AspNetCore.Connections.IConnectionFactory>(new WebSocketConnectionFactory());
         builder.Services.AddSingleton<EndPoint>(new Microsoft.AspNetCore.Connections.UriEndPoint(hub));

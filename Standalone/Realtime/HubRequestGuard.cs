@@ -6,8 +6,10 @@ namespace LiveCounter.Standalone.Realtime;
 
 /// <summary>
 /// Answers the hub's own bad requests with the API's problem+json rather than SignalR's plain-text replies, and
-/// refuses a connection whose <c>visitorId</c> is present but malformed, as the Functions negotiate does.
+/// holds negotiate to the contract's rules: POST only, and a well-formed <c>visitorId</c> required, as the Functions
+/// negotiate binding requires one.
 /// </summary>
+/// <remarks>SignalR's endpoints match with or without a trailing slash, so the guard does too.</remarks>
 public static class HubRequestGuard
 {
     public static IApplicationBuilder UseHubRequestGuard(this IApplicationBuilder app) =>
@@ -15,6 +17,11 @@ public static class HubRequestGuard
         {
             if (ProblemWith(context) is { } problem)
             {
+                if (problem.Status == StatusCodes.Status405MethodNotAllowed)
+                {
+                    context.Response.Headers.Allow = HttpMethods.Post;
+                }
+
                 await ProblemResult.WriteAsync(context.Response, problem);
                 return;
             }
@@ -30,29 +37,37 @@ public static class HubRequestGuard
             return null;
         }
 
-        var negotiate = rest.Equals("/negotiate", StringComparison.OrdinalIgnoreCase);
-        var connect = !rest.HasValue || rest == "/";
-        if (!negotiate && !connect)
+        var segment = rest.Value?.TrimEnd('/') ?? string.Empty;
+        var negotiate = segment.Equals("/negotiate", StringComparison.OrdinalIgnoreCase);
+        var connect = segment.Length == 0;
+        if (negotiate)
         {
-            return null;
+            return HttpMethods.IsPost(request.Method)
+                ? VisitorProblem(request, required: true)
+                : Problem.MethodNotAllowed($"{request.Method} is not allowed here; negotiate with POST.");
         }
 
-        if (negotiate && !HttpMethods.IsPost(request.Method))
+        if (connect)
         {
-            return Problem.MethodNotAllowed($"{request.Method} is not allowed here; negotiate with POST.");
-        }
-
-        if (connect && !context.WebSockets.IsWebSocketRequest && !request.Query.ContainsKey("id"))
-        {
-            return Problem.BadRequest("This is the SignalR hub 'counter': connect with a SignalR client, which negotiates at POST /api/negotiate.");
-        }
-
-        if (request.Query.TryGetValue(VisitorUserIdProvider.QueryKey, out var values))
-        {
-            var parsed = VisitorId.Parse(values.Count == 1 ? values[0] : null, VisitorUserIdProvider.QueryKey);
-            return parsed.Succeeded ? null : parsed.Problem;
+            return !context.WebSockets.IsWebSocketRequest && !request.Query.ContainsKey("id")
+                ? Problem.BadRequest("This is the SignalR hub 'counter': connect with a SignalR client, which negotiates at POST /api/negotiate.")
+                : VisitorProblem(request, required: false);
         }
 
         return null;
     }
+
+    static Problem? VisitorProblem(HttpRequest request, bool required)
+    {
+        if (!request.Query.TryGetValue(VisitorUserIdProvider.QueryKey, out var values))
+        {
+            return required ? VisitorRequired : null;
+        }
+
+        var parsed = VisitorId.Parse(values.Count == 1 ? values[0] : null, VisitorUserIdProvider.QueryKey);
+        return parsed.Succeeded ? null : parsed.Problem;
+    }
+
+    static readonly Problem VisitorRequired = Problem.BadRequest(
+        $"The query parameter {VisitorUserIdProvider.QueryKey} is required: negotiate with ?{VisitorUserIdProvider.QueryKey}= and the visitor's id. {VisitorId.Rule}");
 }
