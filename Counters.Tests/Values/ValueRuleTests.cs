@@ -82,6 +82,15 @@ public sealed class VisitorIdTests
     }
 
     [Fact]
+    public void The_problem_for_an_upper_case_id_says_plainly_that_only_lower_case_is_accepted()
+    {
+        var detail = VisitorId.Parse("3F2C9A1E-5D4B-4C3A-9B2A-1E0F9D8C7B6A", "X-Visitor-Id").Problem!.Detail;
+
+        Assert.Contains("lower-case only", detail, StringComparison.Ordinal);
+        Assert.Contains("Upper-case hex digits are refused", detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_visitor_id_never_prints_itself()
     {
         var visitor = VisitorId.Parse("3f2c9a1e-5d4b-4c3a-9b2a-1e0f9d8c7b6a", "test").Value!;

@@ -56,6 +56,25 @@ public sealed class IncrementBodyTests
         Assert.False(string.IsNullOrWhiteSpace(parsed.Problem.Detail));
     }
 
+    [Theory]
+    [InlineData("", 1)]
+    [InlineData("{\"by\":7}", 7)]
+    [InlineData(" {\"by\":7} ", 7)]
+    public void A_utf8_byte_order_mark_before_the_body_is_ignored(string body, int expected)
+    {
+        byte[] withMark = [0xEF, 0xBB, 0xBF, .. Encoding.UTF8.GetBytes(body)];
+
+        Assert.Equal(expected, IncrementBody.Parse(withMark).Value!.Value);
+    }
+
+    [Fact]
+    public void A_byte_order_mark_anywhere_but_first_is_still_malformed()
+    {
+        byte[] body = [.. "{\"by\":7}"u8, 0xEF, 0xBB, 0xBF];
+
+        Assert.Equal(400, IncrementBody.Parse(body).Problem!.Status);
+    }
+
     [Fact]
     public void Invalid_utf8_is_a_bad_request()
     {
@@ -81,6 +100,14 @@ public sealed class SubscriptionBodyTests
         var parsed = SubscriptionBody.Parse("{\"connectionId\":\"abc-DEF_1\"}"u8);
 
         Assert.Equal("abc-DEF_1", parsed.Value!.Value);
+    }
+
+    [Fact]
+    public void A_utf8_byte_order_mark_before_the_body_is_ignored()
+    {
+        byte[] body = [0xEF, 0xBB, 0xBF, .. "{\"connectionId\":\"abc\"}"u8];
+
+        Assert.Equal("abc", SubscriptionBody.Parse(body).Value!.Value);
     }
 
     [Theory]

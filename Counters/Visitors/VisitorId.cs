@@ -13,7 +13,8 @@ namespace LiveCounter.Visitors;
 public sealed record VisitorId
 {
     public const string Rule =
-        "A visitor id is a UUID in canonical lower-case form (8-4-4-4-12 hex digits), other than the nil and max UUIDs.";
+        "A visitor id is a UUID written in lower-case only, in canonical 8-4-4-4-12 form such as 3f2c9a1e-5d4b-4c3a-9b2a-1e0f9d8c7b6a. "
+        + "Upper-case hex digits are refused, and so are the nil and max UUIDs.";
 
     VisitorId(string value) => Value = value;
 

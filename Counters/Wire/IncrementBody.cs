@@ -15,6 +15,7 @@ public static class IncrementBody
 
     public static Outcome<Amount> Parse(ReadOnlySpan<byte> body)
     {
+        body = ByteOrderMark.Strip(body);
         if (IsBlank(body))
         {
             return Amount.One;

@@ -13,7 +13,7 @@ public static class SubscriptionBody
     {
         try
         {
-            return ParseObject(body);
+            return ParseObject(ByteOrderMark.Strip(body));
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException)
         {

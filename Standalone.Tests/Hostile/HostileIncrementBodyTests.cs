@@ -73,7 +73,8 @@ public sealed class HostileIncrementBodyTests(LiveCounterServer server) : IClass
 
     public static TheoryData<string, byte[]> MalformedBytes => new()
     {
-        { "a UTF-8 byte order mark before valid JSON", [0xEF, 0xBB, 0xBF, .. "{\"by\":2}"u8] },
+        { "two UTF-8 byte order marks before valid JSON (one is ignored)", [0xEF, 0xBB, 0xBF, 0xEF, 0xBB, 0xBF, .. "{\"by\":2}"u8] },
+        { "a UTF-8 byte order mark after valid JSON", [.. "{\"by\":2}"u8, 0xEF, 0xBB, 0xBF] },
         { "JSON encoded as UTF-16", Encoding.Unicode.GetBytes("{\"by\":2}") },
         { "a byte that is not UTF-8 after the object", [.. "{\"by\":2}"u8, 0xFF] },
         { "a byte that is not UTF-8 alone", [0xFF] },

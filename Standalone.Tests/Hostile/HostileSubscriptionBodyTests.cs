@@ -55,7 +55,7 @@ public sealed class HostileSubscriptionBodyTests(LiveCounterServer server) : ICl
 
     public static TheoryData<string, byte[]> MalformedBytes => new()
     {
-        { "a UTF-8 byte order mark before valid JSON", [0xEF, 0xBB, 0xBF, .. "{\"connectionId\":\"abc\"}"u8] },
+        { "two UTF-8 byte order marks before valid JSON (one is ignored)", [0xEF, 0xBB, 0xBF, 0xEF, 0xBB, 0xBF, .. "{\"connectionId\":\"abc\"}"u8] },
         { "JSON encoded as UTF-16", Encoding.Unicode.GetBytes("{\"connectionId\":\"abc\"}") },
         { "a byte that is not UTF-8 in the id", [.. "{\"connectionId\":\"ab"u8, 0xFF, .. "\"}"u8] },
         { "an overlong UTF-8 slash in the id", [.. "{\"connectionId\":\"a"u8, 0xC0, 0xAF, .. "b\"}"u8] },
