@@ -118,8 +118,26 @@ describe('increment', () => {
     expect(fetchFn).toHaveBeenCalledTimes(2);
   });
 
+  it.each([500, 501, 599])('retries a %i with the same key (the increment may have been committed)', async (status) => {
+    const { api, fetchFn, sleep } = setup([problem(status, 'SignalR output failed'), ok(result)]);
+    await expect(api.increment('votes', 5)).resolves.toEqual(result);
+    expect(fetchFn).toHaveBeenCalledTimes(2);
+    expect(headersOf(fetchFn, 1).get('Idempotency-Key')).toBe(headersOf(fetchFn, 0).get('Idempotency-Key'));
+    expect(sleep).toHaveBeenCalledOnce();
+  });
+
+  it('gives up on a 500 after a bounded number of attempts and reports the last problem', async () => {
+    const { api, fetchFn } = setup(Array.from({ length: 10 }, (_, i) => problem(500, `failure ${i + 1}`)));
+    await expect(api.increment('votes', 1)).rejects.toMatchObject({ status: 500, detail: 'failure 5' });
+    expect(fetchFn).toHaveBeenCalledTimes(5);
+    const keys = fetchFn.mock.calls.map((_, i) => headersOf(fetchFn, i).get('Idempotency-Key'));
+    expect(new Set(keys).size).toBe(1);
+  });
+
   it('falls back to the status when an error has no problem body', async () => {
-    const { api } = setup([new Response('oops', { status: 500, statusText: 'Internal Server Error' })]);
+    const { api } = setup([new Response('oops', { status: 500, statusText: 'Internal Server Error' })], {
+      incrementAttempts: 1,
+    });
     await expect(api.increment('votes', 1)).rejects.toMatchObject({ status: 500, detail: expect.stringContaining('500') });
   });
 });

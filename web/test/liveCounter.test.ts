@@ -148,6 +148,65 @@ describe('LiveCounter reconnecting', () => {
     expect(totals).toEqual([3, undefined]);
   });
 
+  // The restart cases below: an in-memory server lost the visitor totals, and a GET carries none.
+  const appliedTotal = (version: number, yourTotal: number) => ({ name: 'votes', value: version, version, by: 1, yourTotal });
+
+  it('forgets the total when a restarted server is already past the old version at catch-up', async () => {
+    const { hub, api, live, totals } = setup();
+    hub.startOutcomes.push('conn-1');
+    api.getCounter.mockResolvedValueOnce(snapshot(6)).mockResolvedValueOnce(snapshot(8));
+    live.start();
+    await settle();
+    hub.send('incrementApplied', appliedTotal(6, 3));
+    expect(live.yourTotal).toBe(3);
+
+    hub.drop();
+    hub.reconnect('conn-2'); // the new server is at version 8 by now
+    await settle();
+    expect(live.snapshot).toEqual(snapshot(8));
+    expect(live.yourTotal).toBeUndefined();
+
+    live.acceptIncrement({ ...snapshot(9), by: 1, yourTotal: 1 }); // the next click
+    expect(live.yourTotal).toBe(1);
+    expect(totals).toEqual([3, undefined, 1]);
+  });
+
+  it("shows the restarted server's total for an increment answered during catch-up", async () => {
+    const { hub, api, live, totals } = setup();
+    hub.startOutcomes.push('conn-1');
+    let answer: (s: CounterSnapshot) => void = () => {};
+    api.getCounter.mockResolvedValueOnce(snapshot(6)).mockReturnValueOnce(new Promise((resolve) => (answer = resolve)));
+    live.start();
+    await settle();
+    hub.send('incrementApplied', appliedTotal(6, 3));
+
+    hub.drop();
+    hub.reconnect('conn-2');
+    await settle(); // subscribed; the catch-up read is still out
+    live.acceptIncrement({ ...snapshot(1), by: 1, yourTotal: 1 }); // lower than 6, yet newer
+    answer(snapshot(0)); // the read was served before that increment
+    await settle();
+
+    expect(live.snapshot).toEqual(snapshot(1));
+    expect(live.yourTotal).toBe(1);
+    expect(totals.at(-1)).toBe(1);
+  });
+
+  it('keeps the total across a reconnect that missed nothing', async () => {
+    const { hub, api, live, totals } = setup();
+    hub.startOutcomes.push('conn-1');
+    api.getCounter.mockResolvedValueOnce(snapshot(5)).mockResolvedValueOnce(snapshot(6));
+    live.start();
+    await settle();
+    live.acceptIncrement({ ...snapshot(6), by: 1, yourTotal: 3 });
+
+    hub.drop();
+    hub.reconnect('conn-2');
+    await settle();
+    expect(live.yourTotal).toBe(3);
+    expect(totals).toEqual([3]);
+  });
+
   it('starts over when SignalR closes for good', async () => {
     const { hub, api, live, states } = setup();
     hub.startOutcomes.push('conn-1');

@@ -78,6 +78,32 @@ describe('counter page view', () => {
     expect(items[0]).toContain('→ 24');
     expect(byTestId('activity-sparkline').children).toHaveLength(60);
   });
+
+  it('shows a conflated update as one entry that says how many increments it held', () => {
+    openPage('counter/index.html', 'https://example.test/counter/');
+    const feed = new ActivityFeed({
+      list: byTestId<HTMLOListElement>('recent-activity'),
+      sparkline: byTestId('activity-sparkline') as unknown as SVGSVGElement,
+      rate: byRole('rate'),
+      emptyNote: byRole('no-activity'),
+    });
+    feed.record(snapshot(10, 10));
+    feed.record(snapshot(15, 27)); // one commit of 5 increments
+    feed.record(snapshot(16, 28));
+    feed.record(snapshot(2, 30)); // a restarted server: the version went back, the value did not
+
+    const items = Array.from(byTestId('recent-activity').children);
+    const note = (li: Element) => li.querySelector('.increments')?.textContent;
+    expect(items).toHaveLength(3);
+    expect(items[2]!.querySelector('.rise')?.textContent).toBe('+17');
+    expect(note(items[2]!)).toBe('5 increments');
+    expect(items[2]!.textContent).toMatch(/\+17\s+5 increments\s+→ 27/);
+    expect(items[1]!.querySelector('.rise')?.textContent).toBe('+1');
+    expect(note(items[1]!)).toBeUndefined();
+    expect(items[0]!.querySelector('.reset')?.textContent).toBe('reset');
+    expect(note(items[0]!)).toBeUndefined();
+    expect(byRole('rate').textContent).toBe('now · +18 in the last minute');
+  });
 });
 
 describe('links between pages', () => {

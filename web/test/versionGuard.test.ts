@@ -119,3 +119,22 @@ describe('VersionGuard epochs', () => {
     expect(guard.current).toEqual(at(0));
   });
 });
+
+describe('VersionGuard epochs without a catch-up read', () => {
+  it('keeps only what the epoch offered: nothing vouches for older values', () => {
+    const guard = new VersionGuard<State>();
+    guard.offer(at(6));
+    const epoch = guard.beginEpoch();
+    expect(guard.settle(epoch)).toBe(true);
+    expect(guard.current).toBeUndefined();
+  });
+
+  it("keeps the epoch's newest value even when it is lower than the previous epoch's", () => {
+    const guard = new VersionGuard<State>();
+    guard.offer(at(6));
+    const epoch = guard.beginEpoch();
+    expect(guard.offer(at(1))).toBe(false);
+    expect(guard.settle(epoch)).toBe(true);
+    expect(guard.current).toEqual(at(1));
+  });
+});

@@ -12,7 +12,7 @@ export interface CounterApi {
   subscribe(name: string, connectionId: string): Promise<void>;
   /**
    * POST /counters/{name}/increment, retried with the same Idempotency-Key while the outcome is
-   * unknown (no response) or the server asks to come back (503), so a retry never counts twice.
+   * unknown (no response, any 5xx), so a retry never counts twice.
    */
   increment(name: string, by: number, idempotencyKey?: string): Promise<IncrementResult>;
 }
@@ -37,9 +37,10 @@ export const DEFAULT_INCREMENT_ATTEMPTS = 5;
 const DEFAULT_TIMEOUT_MS = 15_000;
 // A Retry-After beyond this is not worth keeping a click pending for.
 const MAX_RETRY_AFTER_MS = 30_000;
-// 502/504 come from gateways in front of the app: the request may or may not have been applied,
-// which is exactly what the idempotency key makes safe to retry, like 503.
-const RETRYABLE_STATUSES = new Set([502, 503, 504]);
+// After any 5xx the increment may or may not have been applied: 502/504 come from gateways in
+// front of the app, and Functions answers 500 when the SignalR output fails after the commit
+// (design.md, "Realtime"). The idempotency key makes the retry safe: it gets the stored result.
+const isRetryable = (status: number) => status >= 500 && status <= 599;
 
 export function createCounterApi(options: CounterApiOptions): CounterApi {
   const fetchFn = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
@@ -123,7 +124,7 @@ export function createCounterApi(options: CounterApiOptions): CounterApi {
           return result;
         }
         const problem = await readProblem(response);
-        if (!RETRYABLE_STATUSES.has(response.status) || isLast) throw problem;
+        if (!isRetryable(response.status) || isLast) throw problem;
         await sleep(retryDelay(problem, attempt, random));
       }
     },

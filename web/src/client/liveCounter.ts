@@ -23,12 +23,22 @@ export interface LiveCounterOptions {
   readonly random?: () => number;
   /** The counter to show changed (never called with anything older than shown). */
   readonly onSnapshot?: (snapshot: CounterSnapshot) => void;
-  /** This visitor's own total for the counter; undefined until they increment it. */
+  /**
+   * This visitor's own total for the counter; undefined until they increment it, and again after a
+   * reconnect that cannot vouch for the total shown (see #caughtUp).
+   */
   readonly onYourTotal?: (total: number | undefined) => void;
   readonly onState?: (state: ConnectionState) => void;
 }
 
 type LinkState = Exclude<ConnectionState, 'offline'>;
+
+/** One (re)connection's catch-up: what the page knew before it, and the epochs it settles. */
+interface CatchUp {
+  readonly known: CounterSnapshot | undefined;
+  readonly counterEpoch: number;
+  readonly totalsEpoch: number;
+}
 
 /**
  * Keeps one counter live over SignalR, indefinitely: a server down at load time, a dropped
@@ -42,7 +52,7 @@ export class LiveCounter {
   readonly #network: NetworkStatus;
   readonly #random: () => number;
   readonly #counter = new VersionGuard<CounterSnapshot>();
-  #totals = new VersionGuard<VisitorTotal>();
+  readonly #totals = new VersionGuard<VisitorTotal>();
   #link: LinkState = 'connecting';
   #wasLive = false;
   #reported: ConnectionState | undefined;
@@ -137,7 +147,11 @@ export class LiveCounter {
     const isCurrent = () => session === this.#session && !this.#stopped;
     const connectionId = this.#hub.connectionId;
     if (connectionId === null) return;
-    const epoch = this.#counter.beginEpoch();
+    const catchUp: CatchUp = {
+      known: this.#counter.current,
+      counterEpoch: this.#counter.beginEpoch(),
+      totalsEpoch: this.#totals.beginEpoch(),
+    };
 
     // 404 here usually means the server restarted and does not know this id (yet): retry, and
     // if the id really is gone, the connection's own close/reconnect supersedes this session.
@@ -153,7 +167,7 @@ export class LiveCounter {
     for (let attempt = 0; isCurrent(); attempt++) {
       try {
         const read = await this.#options.api.getCounter(this.#options.name);
-        this.#caughtUp(epoch, read);
+        this.#caughtUp(catchUp, read);
         break;
       } catch {
         await this.#pause(backoffDelay(attempt, this.#random));
@@ -165,17 +179,21 @@ export class LiveCounter {
     this.#setLink('live');
   }
 
-  #caughtUp(epoch: number, read: CounterSnapshot): void {
-    const before = this.#counter.current?.version;
-    if (!this.#counter.settle(epoch, read)) return;
-    const after = this.#counter.current!;
-    // The counter went back: the server lost its state (an in-memory server restarted), and
-    // the visitor totals with it. Forget ours rather than show a total the server no longer has.
-    if (before !== undefined && after.version < before && this.#totals.current !== undefined) {
-      this.#totals = new VersionGuard<VisitorTotal>();
-      this.#options.onYourTotal?.(undefined);
+  #caughtUp(catchUp: CatchUp, read: CounterSnapshot): void {
+    if (this.#counter.settle(catchUp.counterEpoch, read)) this.#options.onSnapshot?.(this.#counter.current!);
+
+    // A restarted in-memory server has lost every visitor total, and it may already be past the
+    // version the page knew, so a counter going back is no test; a GET carries no total to compare.
+    // What is provable: a read identical to what the page knew (version, value and time; a new
+    // server's commits all carry later times) means the same server and no increment while the link
+    // was down, so the total still holds. Otherwise only totals answered since this connection came
+    // up are known to be current; the others go, and the page shows none until the visitor's next
+    // increment: a blank is honest, an old total may be wrong either way (a restart, or clicks in
+    // another tab whose incrementApplied this page missed).
+    const missedNothing = catchUp.known !== undefined && isSameState(catchUp.known, read);
+    if (this.#totals.settle(catchUp.totalsEpoch, missedNothing ? this.#totals.current : undefined)) {
+      this.#options.onYourTotal?.(this.#totals.current?.yourTotal);
     }
-    this.#options.onSnapshot?.(after);
   }
 
   #lost(): void {
@@ -220,4 +238,8 @@ export class LiveCounter {
     this.#wake.abort();
     this.#wake = new AbortController();
   }
+}
+
+function isSameState(a: CounterSnapshot, b: CounterSnapshot): boolean {
+  return a.version === b.version && a.value === b.value && a.updatedAt === b.updatedAt;
 }

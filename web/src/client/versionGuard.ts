@@ -47,13 +47,14 @@ export class VersionGuard<T extends Versioned> {
   /**
    * The catch-up read of `epoch`. It becomes current unless something newer arrived during the
    * same epoch. A read from an epoch already settled or superseded is just an ordinary offer.
-   * True when the current value changed.
+   * Without a read (a value no request returns, such as a visitor's total) only what this epoch
+   * offered remains: nothing vouches for older epochs any more. True when the current value changed.
    */
-  settle(epoch: number, read: T): boolean {
-    if (epoch !== this.#epoch || this.#settled) return this.offer(read);
+  settle(epoch: number, read?: T): boolean {
+    if (epoch !== this.#epoch || this.#settled) return read !== undefined && this.offer(read);
 
     const newest = this.#newestThisEpoch;
-    const winner = newest !== undefined && newest.version >= read.version ? newest : read;
+    const winner = newest !== undefined && (read === undefined || newest.version >= read.version) ? newest : read;
     this.#settled = true;
     this.#newestThisEpoch = undefined;
     if (winner === this.#current) return false;

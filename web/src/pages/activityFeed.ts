@@ -37,11 +37,16 @@ export class ActivityFeed {
     if (previous === undefined) return;
 
     const rise = snapshot.value - previous.value;
-    if (rise > 0) {
+    // One update may hold several increments (broadcasts are conflated per commit), each its own
+    // version. Going back in either only happens when an in-memory server restarted and lost its
+    // counters: a reset, not activity.
+    const increments = snapshot.version - previous.version;
+    const isReset = rise <= 0 || increments <= 0;
+    if (!isReset) {
       const second = Math.floor(this.#now() / 1000);
       this.#perSecond.set(second, (this.#perSecond.get(second) ?? 0) + rise);
     }
-    this.#prepend(snapshot, rise);
+    this.#prepend(snapshot, isReset ? undefined : { rise, increments });
     this.#drawSparkline();
   }
 
@@ -50,21 +55,29 @@ export class ActivityFeed {
     this.#drawSparkline();
   }
 
-  #prepend(snapshot: CounterSnapshot, rise: number): void {
+  /** `change` undefined is a reset. */
+  #prepend(snapshot: CounterSnapshot, change: { rise: number; increments: number } | undefined): void {
     const { list, emptyNote } = this.#elements;
     const item = document.createElement('li');
     const when = document.createElement('time');
     const at = snapshot.updatedAt === null ? new Date(this.#now()) : new Date(snapshot.updatedAt);
     when.dateTime = at.toISOString();
     when.textContent = clockTime(at);
-    const change = document.createElement('span');
-    change.className = rise > 0 ? 'rise' : 'reset';
-    // A drop only happens when an in-memory server restarted and lost its counters.
-    change.textContent = rise > 0 ? `+${rise}` : 'reset';
+    const amount = document.createElement('span');
+    amount.className = change === undefined ? 'reset' : 'rise';
+    amount.textContent = change === undefined ? 'reset' : `+${change.rise}`;
     const value = document.createElement('span');
     value.className = 'to';
     value.textContent = `→ ${snapshot.value}`;
-    item.append(when, change, value);
+    // The spaces keep the parts separate words for screen readers; grid layout ignores them.
+    item.append(when, ' ', amount, ' ');
+    if (change !== undefined && change.increments > 1) {
+      const note = document.createElement('small');
+      note.className = 'increments';
+      note.textContent = `${change.increments} increments`;
+      item.append(note, ' ');
+    }
+    item.append(value);
     list.prepend(item);
     while (list.children.length > LIST_LENGTH) list.lastElementChild?.remove();
     emptyNote.hidden = true;
