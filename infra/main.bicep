@@ -8,8 +8,44 @@ targetScope = 'subscription'
 @description('Name of the azd environment. Names the resource group and seeds the resource token.')
 param environmentName string
 
+// The regions that offer the Flex Consumption plan, as listed by the Azure-Samples Flex
+// Consumption quickstart (functions-quickstart-dotnet-azd). azd offers only these in its prompt.
 @minLength(1)
-@description('Region for every resource except the Static Web App. Choose one that offers the Flex Consumption plan (az functionapp list-flexconsumption-locations).')
+@description('Region for every resource except the Static Web App. Limited to the regions that offer the Flex Consumption plan (az functionapp list-flexconsumption-locations).')
+@allowed([
+  'australiaeast'
+  'australiasoutheast'
+  'brazilsouth'
+  'canadacentral'
+  'centralindia'
+  'centralus'
+  'eastasia'
+  'eastus'
+  'eastus2'
+  'eastus2euap'
+  'francecentral'
+  'germanywestcentral'
+  'italynorth'
+  'japaneast'
+  'koreacentral'
+  'northcentralus'
+  'northeurope'
+  'norwayeast'
+  'southafricanorth'
+  'southcentralus'
+  'southeastasia'
+  'southindia'
+  'spaincentral'
+  'swedencentral'
+  'uaenorth'
+  'uksouth'
+  'ukwest'
+  'westcentralus'
+  'westeurope'
+  'westus'
+  'westus2'
+  'westus3'
+])
 @metadata({
   azd: {
     type: 'location'
@@ -71,7 +107,7 @@ var localDevOrigin = 'http://localhost:5173'
 var countersTableName = 'counters'
 var deploymentContainerName = 'app-package-${resourceToken}'
 
-resource rg 'Microsoft.Resources/resourceGroups@2021-04-01' = {
+resource rg 'Microsoft.Resources/resourceGroups@2025-04-01' = {
   name: 'rg-${environmentName}'
   location: location
   tags: tags

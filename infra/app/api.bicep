@@ -5,7 +5,7 @@
 param name string
 param planName string
 param location string = resourceGroup().location
-param tags object = {}
+param tags { *: string } = {}
 
 @description('Resource id of the user-assigned identity.')
 param identityId string
@@ -21,7 +21,7 @@ param applicationInsightsName string
 param signalRHostName string
 
 @description('Browser origins allowed by CORS (the web site, optionally the Vite dev server).')
-param allowedOrigins array
+param allowedOrigins string[]
 
 param maximumInstanceCount int = 40
 param instanceMemoryMB int = 2048
@@ -29,7 +29,7 @@ param instanceMemoryMB int = 2048
 @description('.NET version for the dotnet-isolated runtime on Flex Consumption.')
 param runtimeVersion string = '10.0'
 
-resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
+resource storage 'Microsoft.Storage/storageAccounts@2026-09-01' existing = {
   name: storageAccountName
 }
 
@@ -37,7 +37,7 @@ resource applicationInsights 'Microsoft.Insights/components@2020-02-02' existing
   name: applicationInsightsName
 }
 
-resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
+resource plan 'Microsoft.Web/serverfarms@2025-03-01' = {
   name: planName
   location: location
   tags: tags
@@ -51,7 +51,7 @@ resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
   }
 }
 
-resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
+resource functionApp 'Microsoft.Web/sites@2025-03-01' = {
   name: name
   location: location
   tags: union(tags, {

@@ -2,9 +2,9 @@
 // host storage, the deployment container, the counters table, SignalR and Application Insights.
 param name string
 param location string = resourceGroup().location
-param tags object = {}
+param tags { *: string } = {}
 
-resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' = {
+resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2024-11-30' = {
   name: name
   location: location
   tags: tags

@@ -3,7 +3,7 @@
 // Local (key) authentication is disabled, so only Entra identities can use it.
 param name string
 param location string = resourceGroup().location
-param tags object = {}
+param tags { *: string } = {}
 
 @allowed([
   'Free_F1'
@@ -12,7 +12,7 @@ param tags object = {}
 param skuName string = 'Free_F1'
 
 @description('Browser origins allowed to call the service (the web site).')
-param allowedOrigins array
+param allowedOrigins string[]
 
 resource signalR 'Microsoft.SignalRService/signalR@2024-03-01' = {
   name: name

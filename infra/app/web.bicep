@@ -4,9 +4,9 @@ param name string
 
 @description('A region that offers Microsoft.Web/staticSites.')
 param location string
-param tags object = {}
+param tags { *: string } = {}
 
-resource web 'Microsoft.Web/staticSites@2024-04-01' = {
+resource web 'Microsoft.Web/staticSites@2025-03-01' = {
   name: name
   location: location
   tags: union(tags, {
