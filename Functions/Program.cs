@@ -1,6 +1,6 @@
 using Azure.Core.Serialization;
 using LiveCounter.Functions.Hosting;
-using LiveCounter.Functions.Storage;
+using LiveCounter.Tables;
 using LiveCounter.Increments;
 using LiveCounter.Reading;
 using LiveCounter.Storage;

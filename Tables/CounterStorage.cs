@@ -5,7 +5,7 @@ using LiveCounter.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace LiveCounter.Functions.Storage;
+namespace LiveCounter.Tables;
 
 /// <summary>Wires the Table Storage store from app settings alone; no key or connection string lives in the code.</summary>
 public static class CounterStorage
@@ -17,6 +17,13 @@ public static class CounterStorage
     public const string Setting = "CountersStorage";
 
     public const string TableName = "counters";
+
+    /// <summary>Whether the settings name a Table Storage account, in either form; Standalone keeps counters in memory otherwise.</summary>
+    public static bool IsConfigured(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        return configuration[Setting] is { Length: > 0 } || configuration.GetSection(Setting)["tableServiceUri"] is { Length: > 0 };
+    }
 
     public static IServiceCollection AddCounterStorage(this IServiceCollection services)
     {

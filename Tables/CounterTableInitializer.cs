@@ -1,7 +1,7 @@
 using Azure.Data.Tables;
 using Microsoft.Extensions.Hosting;
 
-namespace LiveCounter.Functions.Storage;
+namespace LiveCounter.Tables;
 
 /// <summary>Creates the <c>counters</c> table, if it is missing, once when the worker starts.</summary>
 /// <remarks>

@@ -3,7 +3,7 @@ using Azure.Data.Tables;
 using LiveCounter.Increments;
 using LiveCounter.Visitors;
 
-namespace LiveCounter.Functions.Storage;
+namespace LiveCounter.Tables;
 
 /// <summary>Row <c>key:…</c> of a counter's partition: the result first stored under one idempotency key.</summary>
 public sealed class RecordEntity : ITableEntity

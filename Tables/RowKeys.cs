@@ -3,7 +3,7 @@ using System.Text;
 using LiveCounter.Increments;
 using LiveCounter.Visitors;
 
-namespace LiveCounter.Functions.Storage;
+namespace LiveCounter.Tables;
 
 /// <summary>
 /// The row keys of a counter's partition: <c>state</c>, one <c>visitor:…</c> row per visitor and one <c>key:…</c>

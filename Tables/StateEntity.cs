@@ -1,7 +1,7 @@
 using Azure;
 using Azure.Data.Tables;
 
-namespace LiveCounter.Functions.Storage;
+namespace LiveCounter.Tables;
 
 /// <summary>Row <c>state</c> of a counter's partition: the counter itself. Its ETag is the concurrency token.</summary>
 public sealed class StateEntity : ITableEntity

@@ -2,7 +2,7 @@ using Azure;
 using Azure.Data.Tables.Models;
 using Azure.Identity;
 
-namespace LiveCounter.Functions.Storage;
+namespace LiveCounter.Tables;
 
 /// <summary>Tells a store outage (answered 503, worth retrying later) from everything else (a bug, answered 500).</summary>
 public static class StoreFailures

@@ -3,7 +3,7 @@ using Azure.Data.Tables;
 using LiveCounter.Storage;
 using LiveCounter.Visitors;
 
-namespace LiveCounter.Functions.Storage;
+namespace LiveCounter.Tables;
 
 /// <summary>
 /// <see cref="ICounterStore"/> on Azure Table Storage: one partition per counter, and one entity-group transaction

@@ -2,7 +2,7 @@ using Azure;
 using Azure.Data.Tables;
 using LiveCounter.Visitors;
 
-namespace LiveCounter.Functions.Storage;
+namespace LiveCounter.Tables;
 
 /// <summary>Row <c>visitor:…</c> of a counter's partition: one visitor's running total on that counter.</summary>
 public sealed class VisitorEntity : ITableEntity

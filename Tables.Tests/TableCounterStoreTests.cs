@@ -1,14 +1,13 @@
 using Azure;
 using Azure.Data.Tables;
-using LiveCounter.Functions.Storage;
-using LiveCounter.Functions.Tests.Support;
+using LiveCounter.Tables;
 using LiveCounter.Increments;
 using LiveCounter.Storage;
 using LiveCounter.Visitors;
 using Moq;
 using Xunit;
 
-namespace LiveCounter.Functions.Tests.Storage;
+namespace LiveCounter.Tables.Tests;
 
 public sealed class TableCounterStoreTests
 {

@@ -1,9 +1,8 @@
-using LiveCounter.Functions.Storage;
-using LiveCounter.Functions.Tests.Support;
+using LiveCounter.Tables;
 using LiveCounter.Increments;
 using Xunit;
 
-namespace LiveCounter.Functions.Tests.Storage;
+namespace LiveCounter.Tables.Tests;
 
 public sealed class RowKeysTests
 {

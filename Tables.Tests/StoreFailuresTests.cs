@@ -1,9 +1,9 @@
 using Azure;
 using Azure.Identity;
-using LiveCounter.Functions.Storage;
+using LiveCounter.Tables;
 using Xunit;
 
-namespace LiveCounter.Functions.Tests.Storage;
+namespace LiveCounter.Tables.Tests;
 
 public sealed class StoreFailuresTests
 {

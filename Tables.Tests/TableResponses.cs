@@ -2,7 +2,7 @@ using Azure;
 using Azure.Data.Tables;
 using Moq;
 
-namespace LiveCounter.Functions.Tests.Support;
+namespace LiveCounter.Tables.Tests;
 
 /// <summary>Responses and failures of <see cref="TableClient"/>, built with the SDK's own public factories.</summary>
 public static class TableResponses

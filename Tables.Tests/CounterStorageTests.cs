@@ -1,8 +1,8 @@
-using LiveCounter.Functions.Storage;
+using LiveCounter.Tables;
 using Microsoft.Extensions.Configuration;
 using Xunit;
 
-namespace LiveCounter.Functions.Tests.Storage;
+namespace LiveCounter.Tables.Tests;
 
 public sealed class CounterStorageTests
 {
