@@ -1,9 +1,10 @@
 using Azure.Core.Serialization;
 using LiveCounter.Functions.Hosting;
-using LiveCounter.Tables;
 using LiveCounter.Increments;
+using LiveCounter.Metrics;
 using LiveCounter.Reading;
 using LiveCounter.Storage;
+using LiveCounter.Tables;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.DependencyInjection;
@@ -16,8 +17,9 @@ builder.Services.Configure<WorkerOptions>(options => options.Serializer = new Js
 
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddCounterStorage();
+builder.Services.AddSingleton<CounterMetrics>();
 builder.Services.AddSingleton(provider => new IncrementCounter(
-    provider.GetRequiredService<ICounterStore>(), provider.GetRequiredService<TimeProvider>()));
+    provider.GetRequiredService<ICounterStore>(), provider.GetRequiredService<TimeProvider>(), provider.GetRequiredService<CounterMetrics>()));
 builder.Services.AddSingleton<GetCounter>();
 
 builder.Build().Run();

@@ -9,7 +9,7 @@ var builder = WebApplication.CreateBuilder(new WebApplicationOptions
     WebRootPath = WebRoot.Locate(),
 });
 
-builder.Services.AddLiveCounter();
+builder.Services.AddLiveCounter(builder.Configuration);
 
 var app = builder.Build();
 

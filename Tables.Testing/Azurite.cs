@@ -36,13 +36,17 @@ public sealed class Azurite : IAsyncDisposable
         return azurite;
     }
 
-    /// <summary>A table of its own for one test, created empty.</summary>
-    public async Task<TableClient> CreateTableAsync(CancellationToken cancellationToken = default)
+    /// <summary>A counters table of its own for one test, created empty; reached through <paramref name="port"/> when given (a proxy).</summary>
+    public async Task<CounterTable> CreateCounterTableAsync(int? port = null, CancellationToken cancellationToken = default)
     {
-        var table = new TableServiceClient(ConnectionString()).GetTableClient("t" + Guid.NewGuid().ToString("N"));
-        await table.CreateAsync(cancellationToken);
-        return table;
+        var name = "t" + Guid.NewGuid().ToString("N");
+        await new TableServiceClient(ConnectionString()).CreateTableAsync(name, cancellationToken);
+        return CounterTable.Connect(ConnectionString(port), name);
     }
+
+    /// <summary>Another client of an existing table, as a second process would have (through <paramref name="port"/> when given).</summary>
+    public CounterTable Open(CounterTable table, int? port = null) =>
+        CounterTable.Connect(ConnectionString(port), (table ?? throw new ArgumentNullException(nameof(table))).Reads.Name);
 
     /// <summary>Kills the emulator at once, mid-request if need be; being in memory, it forgets everything.</summary>
     public async Task StopAsync()

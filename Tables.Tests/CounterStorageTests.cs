@@ -9,7 +9,7 @@ public sealed class CounterStorageTests
     [Fact]
     public void AConnectionStringSettingSelectsThatAccount()
     {
-        var client = CounterStorage.CreateServiceClient(Settings(("CountersStorage", "UseDevelopmentStorage=true")));
+        var client = CounterStorage.Connect(Settings(("CountersStorage", "UseDevelopmentStorage=true"))).Reads;
 
         Assert.Equal("devstoreaccount1", client.AccountName);
     }
@@ -23,7 +23,7 @@ public sealed class CounterStorageTests
             ? Settings(("CountersStorage:tableServiceUri", "https://livecounter.table.core.windows.net/"))
             : Settings(("CountersStorage:tableServiceUri", "https://livecounter.table.core.windows.net/"), ("CountersStorage:clientId", clientId));
 
-        var client = CounterStorage.CreateServiceClient(settings);
+        var client = CounterStorage.Connect(settings).Reads;
 
         Assert.Equal("livecounter", client.AccountName);
         Assert.Equal("livecounter.table.core.windows.net", client.Uri.Host);
@@ -32,7 +32,7 @@ public sealed class CounterStorageTests
     [Fact]
     public void NoStorageSettingIsAClearConfigurationError()
     {
-        var error = Assert.Throws<InvalidOperationException>(() => CounterStorage.CreateServiceClient(Settings()));
+        var error = Assert.Throws<InvalidOperationException>(() => CounterStorage.Connect(Settings()));
 
         Assert.Contains("CountersStorage", error.Message, StringComparison.Ordinal);
     }

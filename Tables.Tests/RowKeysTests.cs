@@ -1,5 +1,5 @@
-using LiveCounter.Tables;
 using LiveCounter.Increments;
+using LiveCounter.Tables;
 using Xunit;
 
 namespace LiveCounter.Tables.Tests;

@@ -1,5 +1,4 @@
 using Azure.Core;
-using Azure.Data.Tables;
 using Azure.Identity;
 using LiveCounter.Storage;
 using Microsoft.Extensions.Configuration;
@@ -16,8 +15,6 @@ public static class CounterStorage
     /// </summary>
     public const string Setting = "CountersStorage";
 
-    public const string TableName = "counters";
-
     /// <summary>Whether the settings name a Table Storage account, in either form; Standalone keeps counters in memory otherwise.</summary>
     public static bool IsConfigured(IConfiguration configuration)
     {
@@ -27,19 +24,19 @@ public static class CounterStorage
 
     public static IServiceCollection AddCounterStorage(this IServiceCollection services)
     {
-        services.AddSingleton(provider => CreateServiceClient(provider.GetRequiredService<IConfiguration>()).GetTableClient(TableName));
+        services.AddSingleton(provider => Connect(provider.GetRequiredService<IConfiguration>()));
         services.AddSingleton<ICounterStore, TableCounterStore>();
         services.AddHostedService<CounterTableInitializer>();
         return services;
     }
 
     /// <exception cref="InvalidOperationException">Neither a connection string nor a table service URI is configured.</exception>
-    public static TableServiceClient CreateServiceClient(IConfiguration configuration)
+    public static CounterTable Connect(IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         if (configuration[Setting] is { Length: > 0 } connectionString)
         {
-            return new TableServiceClient(connectionString);
+            return CounterTable.Connect(connectionString);
         }
 
         var identityBased = configuration.GetSection(Setting);
@@ -53,6 +50,6 @@ public static class CounterStorage
         TokenCredential credential = identityBased["clientId"] is { Length: > 0 } clientId
             ? new ManagedIdentityCredential(ManagedIdentityId.FromUserAssignedClientId(clientId))
             : new DefaultAzureCredential();
-        return new TableServiceClient(serviceUri, credential);
+        return CounterTable.Connect(serviceUri, credential);
     }
 }

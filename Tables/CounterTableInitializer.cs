@@ -1,4 +1,3 @@
-using Azure.Data.Tables;
 using Microsoft.Extensions.Hosting;
 
 namespace LiveCounter.Tables;
@@ -9,9 +8,9 @@ namespace LiveCounter.Tables;
 /// be reached at all (Azurite not started, a missing role assignment) stops the worker with a clear error instead of
 /// answering every request 503. The Functions host restarts a worker that failed to start, so an outage heals.
 /// </remarks>
-public sealed class CounterTableInitializer(TableClient table) : IHostedService
+public sealed class CounterTableInitializer(CounterTable table) : IHostedService
 {
-    public Task StartAsync(CancellationToken cancellationToken) => table.CreateIfNotExistsAsync(cancellationToken);
+    public Task StartAsync(CancellationToken cancellationToken) => table.Reads.CreateIfNotExistsAsync(cancellationToken);
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

@@ -1,6 +1,7 @@
 using Azure;
 using Azure.Data.Tables;
 using LiveCounter.Increments;
+using LiveCounter.Storage;
 using LiveCounter.Visitors;
 
 namespace LiveCounter.Tables;
@@ -26,14 +27,24 @@ public sealed class RecordEntity : ITableEntity
 
     public long? VisitorTotal { get; set; }
 
-    public static RecordEntity From(IdempotencyKey key, IncrementResult result)
+    /// <summary>The commit that wrote the record: a writer whose answer was lost finds its own id here.</summary>
+    public string CommitId { get; set; } = string.Empty;
+
+    /// <summary>When the record was written; records expire a retention period after it.</summary>
+    public DateTimeOffset CreatedAt { get; set; }
+
+    public static RecordEntity From(IncrementRecord record, CommitBatch batch)
     {
-        ArgumentNullException.ThrowIfNull(result);
+        ArgumentNullException.ThrowIfNull(record);
+        ArgumentNullException.ThrowIfNull(batch);
+        var result = record.Result;
         var counter = result.Counter;
         return new RecordEntity
         {
             PartitionKey = counter.Name.Value,
-            RowKey = RowKeys.Record(result.Visitor, key),
+            RowKey = RowKeys.Record(result.Visitor, record.Key),
+            CommitId = batch.Id.Value,
+            CreatedAt = batch.At,
             Value = counter.Value,
             Version = counter.Version.Value,
             UpdatedAt = counter.UpdatedAt,

@@ -26,6 +26,20 @@ public static class StoreFailures
         _ => false,
     };
 
+    /// <summary>
+    /// True when the failure proves the request never reached the service: no connection could be opened for it, no
+    /// token could be had for it, or the table it addresses does not exist. Any other failure may have been applied.
+    /// </summary>
+    public static bool NothingSent(Exception exception) => exception switch
+    {
+        RequestFailedException { InnerException: { } inner } when NothingSent(inner) => true,
+        RequestFailedException failure => IsTableMissing(failure),
+        HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError } => true,
+        AuthenticationFailedException => true,
+        AggregateException aggregate => aggregate.InnerExceptions.Count > 0 && aggregate.InnerExceptions.All(NothingSent),
+        _ => false,
+    };
+
     public static bool IsTableMissing(RequestFailedException failure) =>
         failure is { Status: 404 } && HasCode(failure, TableErrorCode.TableNotFound);
 

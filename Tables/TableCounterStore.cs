@@ -6,43 +6,33 @@ using LiveCounter.Visitors;
 namespace LiveCounter.Tables;
 
 /// <summary>
-/// <see cref="ICounterStore"/> on Azure Table Storage: one partition per counter, and one entity-group transaction
-/// per increment, conditional on the <c>state</c> row's ETag.
+/// <see cref="ICounterStore"/> on Azure Table Storage: one partition per counter, and one entity-group transaction per
+/// batch, conditional on the <c>state</c> row's ETag.
 /// </summary>
 /// <remarks>
-/// The transaction is: add the idempotency record (first, so that a replay is recognised before anything else is
-/// judged), replace <c>state</c> If-Match its ETag (or add it when the counter is new), and set the visitor's total.
-/// The visitor row needs no condition of its own: every increment of the counter must pass the <c>state</c>
-/// condition in the same atomic transaction, which serialises them all. The counter is never upserted.
+/// <para>
+/// A transaction adds the batch's records first (so a replay is recognised before anything else is judged), then
+/// replaces <c>state</c> If-Match its ETag (or adds it when the counter is new), then sets each visitor's total. The
+/// visitor rows need no condition of their own: every commit must pass the <c>state</c> condition in the same atomic
+/// transaction, which serialises them all. The counter is never upserted.
+/// </para>
+/// <para>
+/// Outcomes are exact. A transaction is sent once per try (see <see cref="CounterTable"/>). When its answer is a
+/// refusal (412, 409) or is lost (a reset, a timeout, a 5xx), the store reads back before answering: the <c>state</c>
+/// row's <see cref="CommitLog"/> names the one commit that started from the batch's base version, and each record
+/// carries the id of the commit that wrote it. So a commit that was applied is answered as applied even if its answer
+/// never arrived, and "nothing was written" is said only when that is known.
+/// </para>
 /// </remarks>
-public sealed class TableCounterStore(TableClient table) : ICounterStore
+public sealed class TableCounterStore(CounterTable table) : ICounterStore
 {
-    /// <summary>Where the idempotency record sits in a transaction that has one.</summary>
-    public const int RecordActionIndex = 0;
-
-    public async ValueTask<CounterState> ReadAsync(CounterName name, VisitorId? visitor, CancellationToken cancellationToken)
+    public async ValueTask<CounterState> ReadAsync(CounterName name, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(name);
         try
         {
-            // The counter first, then the visitor: see ICounterStore.ReadAsync for why the order matters.
-            var state = await table.GetEntityIfExistsAsync<StateEntity>(name.Value, RowKeys.State, cancellationToken: cancellationToken);
-            var counter = CounterSnapshot.Initial(name);
-            string? token = null;
-            if (state.HasValue && state.Value is { } entity)
-            {
-                counter = entity.ToSnapshot(name);
-                token = entity.ETag.ToString();
-            }
-
-            long total = 0;
-            if (visitor is not null)
-            {
-                var row = await table.GetEntityIfExistsAsync<VisitorEntity>(name.Value, RowKeys.Visitor(visitor), cancellationToken: cancellationToken);
-                total = row.HasValue && row.Value is { } visitorEntity ? visitorEntity.Total : 0;
-            }
-
-            return new CounterState(counter, token, total);
+            var state = await ReadStateAsync(name, cancellationToken);
+            return state?.ToState(name) ?? CounterState.Initial(name);
         }
         catch (Exception exception) when (StoreFailures.IsUnavailable(exception, cancellationToken))
         {
@@ -50,77 +40,158 @@ public sealed class TableCounterStore(TableClient table) : ICounterStore
         }
     }
 
-    public async ValueTask<CommitOutcome> CommitAsync(PendingIncrement increment, CancellationToken cancellationToken)
+    public async ValueTask<IReadOnlyDictionary<VisitorId, long>> ReadTotalsAsync(
+        CounterName name, IReadOnlyCollection<VisitorId> visitors, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(increment);
+        ArgumentNullException.ThrowIfNull(name);
+        ArgumentNullException.ThrowIfNull(visitors);
         try
         {
-            await table.SubmitTransactionAsync(TransactionFor(increment), cancellationToken);
-            return CommitOutcome.Applied;
-        }
-        catch (RequestFailedException rejected) when ((rejected.Status is 404 or 409 or 412) && !StoreFailures.IsTableMissing(rejected))
-        {
-            return await OutcomeOfRejectedAsync(increment, rejected, cancellationToken);
+            var rows = await Task.WhenAll(visitors.Select(async visitor =>
+            {
+                var row = await table.Reads.GetEntityIfExistsAsync<VisitorEntity>(name.Value, RowKeys.Visitor(visitor), cancellationToken: cancellationToken);
+                return (visitor, Total: row.HasValue && row.Value is { } entity ? entity.Total : 0);
+            }));
+            return rows.ToDictionary(row => row.visitor, row => row.Total);
         }
         catch (Exception exception) when (StoreFailures.IsUnavailable(exception, cancellationToken))
         {
-            return CommitOutcome.Unavailable;
+            throw new CounterStoreUnavailableException("The counter table could not be read.", exception);
         }
     }
 
-    /// <summary>The actions of one increment, in the order the remarks above explain; all in the counter's partition.</summary>
-    public static IReadOnlyList<TableTransactionAction> TransactionFor(PendingIncrement increment)
+    public async ValueTask<CommitOutcome> CommitAsync(CommitBatch batch, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(increment);
-        var result = increment.Result;
-        var actions = new List<TableTransactionAction>(3);
-        if (increment.Key is { } key)
+        ArgumentNullException.ThrowIfNull(batch);
+        var state = StateEntity.After(batch);
+        try
         {
-            actions.Add(new TableTransactionAction(TableTransactionActionType.Add, RecordEntity.From(key, result)));
+            var answers = await table.Transactions.SubmitTransactionAsync(TransactionFor(batch, state), cancellationToken);
+            var etag = answers.Value[batch.Records.Count].Headers.ETag;
+            return new CommitOutcome.Committed(etag is { } written ? StateToken.For(written, state.Commits) : null);
+        }
+        catch (Exception exception) when (StoreFailures.NothingSent(exception))
+        {
+            return new CommitOutcome.Unavailable();
+        }
+        catch (RequestFailedException refused) when (refused.Status is 409 or 412 or 404)
+        {
+            return refused.Status == 409 && batch.Records.Count > 0
+                ? await OutcomeOfConflictingAddAsync(batch, refused, cancellationToken)
+                : await ResolveAsync(batch, refused: true, cancellationToken);
+        }
+        catch (Exception exception) when (StoreFailures.IsUnavailable(exception, cancellationToken))
+        {
+            return await ResolveAsync(batch, refused: false, cancellationToken);
+        }
+    }
+
+    /// <summary>The actions of one batch, in the order the remarks above explain; all in the counter's partition.</summary>
+    internal static IReadOnlyList<TableTransactionAction> TransactionFor(CommitBatch batch, StateEntity state)
+    {
+        var actions = new List<TableTransactionAction>(batch.Entities);
+        foreach (var record in batch.Records)
+        {
+            actions.Add(new TableTransactionAction(TableTransactionActionType.Add, RecordEntity.From(record, batch)));
         }
 
-        var state = StateEntity.From(result.Counter);
-        actions.Add(increment.ExpectedToken is { } token
-            ? new TableTransactionAction(TableTransactionActionType.UpdateReplace, state, new ETag(token))
+        actions.Add(batch.Base.Token is { } token
+            ? new TableTransactionAction(TableTransactionActionType.UpdateReplace, state, StateToken.ETagOf(token))
             : new TableTransactionAction(TableTransactionActionType.Add, state));
 
-        if (result.Visitor is { } visitor && result.VisitorTotal is { } total)
+        foreach (var (visitor, total) in batch.Totals)
         {
-            actions.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, VisitorEntity.From(increment.Name, visitor, total)));
+            actions.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, VisitorEntity.From(batch.Name, visitor, total)));
         }
 
         return actions;
     }
 
-    async Task<CommitOutcome> OutcomeOfRejectedAsync(PendingIncrement increment, RequestFailedException rejected, CancellationToken cancellationToken)
+    /// <summary>
+    /// A 409 is an add that found its row: one of the batch's records, or <c>state</c> when another first write won.
+    /// For a record, the answer is its stored result, unless the record is this batch's own, written by an earlier
+    /// send whose answer was lost. The service names the failed action; when it does not, the records themselves tell.
+    /// </summary>
+    async Task<CommitOutcome> OutcomeOfConflictingAddAsync(CommitBatch batch, RequestFailedException refused, CancellationToken cancellationToken)
     {
-        // 412: another increment replaced state since it was read. 404: state vanished. Either way: read again.
-        if (rejected.Status != 409 || increment.Key is not { } key)
+        var failedIndex = (refused as TableTransactionFailedException)?.FailedTransactionActionIndex;
+        if (failedIndex >= batch.Records.Count)
         {
-            return CommitOutcome.Conflict;
-        }
-
-        // 409 is an Add that found its row: the record (this key was used before) or, on a counter's first write,
-        // state (another first write won). The failed index tells which; when the service did not say, the record
-        // itself does.
-        var failedIndex = (rejected as TableTransactionFailedException)?.FailedTransactionActionIndex;
-        if (failedIndex is not (null or RecordActionIndex))
-        {
-            return CommitOutcome.Conflict;
+            return await ResolveAsync(batch, refused: true, cancellationToken);
         }
 
         try
         {
-            var name = increment.Name;
-            var record = await table.GetEntityIfExistsAsync<RecordEntity>(
-                name.Value, RowKeys.Record(increment.Result.Visitor, key), cancellationToken: cancellationToken);
-            return record.HasValue && record.Value is { } entity
-                ? new CommitOutcome.AlreadyRecorded(entity.ToResult(name, increment.Result.Visitor))
-                : CommitOutcome.Conflict;
+            var candidates = failedIndex is { } index ? [index] : Enumerable.Range(0, batch.Records.Count).ToArray();
+            var stored = await Task.WhenAll(candidates.Select(async i => (Index: i, Entity: await ReadRecordAsync(batch, batch.Records[i], cancellationToken))));
+            if (stored.FirstOrDefault(found => found.Entity is not null) is not { Entity: { } entity } taken)
+            {
+                return await ResolveAsync(batch, refused: true, cancellationToken);
+            }
+
+            return entity.CommitId == batch.Id.Value
+                ? new CommitOutcome.Committed(Token: null)
+                : new CommitOutcome.KeyTaken(taken.Index, entity.ToResult(batch.Name, batch.Records[taken.Index].Result.Visitor));
         }
         catch (Exception exception) when (StoreFailures.IsUnavailable(exception, cancellationToken))
         {
-            return CommitOutcome.Unavailable;
+            // The 409 itself was definite: the batch was refused and wrote nothing; only what to answer is missing.
+            return new CommitOutcome.Unavailable();
         }
+    }
+
+    async Task<RecordEntity?> ReadRecordAsync(CommitBatch batch, IncrementRecord record, CancellationToken cancellationToken)
+    {
+        var stored = await table.Reads.GetEntityIfExistsAsync<RecordEntity>(
+            batch.Name.Value, RowKeys.Record(record.Result.Visitor, record.Key), cancellationToken: cancellationToken);
+        return stored.HasValue ? stored.Value : null;
+    }
+
+    /// <summary>Finds out, by reading back, whether a batch whose answer was a refusal (<paramref name="refused"/>) or was lost has been applied.</summary>
+    async Task<CommitOutcome> ResolveAsync(CommitBatch batch, bool refused, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var state = await ReadStateAsync(batch.Name, cancellationToken);
+            var latest = state?.ToState(batch.Name) ?? CounterState.Initial(batch.Name);
+            if (CommitLog.CommitFrom(state?.Commits, batch.Base.Counter.Version.Value) is { } id)
+            {
+                return id == batch.Id.Value
+                    ? new CommitOutcome.Committed(latest.Counter.Version == batch.After.Version ? latest.Token : null)
+                    : new CommitOutcome.Conflict(latest);
+            }
+
+            if (refused && !batch.SentBefore)
+            {
+                // The store refused the only send there ever was of this batch.
+                return new CommitOutcome.Conflict(latest);
+            }
+
+            if (latest.Token == batch.Base.Token)
+            {
+                // Nothing has been committed since the base: the batch has not landed, though it may still be on its way.
+                return new CommitOutcome.Unknown();
+            }
+
+            // More commits than the log holds have passed; a record of the batch still tells (absent: never applied).
+            if (batch.Records.Count > 0)
+            {
+                return (await ReadRecordAsync(batch, batch.Records[0], cancellationToken))?.CommitId == batch.Id.Value
+                    ? new CommitOutcome.Committed(Token: null)
+                    : new CommitOutcome.Conflict(latest);
+            }
+
+            return new CommitOutcome.Unknown();
+        }
+        catch (Exception exception) when (StoreFailures.IsUnavailable(exception, cancellationToken))
+        {
+            return new CommitOutcome.Unknown();
+        }
+    }
+
+    async Task<StateEntity?> ReadStateAsync(CounterName name, CancellationToken cancellationToken)
+    {
+        var state = await table.Reads.GetEntityIfExistsAsync<StateEntity>(name.Value, RowKeys.State, cancellationToken: cancellationToken);
+        return state.HasValue ? state.Value : null;
     }
 }

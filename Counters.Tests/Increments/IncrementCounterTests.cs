@@ -1,161 +1,180 @@
 using LiveCounter.Increments;
-using LiveCounter.Realtime;
+using LiveCounter.Metrics;
 using LiveCounter.Storage;
+using LiveCounter.Tests.Support;
 using LiveCounter.Visitors;
-using LiveCounter.Wire;
+using static LiveCounter.Tests.Support.Requests;
 
 namespace LiveCounter.Tests.Increments;
 
+/// <summary>The use case's retry loop against a store that answers exactly what each test scripts.</summary>
 public sealed class IncrementCounterTests
 {
-    static readonly CounterName Hits = CounterName.Parse("hits").Value!;
-    static readonly VisitorId Alice = VisitorId.Parse("3f2c9a1e-5d4b-4c3a-9b2a-1e0f9d8c7b6a", "test").Value!;
     static readonly RetryPolicy Policy = new(MaxAttempts: 5, BaseDelay: TimeSpan.FromMilliseconds(10), MaxDelay: TimeSpan.FromMilliseconds(40));
 
     readonly Mock<ICounterStore> _store = new(MockBehavior.Strict);
     readonly InstantTimeProvider _time = new();
     readonly CancellationToken _ct = TestContext.Current.CancellationToken;
 
-    IncrementCounter UseCase() => new(_store.Object, _time, Policy, Mock.Of<Random>(r => r.NextDouble() == 0.5));
+    IncrementCounter UseCase() =>
+        new(_store.Object, _time, CounterMetrics.Unregistered(), new IncrementOptions(GroupCommit: true, Policy), Mock.Of<Random>(r => r.NextDouble() == 0.5));
 
-    static IncrementRequest Request(int by = 1, string? key = null, VisitorId? visitor = null) =>
-        new(Hits, Amount.From(by).Value!, key is null ? null : IdempotencyKey.Parse(key).Value, visitor);
+    CounterState At(long value, long version) =>
+        new(new CounterSnapshot(Hits, value, new Version(version), version == 0 ? null : _time.GetUtcNow()), version == 0 ? null : $"etag-{version}");
 
-    void StoreReads(long value, long version, long visitorTotal = 0) =>
-        _store.Setup(s => s.ReadAsync(Hits, It.IsAny<VisitorId?>(), It.IsAny<CancellationToken>()))
-            .ReturnsAsync(() => new CounterState(
-                new CounterSnapshot(Hits, value, new Version(version), version == 0 ? null : _time.GetUtcNow()),
-                version == 0 ? null : $"etag-{version}",
-                visitorTotal));
+    void StoreReads(long value, long version, long visitorTotal = 0)
+    {
+        _store.Setup(s => s.ReadAsync(Hits, It.IsAny<CancellationToken>())).ReturnsAsync(() => At(value, version));
+        _store.Setup(s => s.ReadTotalsAsync(Hits, It.IsAny<IReadOnlyCollection<VisitorId>>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync((CounterName _, IReadOnlyCollection<VisitorId> visitors, CancellationToken _) => visitors.ToDictionary(v => v, _ => visitorTotal));
+    }
+
+    void CommitsAnswer(params CommitOutcome[] outcomes)
+    {
+        var sequence = _store.SetupSequence(s => s.CommitAsync(It.IsAny<CommitBatch>(), It.IsAny<CancellationToken>()));
+        foreach (var outcome in outcomes)
+        {
+            sequence = sequence.ReturnsAsync(outcome);
+        }
+    }
 
     [Fact]
-    public async Task An_applied_increment_adds_by_and_raises_the_version_by_exactly_one()
+    public async Task An_applied_increment_adds_by_raises_the_version_by_exactly_one_and_commits_against_the_read_token()
     {
         StoreReads(value: 10, version: 4, visitorTotal: 3);
-        PendingIncrement? committed = null;
-        _store.Setup(s => s.CommitAsync(It.IsAny<PendingIncrement>(), It.IsAny<CancellationToken>()))
-            .Callback<PendingIncrement, CancellationToken>((p, _) => committed = p)
-            .ReturnsAsync(CommitOutcome.Applied);
+        CommitBatch? committed = null;
+        _store.Setup(s => s.CommitAsync(It.IsAny<CommitBatch>(), It.IsAny<CancellationToken>()))
+            .Callback<CommitBatch, CancellationToken>((batch, _) => committed = batch)
+            .ReturnsAsync(new CommitOutcome.Committed("etag-5"));
 
-        var outcome = await UseCase().ExecuteAsync(Request(by: 5, key: "k1", visitor: Alice), _ct);
+        var outcome = await UseCase().ExecuteAsync(Increment(by: 5, key: "k1", visitor: Alice), _ct);
 
-        Assert.True(outcome.Succeeded);
-        Assert.False(outcome.Value.Replayed);
+        Assert.False(outcome.Value!.Replayed);
         var counter = outcome.Value.Result.Counter;
         Assert.Equal((15L, new Version(5), _time.GetUtcNow()), (counter.Value, counter.Version, counter.UpdatedAt!.Value));
         Assert.Equal(8, outcome.Value.Result.VisitorTotal);
-        Assert.Equal("etag-4", committed!.ExpectedToken);
-        Assert.Equal("k1", committed.Key!.Value);
+        Assert.Equal("etag-4", committed!.Base.Token);
+        Assert.Equal("k1", Assert.Single(committed.Records).Key.Value);
+        Assert.Equal(8, committed.Totals[Alice]);
+        Assert.Equal(_time.GetUtcNow(), committed.At);
     }
 
     [Fact]
     public async Task A_new_counter_is_committed_without_a_token()
     {
         StoreReads(value: 0, version: 0);
-        _store.Setup(s => s.CommitAsync(It.Is<PendingIncrement>(p => p.ExpectedToken == null), It.IsAny<CancellationToken>()))
-            .ReturnsAsync(CommitOutcome.Applied);
+        CommitsAnswer(new CommitOutcome.Committed("etag-1"));
 
-        var outcome = await UseCase().ExecuteAsync(Request(), _ct);
+        var outcome = await UseCase().ExecuteAsync(Increment(), _ct);
 
         Assert.Equal(new Version(1), outcome.Value!.Result.Counter.Version);
+        _store.Verify(s => s.CommitAsync(It.Is<CommitBatch>(b => b.Base.Token == null), It.IsAny<CancellationToken>()), Times.Once);
     }
 
     [Fact]
-    public async Task It_broadcasts_to_the_counter_group_and_to_the_visitor()
-    {
-        StoreReads(value: 1, version: 1, visitorTotal: 1);
-        _store.Setup(s => s.CommitAsync(It.IsAny<PendingIncrement>(), It.IsAny<CancellationToken>())).ReturnsAsync(CommitOutcome.Applied);
-
-        var outcome = await UseCase().ExecuteAsync(Request(by: 2, visitor: Alice), _ct);
-
-        var messages = outcome.Value!.Messages;
-        Assert.Equal(2, messages.Count);
-        Assert.Equal(CounterHubContract.CounterUpdated, messages[0].Target);
-        Assert.Equal(new Audience.Group("counter:hits"), messages[0].To);
-        Assert.Equal(new CounterView("hits", 3, 2, _time.GetUtcNow()), messages[0].Argument);
-        Assert.Equal(CounterHubContract.IncrementApplied, messages[1].Target);
-        Assert.Equal(new Audience.User(Alice), messages[1].To);
-        Assert.Equal(new IncrementAppliedView("hits", 3, 2, By: 2, YourTotal: 3), messages[1].Argument);
-    }
-
-    [Fact]
-    public async Task An_anonymous_increment_broadcasts_only_to_the_group_and_has_no_total()
+    public async Task A_conflict_retries_on_the_state_it_carries_with_growing_jittered_delays()
     {
         StoreReads(value: 1, version: 1);
-        _store.Setup(s => s.CommitAsync(It.IsAny<PendingIncrement>(), It.IsAny<CancellationToken>())).ReturnsAsync(CommitOutcome.Applied);
+        CommitsAnswer(new CommitOutcome.Conflict(At(7, 3)), new CommitOutcome.Conflict(At(9, 4)), new CommitOutcome.Committed("etag-5"));
 
-        var outcome = await UseCase().ExecuteAsync(Request(), _ct);
+        var outcome = await UseCase().ExecuteAsync(Increment(), _ct);
 
-        Assert.Null(outcome.Value!.Result.VisitorTotal);
-        var only = Assert.Single(outcome.Value.Messages);
-        Assert.IsType<Audience.Group>(only.To);
-    }
-
-    [Fact]
-    public async Task Conflict_twice_then_success_takes_three_attempts_with_growing_delays()
-    {
-        StoreReads(value: 1, version: 1);
-        _store.SetupSequence(s => s.CommitAsync(It.IsAny<PendingIncrement>(), It.IsAny<CancellationToken>()))
-            .ReturnsAsync(CommitOutcome.Conflict)
-            .ReturnsAsync(CommitOutcome.Conflict)
-            .ReturnsAsync(CommitOutcome.Applied);
-
-        var outcome = await UseCase().ExecuteAsync(Request(), _ct);
-
-        Assert.True(outcome.Succeeded);
-        _store.Verify(s => s.ReadAsync(Hits, null, It.IsAny<CancellationToken>()), Times.Exactly(3));
-        _store.Verify(s => s.CommitAsync(It.IsAny<PendingIncrement>(), It.IsAny<CancellationToken>()), Times.Exactly(3));
+        Assert.Equal((10L, new Version(5)), (outcome.Value!.Result.Counter.Value, outcome.Value.Result.Counter.Version));
+        _store.Verify(s => s.ReadAsync(Hits, It.IsAny<CancellationToken>()), Times.Once);
         Assert.Equal([TimeSpan.FromMilliseconds(5), TimeSpan.FromMilliseconds(10)], _time.Delays);
     }
 
     [Fact]
-    public async Task Endless_conflict_is_503_after_the_budget_with_nothing_sent()
+    public async Task Endless_conflict_is_503_after_the_budget_saying_nothing_was_written()
     {
         StoreReads(value: 1, version: 1);
-        _store.Setup(s => s.CommitAsync(It.IsAny<PendingIncrement>(), It.IsAny<CancellationToken>())).ReturnsAsync(CommitOutcome.Conflict);
+        _store.Setup(s => s.CommitAsync(It.IsAny<CommitBatch>(), It.IsAny<CancellationToken>())).ReturnsAsync(new CommitOutcome.Conflict(At(2, 2)));
 
-        var outcome = await UseCase().ExecuteAsync(Request(), _ct);
+        var outcome = await UseCase().ExecuteAsync(Increment(), _ct);
 
         Assert.Equal(503, outcome.Problem!.Status);
         Assert.Equal(1, outcome.Problem.RetryAfterSeconds);
-        _store.Verify(s => s.CommitAsync(It.IsAny<PendingIncrement>(), It.IsAny<CancellationToken>()), Times.Exactly(Policy.MaxAttempts));
+        Assert.Contains("Nothing was written", outcome.Problem.Detail, StringComparison.Ordinal);
+        _store.Verify(s => s.CommitAsync(It.IsAny<CommitBatch>(), It.IsAny<CancellationToken>()), Times.Exactly(Policy.MaxAttempts));
         Assert.Equal(Policy.MaxAttempts - 1, _time.Delays.Count);
         Assert.All(_time.Delays, d => Assert.True(d <= Policy.MaxDelay));
     }
 
     [Fact]
-    public async Task An_unavailable_commit_is_503_at_once()
+    public async Task An_unavailable_store_is_503_at_once_saying_nothing_was_written()
     {
         StoreReads(value: 1, version: 1);
-        _store.Setup(s => s.CommitAsync(It.IsAny<PendingIncrement>(), It.IsAny<CancellationToken>())).ReturnsAsync(CommitOutcome.Unavailable);
+        CommitsAnswer(new CommitOutcome.Unavailable());
 
-        var outcome = await UseCase().ExecuteAsync(Request(), _ct);
+        var outcome = await UseCase().ExecuteAsync(Increment(), _ct);
 
         Assert.Equal(503, outcome.Problem!.Status);
-        _store.Verify(s => s.CommitAsync(It.IsAny<PendingIncrement>(), It.IsAny<CancellationToken>()), Times.Once);
+        Assert.Contains("Nothing was written", outcome.Problem.Detail, StringComparison.Ordinal);
+        _store.Verify(s => s.CommitAsync(It.IsAny<CommitBatch>(), It.IsAny<CancellationToken>()), Times.Once);
     }
 
     [Fact]
-    public async Task An_unavailable_store_on_read_is_503_with_nothing_written()
+    public async Task An_unavailable_store_on_read_is_503_with_no_commit()
     {
-        _store.Setup(s => s.ReadAsync(Hits, It.IsAny<VisitorId?>(), It.IsAny<CancellationToken>()))
-            .ThrowsAsync(new CounterStoreUnavailableException("down"));
+        _store.Setup(s => s.ReadAsync(Hits, It.IsAny<CancellationToken>())).ThrowsAsync(new CounterStoreUnavailableException("down"));
 
-        var outcome = await UseCase().ExecuteAsync(Request(), _ct);
+        var outcome = await UseCase().ExecuteAsync(Increment(), _ct);
 
         Assert.Equal(503, outcome.Problem!.Status);
-        _store.Verify(s => s.CommitAsync(It.IsAny<PendingIncrement>(), It.IsAny<CancellationToken>()), Times.Never);
+        _store.Verify(s => s.CommitAsync(It.IsAny<CommitBatch>(), It.IsAny<CancellationToken>()), Times.Never);
     }
 
     [Fact]
-    public async Task A_recorded_key_with_the_same_by_replays_the_first_result_and_sends_nothing()
+    public async Task A_lost_answer_sends_the_very_same_batch_again_marked_as_sent_before()
+    {
+        StoreReads(value: 1, version: 1);
+        var sent = new List<CommitBatch>();
+        _store.SetupSequence(s => s.CommitAsync(Capture.In(sent), It.IsAny<CancellationToken>()))
+            .ReturnsAsync(new CommitOutcome.Unknown())
+            .ReturnsAsync(new CommitOutcome.Committed("etag-2"));
+
+        var outcome = await UseCase().ExecuteAsync(Increment(), _ct);
+
+        Assert.Equal(new Version(2), outcome.Value!.Result.Counter.Version);
+        Assert.Equal(2, sent.Count);
+        Assert.Equal(sent[0].Id, sent[1].Id);
+        Assert.Equal(sent[0] with { SentBefore = true }, sent[1]);
+        Assert.False(sent[0].SentBefore);
+    }
+
+    [Fact]
+    public async Task An_outcome_that_stays_unknown_is_503_that_never_claims_nothing_was_written()
+    {
+        StoreReads(value: 1, version: 1);
+        _store.Setup(s => s.CommitAsync(It.IsAny<CommitBatch>(), It.IsAny<CancellationToken>())).ReturnsAsync(new CommitOutcome.Unknown());
+
+        var outcome = await UseCase().ExecuteAsync(Increment(), _ct);
+
+        Assert.Equal(503, outcome.Problem!.Status);
+        Assert.DoesNotContain("Nothing was written", outcome.Problem.Detail, StringComparison.Ordinal);
+        Assert.Contains("same Idempotency-Key", outcome.Problem.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_store_that_becomes_unreachable_after_a_lost_answer_still_does_not_claim_nothing_was_written()
+    {
+        StoreReads(value: 1, version: 1);
+        CommitsAnswer(new CommitOutcome.Unknown(), new CommitOutcome.Unavailable(), new CommitOutcome.Unavailable(), new CommitOutcome.Unavailable(), new CommitOutcome.Unavailable());
+
+        var outcome = await UseCase().ExecuteAsync(Increment(), _ct);
+
+        Assert.Equal(503, outcome.Problem!.Status);
+        Assert.DoesNotContain("Nothing was written", outcome.Problem.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_key_taken_with_the_same_by_replays_the_stored_result_and_sends_nothing()
     {
         StoreReads(value: 50, version: 20);
         var first = new IncrementResult(new CounterSnapshot(Hits, 7, new Version(3), _time.GetUtcNow()), Amount.From(2).Value!, Alice, 4);
-        _store.Setup(s => s.CommitAsync(It.IsAny<PendingIncrement>(), It.IsAny<CancellationToken>()))
-            .ReturnsAsync(new CommitOutcome.AlreadyRecorded(first));
+        CommitsAnswer(new CommitOutcome.KeyTaken(0, first));
 
-        var outcome = await UseCase().ExecuteAsync(Request(by: 2, key: "k1", visitor: Alice), _ct);
+        var outcome = await UseCase().ExecuteAsync(Increment(by: 2, key: "k1", visitor: Alice), _ct);
 
         Assert.True(outcome.Value!.Replayed);
         Assert.Same(first, outcome.Value.Result);
@@ -163,15 +182,30 @@ public sealed class IncrementCounterTests
     }
 
     [Fact]
-    public async Task A_recorded_key_with_another_by_is_422()
+    public async Task A_key_taken_with_another_by_is_422()
     {
         StoreReads(value: 50, version: 20);
         var first = new IncrementResult(new CounterSnapshot(Hits, 7, new Version(3), _time.GetUtcNow()), Amount.From(2).Value!, Alice, 4);
-        _store.Setup(s => s.CommitAsync(It.IsAny<PendingIncrement>(), It.IsAny<CancellationToken>()))
-            .ReturnsAsync(new CommitOutcome.AlreadyRecorded(first));
+        CommitsAnswer(new CommitOutcome.KeyTaken(0, first));
 
-        var outcome = await UseCase().ExecuteAsync(Request(by: 5, key: "k1", visitor: Alice), _ct);
+        var outcome = await UseCase().ExecuteAsync(Increment(by: 5, key: "k1", visitor: Alice), _ct);
 
         Assert.Equal(422, outcome.Problem!.Status);
+    }
+
+    [Fact]
+    public async Task A_store_fault_it_does_not_map_reaches_the_caller_as_an_exception_and_the_next_increment_reads_afresh()
+    {
+        StoreReads(value: 1, version: 1);
+        _store.SetupSequence(s => s.CommitAsync(It.IsAny<CommitBatch>(), It.IsAny<CancellationToken>()))
+            .ThrowsAsync(new InvalidOperationException("bug"))
+            .ReturnsAsync(new CommitOutcome.Committed("etag-2"));
+        var useCase = UseCase();
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => useCase.ExecuteAsync(Increment(), _ct));
+        var next = await useCase.ExecuteAsync(Increment(), _ct);
+
+        Assert.True(next.Succeeded);
+        _store.Verify(s => s.ReadAsync(Hits, It.IsAny<CancellationToken>()), Times.Exactly(2));
     }
 }

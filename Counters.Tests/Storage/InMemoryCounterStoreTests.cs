@@ -1,91 +1,132 @@
 using LiveCounter.Increments;
 using LiveCounter.Storage;
 using LiveCounter.Visitors;
+using static LiveCounter.Tests.Support.Requests;
 
 namespace LiveCounter.Tests.Storage;
 
+/// <summary>The in-memory store keeps the Table store's semantics: the contract of <see cref="ICounterStore"/>.</summary>
 public sealed class InMemoryCounterStoreTests
 {
-    static readonly CounterName Hits = CounterName.Parse("hits").Value!;
-    static readonly VisitorId Alice = VisitorId.Parse("3f2c9a1e-5d4b-4c3a-9b2a-1e0f9d8c7b6a", "test").Value!;
     static readonly DateTimeOffset Now = new(2026, 11, 21, 12, 0, 0, TimeSpan.Zero);
 
     readonly InMemoryCounterStore _store = new();
     readonly CancellationToken _ct = TestContext.Current.CancellationToken;
 
-    static PendingIncrement After(CounterState state, int by = 1, string? key = null, VisitorId? visitor = null) => new(
-        state.ConcurrencyToken,
-        key is null ? null : IdempotencyKey.Parse(key).Value,
-        new IncrementResult(state.Counter.After(Amount.From(by).Value!, Now), Amount.From(by).Value!, visitor, visitor is null ? null : state.VisitorTotal + by));
-
-    [Fact]
-    public async Task A_counter_never_written_reads_as_zero_with_no_token()
+    /// <summary>One batch on top of <paramref name="state"/>: each increment in turn, keyed ones recorded, totals summed.</summary>
+    static CommitBatch Batch(CounterState state, params (int By, string? Key, VisitorId? Visitor)[] increments)
     {
-        var state = await _store.ReadAsync(Hits, Alice, _ct);
+        var counter = state.Counter;
+        var records = new List<IncrementRecord>();
+        var totals = new Dictionary<VisitorId, long>();
+        foreach (var (by, key, visitor) in increments)
+        {
+            counter = counter.After(Amount.From(by).Value!, Now);
+            long? total = visitor is null ? null : totals[visitor] = totals.GetValueOrDefault(visitor) + by;
+            var result = new IncrementResult(counter, Amount.From(by).Value!, visitor, total);
+            if (key is not null)
+            {
+                records.Add(new IncrementRecord(IdempotencyKey.Parse(key).Value!, result));
+            }
+        }
 
-        Assert.Equal(CounterSnapshot.Initial(Hits), state.Counter);
-        Assert.Null(state.ConcurrencyToken);
-        Assert.Equal(0, state.VisitorTotal);
+        return new CommitBatch(CommitId.New(), state, counter, records, totals, Now);
     }
 
     [Fact]
-    public async Task An_applied_commit_is_what_the_next_read_sees()
+    public async Task A_counter_never_written_reads_as_zero_with_no_token_and_no_totals()
     {
-        var state = await _store.ReadAsync(Hits, Alice, _ct);
+        var state = await _store.ReadAsync(Hits, _ct);
+        var totals = await _store.ReadTotalsAsync(Hits, [Alice], _ct);
 
-        Assert.Equal(CommitOutcome.Applied, await _store.CommitAsync(After(state, by: 3, visitor: Alice), _ct));
-
-        var next = await _store.ReadAsync(Hits, Alice, _ct);
-        Assert.Equal((3L, new Version(1), 3L), (next.Counter.Value, next.Counter.Version, next.VisitorTotal));
-        Assert.NotNull(next.ConcurrencyToken);
+        Assert.Equal(CounterState.Initial(Hits), state);
+        Assert.Equal(0, totals[Alice]);
     }
 
     [Fact]
-    public async Task A_commit_from_a_stale_read_is_a_conflict_and_writes_nothing()
+    public async Task A_committed_batch_is_what_the_next_read_sees_and_its_token_is_the_new_one()
     {
-        var stale = await _store.ReadAsync(Hits, null, _ct);
-        await _store.CommitAsync(After(stale), _ct);
+        var committed = await _store.CommitAsync(Batch(await _store.ReadAsync(Hits, _ct), (3, null, Alice), (2, "k", Bob), (1, null, Alice)), _ct);
 
-        Assert.Equal(CommitOutcome.Conflict, await _store.CommitAsync(After(stale, by: 7, key: "k", visitor: Alice), _ct));
+        var next = await _store.ReadAsync(Hits, _ct);
+        var totals = await _store.ReadTotalsAsync(Hits, [Alice, Bob], _ct);
+        Assert.Equal(new CommitOutcome.Committed(next.Token), committed);
+        Assert.Equal((6L, new Version(3)), (next.Counter.Value, next.Counter.Version));
+        Assert.Equal((4L, 2L), (totals[Alice], totals[Bob]));
+    }
 
-        var now = await _store.ReadAsync(Hits, Alice, _ct);
-        Assert.Equal((1L, 0L), (now.Counter.Value, now.VisitorTotal));
-        var retried = await _store.CommitAsync(After(now, by: 7, key: "k", visitor: Alice), _ct);
-        Assert.Equal(CommitOutcome.Applied, retried); // the conflicting attempt recorded no key
+    [Fact]
+    public async Task A_batch_on_a_stale_state_is_a_conflict_carrying_the_latest_state_and_writes_nothing()
+    {
+        var stale = await _store.ReadAsync(Hits, _ct);
+        await _store.CommitAsync(Batch(stale, (1, null, null)), _ct);
+
+        var outcome = await _store.CommitAsync(Batch(stale, (7, "k", Alice)), _ct);
+
+        var now = await _store.ReadAsync(Hits, _ct);
+        Assert.Equal(new CommitOutcome.Conflict(now), outcome);
+        Assert.Equal(0, (await _store.ReadTotalsAsync(Hits, [Alice], _ct))[Alice]);
+        Assert.IsType<CommitOutcome.Committed>(await _store.CommitAsync(Batch(now, (7, "k", Alice)), _ct)); // the refused batch recorded no key
     }
 
     [Fact]
     public async Task A_racing_first_write_is_a_conflict()
     {
-        var empty = await _store.ReadAsync(Hits, null, _ct);
-        await _store.CommitAsync(After(empty), _ct);
+        var empty = await _store.ReadAsync(Hits, _ct);
+        await _store.CommitAsync(Batch(empty, (1, null, null)), _ct);
 
-        Assert.Equal(CommitOutcome.Conflict, await _store.CommitAsync(After(empty), _ct));
+        Assert.IsType<CommitOutcome.Conflict>(await _store.CommitAsync(Batch(empty, (1, null, null)), _ct));
     }
 
     [Fact]
-    public async Task A_key_used_before_returns_the_recorded_result_and_writes_nothing()
+    public async Task A_batch_with_a_key_used_before_names_that_record_and_its_stored_result_and_writes_nothing()
     {
-        var first = After(await _store.ReadAsync(Hits, Alice, _ct), by: 2, key: "k", visitor: Alice);
+        var first = Batch(await _store.ReadAsync(Hits, _ct), (2, "k", Alice));
         await _store.CommitAsync(first, _ct);
+        var before = await _store.ReadAsync(Hits, _ct);
 
-        var again = After(await _store.ReadAsync(Hits, Alice, _ct), by: 2, key: "k", visitor: Alice);
-        var outcome = await _store.CommitAsync(again, _ct);
+        var outcome = await _store.CommitAsync(Batch(before, (1, "other", Alice), (2, "k", Alice)), _ct);
 
-        Assert.Equal(first.Result, Assert.IsType<CommitOutcome.AlreadyRecorded>(outcome).Recorded);
-        Assert.Equal(2, (await _store.ReadAsync(Hits, Alice, _ct)).Counter.Value);
+        Assert.Equal(new CommitOutcome.KeyTaken(1, first.Records[0].Result), outcome);
+        Assert.Equal(before, await _store.ReadAsync(Hits, _ct));
     }
 
     [Fact]
     public async Task Keys_are_scoped_per_visitor_and_per_counter()
     {
-        var bob = VisitorId.Parse("01890a5d-ac96-774b-bcce-b302099a8057", "test").Value!;
         var other = CounterName.Parse("other").Value!;
+        await _store.CommitAsync(Batch(await _store.ReadAsync(Hits, _ct), (1, "k", Alice)), _ct);
 
-        await _store.CommitAsync(After(await _store.ReadAsync(Hits, Alice, _ct), key: "k", visitor: Alice), _ct);
+        Assert.IsType<CommitOutcome.Committed>(await _store.CommitAsync(Batch(await _store.ReadAsync(Hits, _ct), (1, "k", Bob)), _ct));
+        Assert.IsType<CommitOutcome.Committed>(await _store.CommitAsync(Batch(await _store.ReadAsync(Hits, _ct), (1, "k", null)), _ct));
+        Assert.IsType<CommitOutcome.Committed>(await _store.CommitAsync(Batch(await _store.ReadAsync(other, _ct), (1, "k", Alice)), _ct));
+    }
 
-        Assert.Equal(CommitOutcome.Applied, await _store.CommitAsync(After(await _store.ReadAsync(Hits, bob, _ct), key: "k", visitor: bob), _ct));
-        Assert.Equal(CommitOutcome.Applied, await _store.CommitAsync(After(await _store.ReadAsync(Hits, null, _ct), key: "k"), _ct));
-        Assert.Equal(CommitOutcome.Applied, await _store.CommitAsync(After(await _store.ReadAsync(other, Alice, _ct), key: "k", visitor: Alice), _ct));
+    [Theory]
+    [InlineData(null)]
+    [InlineData("k")]
+    public async Task The_same_batch_sent_again_is_recognised_as_committed_and_applied_once(string? key)
+    {
+        var batch = Batch(await _store.ReadAsync(Hits, _ct), (5, key, Alice));
+        await _store.CommitAsync(batch, _ct);
+
+        var again = await _store.CommitAsync(batch with { SentBefore = true }, _ct);
+
+        var now = await _store.ReadAsync(Hits, _ct);
+        Assert.IsType<CommitOutcome.Committed>(again);
+        Assert.Equal((5L, new Version(1)), (now.Counter.Value, now.Counter.Version));
+    }
+
+    [Fact]
+    public async Task A_batch_sent_again_long_after_others_moved_the_counter_on_is_unknown_when_nothing_can_tell()
+    {
+        var lost = Batch(await _store.ReadAsync(Hits, _ct), (1, null, null));
+        for (var i = 0; i < 40; i++)
+        {
+            await _store.CommitAsync(Batch(await _store.ReadAsync(Hits, _ct), (1, null, null)), _ct);
+        }
+
+        Assert.IsType<CommitOutcome.Unknown>(await _store.CommitAsync(lost with { SentBefore = true }, _ct));
+        Assert.IsType<CommitOutcome.Conflict>(await _store.CommitAsync(lost, _ct));
     }
 }

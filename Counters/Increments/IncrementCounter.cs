@@ -1,92 +1,73 @@
+using System.Collections.Concurrent;
+using LiveCounter.GroupCommit;
+using LiveCounter.Metrics;
 using LiveCounter.Problems;
-using LiveCounter.Realtime;
 using LiveCounter.Storage;
-using LiveCounter.Wire;
 
 namespace LiveCounter.Increments;
 
-/// <summary>The increment use case: optimistic concurrency with bounded, jittered retries, and idempotent replays.</summary>
-public sealed class IncrementCounter(ICounterStore store, TimeProvider time, RetryPolicy policy, Random random)
+/// <summary>
+/// The increment use case: group commit per counter, optimistic concurrency with bounded jittered retries, idempotent
+/// replays, and answers exactly as if every increment had run alone, one after another.
+/// </summary>
+public sealed class IncrementCounter
 {
-    public IncrementCounter(ICounterStore store, TimeProvider time)
-        : this(store, time, RetryPolicy.Default, Random.Shared)
+    /// <summary>Counters whose lanes (and caches) are kept; beyond this, idle lanes are dropped.</summary>
+    const int MaxLanes = 10_000;
+
+    readonly ConcurrentDictionary<CounterName, CounterLane> _lanes = new();
+    readonly LaneContext _context;
+    readonly bool _groupCommit;
+
+    public IncrementCounter(ICounterStore store, TimeProvider time, CounterMetrics metrics, IncrementOptions options, Random random)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _context = new LaneContext(store, time, options.Retry, random, metrics);
+        _groupCommit = options.GroupCommit;
+    }
+
+    public IncrementCounter(ICounterStore store, TimeProvider time, CounterMetrics metrics)
+        : this(store, time, metrics, IncrementOptions.Default, Random.Shared)
     {
     }
 
-    public async Task<Outcome<IncrementSuccess>> ExecuteAsync(IncrementRequest request, CancellationToken cancellationToken)
+    /// <summary>
+    /// Applies the increment, or answers the replay or problem. A caller that gives up while its increment still waits
+    /// for a batch takes it back; once its batch is being committed, the batch answers it anyway.
+    /// </summary>
+    public Task<Outcome<IncrementSuccess>> ExecuteAsync(IncrementRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        for (var attempt = 1; ; attempt++)
+        if (!_groupCommit)
         {
-            CounterState state;
-            try
+            return new CounterLane(request.Name, _context).TrySubmit(request, cancellationToken)!;
+        }
+
+        while (true)
+        {
+            var lane = _lanes.GetOrAdd(request.Name, NewLane);
+            if (lane.TrySubmit(request, cancellationToken) is { } answer)
             {
-                state = await store.ReadAsync(request.Name, request.Visitor, cancellationToken).ConfigureAwait(false);
-            }
-            catch (CounterStoreUnavailableException)
-            {
-                return StoreUnavailable;
+                return answer;
             }
 
-            var pending = Prepare(request, state);
-            switch (await store.CommitAsync(pending, cancellationToken).ConfigureAwait(false))
-            {
-                case CommitOutcome.AppliedOutcome:
-                    return new IncrementSuccess(pending.Result, Replayed: false, MessagesFor(pending.Result));
-
-                case CommitOutcome.AlreadyRecorded { Recorded: var recorded }:
-                    return recorded.By == request.By
-                        ? new IncrementSuccess(recorded, Replayed: true, Messages: [])
-                        : KeyReused;
-
-                case CommitOutcome.UnavailableOutcome:
-                    return StoreUnavailable;
-
-                case CommitOutcome.ConflictOutcome when attempt >= policy.MaxAttempts:
-                    return Contended;
-
-                case CommitOutcome.ConflictOutcome:
-                    await Task.Delay(policy.DelayAfter(attempt, random.NextDouble()), time, cancellationToken).ConfigureAwait(false);
-                    break;
-
-                default:
-                    throw new InvalidOperationException("Unknown commit outcome.");
-            }
+            _lanes.TryRemove(KeyValuePair.Create(request.Name, lane));
         }
     }
 
-    PendingIncrement Prepare(IncrementRequest request, CounterState state)
+    CounterLane NewLane(CounterName name)
     {
-        var counter = state.Counter.After(request.By, time.GetUtcNow());
-        var total = request.Visitor is null ? (long?)null : checked(state.VisitorTotal + request.By.Value);
-        return new PendingIncrement(state.ConcurrencyToken, request.Key, new IncrementResult(counter, request.By, request.Visitor, total));
-    }
-
-    static RealtimeMessage[] MessagesFor(IncrementResult result)
-    {
-        var updated = new RealtimeMessage(
-            CounterHubContract.CounterUpdated,
-            new Audience.Group(CounterHubContract.GroupFor(result.Counter.Name)),
-            CounterView.From(result.Counter));
-
-        if (result.Visitor is null || result.VisitorTotal is not { } total)
+        if (_lanes.Count >= MaxLanes)
         {
-            return [updated];
+            foreach (var (idleName, idle) in _lanes)
+            {
+                if (idle.TryRetire())
+                {
+                    _lanes.TryRemove(KeyValuePair.Create(idleName, idle));
+                }
+            }
         }
 
-        var applied = new RealtimeMessage(
-            CounterHubContract.IncrementApplied,
-            new Audience.User(result.Visitor),
-            IncrementAppliedView.From(result, total));
-        return [updated, applied];
+        return new CounterLane(name, _context);
     }
-
-    static readonly Problem KeyReused = Problem.UnprocessableContent(
-        "This Idempotency-Key was already used for an increment with a different by. Use a new key for a new increment.");
-
-    static readonly Problem StoreUnavailable = Problem.Unavailable(
-        "The counter store is unavailable. Nothing was written; retry with the same Idempotency-Key.");
-
-    static readonly Problem Contended = Problem.Unavailable(
-        "The counter is too busy right now. Nothing was written; retry with the same Idempotency-Key.");
 }

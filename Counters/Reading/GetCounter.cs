@@ -10,7 +10,7 @@ public sealed class GetCounter(ICounterStore store)
     {
         try
         {
-            var state = await store.ReadAsync(name, visitor: null, cancellationToken).ConfigureAwait(false);
+            var state = await store.ReadAsync(name, cancellationToken).ConfigureAwait(false);
             return state.Counter;
         }
         catch (CounterStoreUnavailableException)

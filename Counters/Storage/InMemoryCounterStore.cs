@@ -6,76 +6,138 @@ using LiveCounter.Visitors;
 namespace LiveCounter.Storage;
 
 /// <summary>
-/// The Table store's semantics in memory: one partition per counter, committed all-or-nothing under the
+/// The Table store's semantics in memory: one partition per counter, a batch committed all-or-nothing under the
 /// partition's lock, with the same conditional replace, idempotency records and visitor totals.
 /// </summary>
 /// <remarks>
-/// It deliberately keeps optimistic concurrency instead of simply incrementing under the lock, so that the use
-/// case's conflict handling is exercised by every Standalone run and test exactly as it is against Table Storage.
+/// It keeps optimistic concurrency instead of simply applying under the lock, so that the use case's conflict handling
+/// is exercised by every Standalone run and test exactly as it is against Table Storage. Its answers are never lost,
+/// but it remembers which commit started from each recent version and which commit wrote each record, as the Table
+/// store does, so a batch sent twice is applied once here too.
 /// </remarks>
 public sealed class InMemoryCounterStore : ICounterStore
 {
     readonly ConcurrentDictionary<CounterName, Partition> _partitions = new();
 
-    public ValueTask<CounterState> ReadAsync(CounterName name, VisitorId? visitor, CancellationToken cancellationToken)
+    public ValueTask<CounterState> ReadAsync(CounterName name, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(name);
         if (!_partitions.TryGetValue(name, out var partition))
         {
-            return ValueTask.FromResult(new CounterState(CounterSnapshot.Initial(name), null, 0));
+            return ValueTask.FromResult(CounterState.Initial(name));
         }
 
         lock (partition)
         {
-            var total = visitor is not null && partition.VisitorTotals.TryGetValue(visitor, out var t) ? t : 0;
-            return ValueTask.FromResult(new CounterState(partition.Counter, TokenOf(partition.Counter), total));
+            return ValueTask.FromResult(partition.State);
         }
     }
 
-    public ValueTask<CommitOutcome> CommitAsync(PendingIncrement increment, CancellationToken cancellationToken)
+    public ValueTask<IReadOnlyDictionary<VisitorId, long>> ReadTotalsAsync(
+        CounterName name, IReadOnlyCollection<VisitorId> visitors, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(increment);
-        var partition = _partitions.GetOrAdd(increment.Name, static name => new Partition(CounterSnapshot.Initial(name)));
-        var result = increment.Result;
+        ArgumentNullException.ThrowIfNull(visitors);
+        var totals = new Dictionary<VisitorId, long>(visitors.Count);
+        _partitions.TryGetValue(name, out var partition);
+        foreach (var visitor in visitors)
+        {
+            long total = 0;
+            if (partition is not null)
+            {
+                lock (partition)
+                {
+                    partition.Totals.TryGetValue(visitor, out total);
+                }
+            }
 
+            totals[visitor] = total;
+        }
+
+        return ValueTask.FromResult<IReadOnlyDictionary<VisitorId, long>>(totals);
+    }
+
+    public ValueTask<CommitOutcome> CommitAsync(CommitBatch batch, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        var partition = _partitions.GetOrAdd(batch.Name, static name => new Partition(CounterState.Initial(name)));
         lock (partition)
         {
-            // The key is checked first, as the Table store orders the key row first in its transaction: a replay
-            // is then recognised at once instead of after a pointless conflict.
-            if (increment.Key is { } key && partition.Records.TryGetValue((result.Visitor, key), out var recorded))
-            {
-                return ValueTask.FromResult<CommitOutcome>(new CommitOutcome.AlreadyRecorded(recorded));
-            }
+            return ValueTask.FromResult(Commit(partition, batch));
+        }
+    }
 
-            if (!string.Equals(TokenOf(partition.Counter), increment.ExpectedToken, StringComparison.Ordinal))
+    /// <summary>Checks in the order Table Storage does: the records, then the counter's token; a refusal is resolved the same way too.</summary>
+    static CommitOutcome Commit(Partition partition, CommitBatch batch)
+    {
+        for (var i = 0; i < batch.Records.Count; i++)
+        {
+            var record = batch.Records[i];
+            if (partition.Records.TryGetValue((record.Result.Visitor, record.Key), out var stored))
             {
-                return ValueTask.FromResult(CommitOutcome.Conflict);
+                // This batch's own record means an earlier send of it was applied (only a test decorator loses answers here).
+                return stored.CommitId == batch.Id
+                    ? new CommitOutcome.Committed(Token: null)
+                    : new CommitOutcome.KeyTaken(i, stored.Result);
             }
+        }
 
-            partition.Counter = result.Counter;
-            if (increment.Key is { } newKey)
-            {
-                partition.Records.Add((result.Visitor, newKey), result);
-            }
+        if (string.Equals(partition.State.Token, batch.Base.Token, StringComparison.Ordinal))
+        {
+            Apply(partition, batch);
+            return new CommitOutcome.Committed(partition.State.Token);
+        }
 
-            if (result.Visitor is not null && result.VisitorTotal is { } total)
-            {
-                partition.VisitorTotals[result.Visitor] = total;
-            }
+        return partition.CommitFrom(batch.Base.Counter.Version) switch
+        {
+            { } id when id == batch.Id => new CommitOutcome.Committed(partition.State.Counter.Version == batch.After.Version ? partition.State.Token : null),
+            not null => new CommitOutcome.Conflict(partition.State),
+            // Never sent before, or sent with records that are not there: it was not applied and never can be.
+            null when !batch.SentBefore || batch.Records.Count > 0 => new CommitOutcome.Conflict(partition.State),
+            null => new CommitOutcome.Unknown(),
+        };
+    }
 
-            return ValueTask.FromResult(CommitOutcome.Applied);
+    static void Apply(Partition partition, CommitBatch batch)
+    {
+        partition.State = new CounterState(batch.After, TokenOf(batch.After));
+        partition.Committed(batch.Base.Counter.Version, batch.Id);
+        foreach (var record in batch.Records)
+        {
+            partition.Records.Add((record.Result.Visitor, record.Key), (record.Result, batch.Id));
+        }
+
+        foreach (var (visitor, total) in batch.Totals)
+        {
+            partition.Totals[visitor] = total;
         }
     }
 
     // A counter that was never written has no token, exactly like a Table entity that does not exist yet.
-    static string? TokenOf(CounterSnapshot counter) =>
-        counter.Version == Version.None ? null : counter.Version.Value.ToString(CultureInfo.InvariantCulture);
+    static string TokenOf(CounterSnapshot counter) => counter.Version.Value.ToString(CultureInfo.InvariantCulture);
 
-    sealed class Partition(CounterSnapshot counter)
+    sealed class Partition(CounterState state)
     {
-        public CounterSnapshot Counter { get; set; } = counter;
+        /// <summary>As many recent commits as the Table store's commit log keeps.</summary>
+        const int RecentCommits = 32;
 
-        public Dictionary<VisitorId, long> VisitorTotals { get; } = [];
+        readonly Queue<(Version Base, CommitId Id)> _commits = new();
 
-        public Dictionary<(VisitorId? Visitor, IdempotencyKey Key), IncrementResult> Records { get; } = [];
+        public CounterState State { get; set; } = state;
+
+        public CommitId? CommitFrom(Version baseVersion) =>
+            _commits.FirstOrDefault(commit => commit.Base == baseVersion) is { Id.Value: not null } found ? found.Id : null;
+
+        public void Committed(Version baseVersion, CommitId id)
+        {
+            _commits.Enqueue((baseVersion, id));
+            if (_commits.Count > RecentCommits)
+            {
+                _commits.Dequeue();
+            }
+        }
+
+        public Dictionary<VisitorId, long> Totals { get; } = [];
+
+        public Dictionary<(VisitorId? Visitor, IdempotencyKey Key), (IncrementResult Result, CommitId CommitId)> Records { get; } = [];
     }
 }

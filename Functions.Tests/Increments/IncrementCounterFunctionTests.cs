@@ -3,6 +3,7 @@ using System.Text;
 using LiveCounter.Functions.Increments;
 using LiveCounter.Functions.Tests.Support;
 using LiveCounter.Increments;
+using LiveCounter.Metrics;
 using LiveCounter.Problems;
 using LiveCounter.Realtime;
 using LiveCounter.Storage;
@@ -151,7 +152,7 @@ public sealed class IncrementCounterFunctionTests
     public async Task AnUnavailableStoreIs503WithRetryAfterAndBroadcastsNothing()
     {
         var store = new Mock<ICounterStore>();
-        store.Setup(s => s.ReadAsync(It.IsAny<CounterName>(), It.IsAny<VisitorId?>(), It.IsAny<CancellationToken>()))
+        store.Setup(s => s.ReadAsync(It.IsAny<CounterName>(), It.IsAny<CancellationToken>()))
             .Returns(() => ValueTask.FromException<CounterState>(new CounterStoreUnavailableException()));
 
         var output = await RunAsync(FakeHttpRequest.Post("/api/counters/votes/increment"), "votes", store.Object);
@@ -164,7 +165,7 @@ public sealed class IncrementCounterFunctionTests
     public async Task AnUnexpectedFailureIsA500ProblemThatRevealsNothing()
     {
         var store = new Mock<ICounterStore>();
-        store.Setup(s => s.ReadAsync(It.IsAny<CounterName>(), It.IsAny<VisitorId?>(), It.IsAny<CancellationToken>()))
+        store.Setup(s => s.ReadAsync(It.IsAny<CounterName>(), It.IsAny<CancellationToken>()))
             .Returns(() => ValueTask.FromException<CounterState>(new InvalidOperationException("secret internals")));
 
         var output = await RunAsync(FakeHttpRequest.Post("/api/counters/votes/increment"), "votes", store.Object);
@@ -181,11 +182,11 @@ public sealed class IncrementCounterFunctionTests
 
     Task<IncrementOutput> RunAsync(FakeHttpRequest request, string name, ICounterStore? store = null)
     {
-        var increment = new IncrementCounter(store ?? _store, new FixedTimeProvider());
+        var increment = new IncrementCounter(store ?? _store, new FixedTimeProvider(), CounterMetrics.Unregistered());
         var function = new IncrementCounterFunction(increment, NullLogger<IncrementCounterFunction>.Instance);
         return function.RunAsync(request, name, TestContext.Current.CancellationToken);
     }
 
     async Task<CounterState> ReadAsync(string name) =>
-        await _store.ReadAsync(CounterName.Parse(name).Value!, null, TestContext.Current.CancellationToken);
+        await _store.ReadAsync(CounterName.Parse(name).Value!, TestContext.Current.CancellationToken);
 }

@@ -2,6 +2,7 @@ using System.Net;
 using LiveCounter.Functions.Reading;
 using LiveCounter.Functions.Tests.Support;
 using LiveCounter.Increments;
+using LiveCounter.Metrics;
 using LiveCounter.Reading;
 using LiveCounter.Storage;
 using LiveCounter.Visitors;
@@ -29,7 +30,7 @@ public sealed class GetCounterFunctionTests
     [Fact]
     public async Task ANameIsMatchedCaseInsensitivelyAndAnsweredInLowerCase()
     {
-        var increment = new IncrementCounter(_store, new FixedTimeProvider());
+        var increment = new IncrementCounter(_store, new FixedTimeProvider(), CounterMetrics.Unregistered());
         await increment.ExecuteAsync(IncrementRequest.Parse("votes", [], null, null).Value!, TestContext.Current.CancellationToken);
 
         var response = FakeHttpResponse.Of(await RunAsync("VOTES"));
@@ -51,7 +52,7 @@ public sealed class GetCounterFunctionTests
     public async Task AnUnavailableStoreIs503WithRetryAfter()
     {
         var store = new Mock<ICounterStore>();
-        store.Setup(s => s.ReadAsync(It.IsAny<CounterName>(), It.IsAny<VisitorId?>(), It.IsAny<CancellationToken>()))
+        store.Setup(s => s.ReadAsync(It.IsAny<CounterName>(), It.IsAny<CancellationToken>()))
             .Returns(() => ValueTask.FromException<CounterState>(new CounterStoreUnavailableException()));
 
         ProblemAssert.IsProblem(FakeHttpResponse.Of(await RunAsync("votes", store.Object)), HttpStatusCode.ServiceUnavailable);
@@ -61,7 +62,7 @@ public sealed class GetCounterFunctionTests
     public async Task AnUnexpectedFailureIsA500Problem()
     {
         var store = new Mock<ICounterStore>();
-        store.Setup(s => s.ReadAsync(It.IsAny<CounterName>(), It.IsAny<VisitorId?>(), It.IsAny<CancellationToken>()))
+        store.Setup(s => s.ReadAsync(It.IsAny<CounterName>(), It.IsAny<CancellationToken>()))
             .Returns(() => ValueTask.FromException<CounterState>(new InvalidOperationException("secret internals")));
 
         var response = FakeHttpResponse.Of(await RunAsync("votes", store.Object));

@@ -6,7 +6,9 @@ using LiveCounter.Wire;
 
 namespace LiveCounter.Standalone.Tests.Api;
 
-public sealed class CountersApiTests(LiveCounterServer server) : IClassFixture<LiveCounterServer>
+/// <summary>The API of the design over real HTTP, on each store (the classes at the end pick the store).</summary>
+public abstract class CountersApiTests<TServer>(TServer server) : IClassFixture<TServer>
+    where TServer : LiveCounterServer
 {
     const string Alice = "3f2c9a1e-5d4b-4c3a-9b2a-1e0f9d8c7b6a";
 
@@ -316,3 +318,7 @@ public sealed class CountersApiTests(LiveCounterServer server) : IClassFixture<L
         public override bool CanSeek => false;
     }
 }
+
+public sealed class CountersApiOnTheInMemoryStore(LiveCounterServer server) : CountersApiTests<LiveCounterServer>(server);
+
+public sealed class CountersApiOnTheTableStore(TableLiveCounterServer server) : CountersApiTests<TableLiveCounterServer>(server);

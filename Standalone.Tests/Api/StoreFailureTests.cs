@@ -1,3 +1,4 @@
+using LiveCounter.Metrics;
 using LiveCounter.Standalone.Tests.Infrastructure;
 using LiveCounter.Storage;
 using LiveCounter.Visitors;
@@ -20,7 +21,7 @@ public sealed class StoreFailureTests
     public async Task An_unreachable_store_is_503_with_retry_after_and_writes_nothing()
     {
         var store = new Mock<ICounterStore>(MockBehavior.Strict);
-        store.Setup(s => s.ReadAsync(It.IsAny<CounterName>(), It.IsAny<VisitorId?>(), It.IsAny<CancellationToken>()))
+        store.Setup(s => s.ReadAsync(It.IsAny<CounterName>(), It.IsAny<CancellationToken>()))
             .ThrowsAsync(new CounterStoreUnavailableException("down"));
         await using var server = await StartWith(store);
         using var http = server.CreateHttpClient();
@@ -32,14 +33,14 @@ public sealed class StoreFailureTests
         await read.AssertProblemAsync(503);
         Assert.Equal("1", Assert.Single(increment.Headers.GetValues("Retry-After")));
         Assert.Equal("1", Assert.Single(read.Headers.GetValues("Retry-After")));
-        store.Verify(s => s.CommitAsync(It.IsAny<PendingIncrement>(), It.IsAny<CancellationToken>()), Times.Never);
+        store.Verify(s => s.CommitAsync(It.IsAny<CommitBatch>(), It.IsAny<CancellationToken>()), Times.Never);
     }
 
     [Fact]
     public async Task A_store_failing_unexpectedly_is_a_500_problem_not_a_page()
     {
         var store = new Mock<ICounterStore>(MockBehavior.Strict);
-        store.Setup(s => s.ReadAsync(It.IsAny<CounterName>(), It.IsAny<VisitorId?>(), It.IsAny<CancellationToken>()))
+        store.Setup(s => s.ReadAsync(It.IsAny<CounterName>(), It.IsAny<CancellationToken>()))
             .ThrowsAsync(new InvalidOperationException("boom"));
         await using var server = await StartWith(store);
         using var http = server.CreateHttpClient();

@@ -54,8 +54,10 @@ public sealed class SlowConsumerTests(LiveCounterServer server) : IClassFixture<
         }
         while (await IsConnectedAsync(stuck.ConnectionId));
 
+        // One update per commit (a commit may hold many increments), each once, up to the last.
         await healthy.WaitForAsync<CounterView>(m => m.Version == increments);
-        Assert.Equal(increments, healthy.All<CounterView>().Select(m => m.Version).Distinct().Count());
+        var versions = healthy.All<CounterView>().Select(m => m.Version).ToList();
+        Assert.Equal(versions.Count, versions.Distinct().Count());
         Assert.Equal(HubConnectionState.Connected, _healthyConnection.State);
         var counter = await _http.GetCounterAsync(Name, _ct);
         Assert.Equal((increments, increments), (counter.Value, counter.Version));

@@ -13,7 +13,10 @@ using Microsoft.Extensions.Logging;
 
 namespace LiveCounter.Standalone.Tests.Infrastructure;
 
-/// <summary>A real Standalone on Kestrel at a free loopback port: tests talk to it over real HTTP and WebSockets.</summary>
+/// <summary>
+/// A real Standalone on Kestrel at a free loopback port, on the in-memory store: tests talk to it over real HTTP and
+/// WebSockets. <see cref="TableLiveCounterServer"/> is the same on the Table store.
+/// </summary>
 public class LiveCounterServer : WebApplicationFactory<Program>, IAsyncLifetime
 {
     ICounterStore? _store;
@@ -41,7 +44,7 @@ public class LiveCounterServer : WebApplicationFactory<Program>, IAsyncLifetime
 
     public Uri BaseAddress { get; private set; } = null!;
 
-    public ValueTask InitializeAsync()
+    public virtual ValueTask InitializeAsync()
     {
         StartServer();
         var addresses = Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses;

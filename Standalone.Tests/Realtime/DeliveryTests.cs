@@ -7,9 +7,11 @@ namespace LiveCounter.Standalone.Tests.Realtime;
 
 /// <summary>
 /// Who receives what. A connection receives its messages in the order the server sent them, so "did not receive
-/// X" is checked after a later message that the same connection did receive: no sleeps, no timing.
+/// X" is checked after a later message that the same connection did receive: no sleeps, no timing. On each store
+/// (the classes at the end pick the store).
 /// </summary>
-public sealed class DeliveryTests(LiveCounterServer server) : IClassFixture<LiveCounterServer>, IAsyncDisposable
+public abstract class DeliveryTests<TServer>(TServer server) : IClassFixture<TServer>, IAsyncDisposable
+    where TServer : LiveCounterServer
 {
     const string VisitorX = "3f2c9a1e-5d4b-4c3a-9b2a-1e0f9d8c7b6a";
     const string VisitorY = "01890a5d-ac96-774b-bcce-b302099a8057";
@@ -130,5 +132,10 @@ public sealed class DeliveryTests(LiveCounterServer server) : IClassFixture<Live
         }
 
         _http.Dispose();
+        GC.SuppressFinalize(this);
     }
 }
+
+public sealed class DeliveryOnTheInMemoryStore(LiveCounterServer server) : DeliveryTests<LiveCounterServer>(server);
+
+public sealed class DeliveryOnTheTableStore(TableLiveCounterServer server) : DeliveryTests<TableLiveCounterServer>(server);

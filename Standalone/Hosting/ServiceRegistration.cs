@@ -1,7 +1,9 @@
 using LiveCounter.Increments;
+using LiveCounter.Metrics;
 using LiveCounter.Reading;
 using LiveCounter.Standalone.Realtime;
 using LiveCounter.Storage;
+using LiveCounter.Tables;
 using LiveCounter.Wire;
 using Microsoft.AspNetCore.SignalR;
 
@@ -9,12 +11,30 @@ namespace LiveCounter.Standalone.Hosting;
 
 public static class ServiceRegistration
 {
-    /// <summary>Counters' use cases over the in-memory store, the SignalR hub, and the shared JSON options.</summary>
-    public static IServiceCollection AddLiveCounter(this IServiceCollection services)
+    /// <summary>
+    /// Counters' use cases over the Table store when <c>CountersStorage</c> is set (as in the Functions app), over the
+    /// in-memory store otherwise; the SignalR hub; the shared JSON options.
+    /// </summary>
+    public static IServiceCollection AddLiveCounter(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton<ICounterStore, InMemoryCounterStore>();
-        services.AddSingleton(sp => new IncrementCounter(sp.GetRequiredService<ICounterStore>(), sp.GetRequiredService<TimeProvider>()));
+        if (CounterStorage.IsConfigured(configuration))
+        {
+            services.AddCounterStorage();
+        }
+        else
+        {
+            services.AddSingleton<ICounterStore, InMemoryCounterStore>();
+        }
+
+        services.AddSingleton<CounterMetrics>();
+        var groupCommit = configuration.GetValue(IncrementOptions.Section + ":" + nameof(IncrementOptions.GroupCommit), defaultValue: true);
+        services.AddSingleton(sp => new IncrementCounter(
+            sp.GetRequiredService<ICounterStore>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<CounterMetrics>(),
+            IncrementOptions.Default with { GroupCommit = groupCommit },
+            Random.Shared));
         services.AddSingleton<GetCounter>();
 
         services.ConfigureHttpJsonOptions(options => CountersJson.Apply(options.SerializerOptions));

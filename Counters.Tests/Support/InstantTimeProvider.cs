@@ -1,4 +1,4 @@
-namespace LiveCounter.Tests;
+namespace LiveCounter.Tests.Support;
 
 /// <summary>A clock whose timers fire at once and remember what they were asked to wait, so retry tests run instantly.</summary>
 public sealed class InstantTimeProvider(DateTimeOffset now) : TimeProvider

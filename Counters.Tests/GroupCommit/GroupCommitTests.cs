@@ -1,0 +1,254 @@
+using LiveCounter.Increments;
+using LiveCounter.Metrics;
+using LiveCounter.Problems;
+using LiveCounter.Realtime;
+using LiveCounter.Storage;
+using LiveCounter.Tests.Support;
+using LiveCounter.Wire;
+using static LiveCounter.Tests.Support.Requests;
+
+namespace LiveCounter.Tests.GroupCommit;
+
+/// <summary>
+/// Group commit, driven deterministically: <see cref="GatedStore"/> holds a commit in flight while more increments
+/// arrive, so each test knows exactly which batch every increment lands in.
+/// </summary>
+public sealed class GroupCommitTests
+{
+    readonly InMemoryCounterStore _memory = new();
+    readonly GatedStore _store;
+    readonly CancellationToken _ct = TestContext.Current.CancellationToken;
+
+    public GroupCommitTests() => _store = new GatedStore(_memory);
+
+    IncrementCounter UseCase(ICounterStore? store = null) => new(
+        store ?? _store, new InstantTimeProvider(), CounterMetrics.Unregistered(), IncrementOptions.Default, Random.Shared);
+
+    /// <summary>Holds the store, lets <paramref name="first"/> reach it, then submits <paramref name="then"/> behind it.</summary>
+    async Task<(Task<Outcome<IncrementSuccess>> First, Task<Outcome<IncrementSuccess>>[] Then)> BehindACommitInFlight(
+        IncrementCounter useCase, IncrementRequest first, params IncrementRequest[] then)
+    {
+        _store.Hold();
+        var arrived = _store.Arrived(_store.Batches.Count + 1);
+        var committing = useCase.ExecuteAsync(first, _ct);
+        await arrived;
+        var queued = then.Select(request => useCase.ExecuteAsync(request, _ct)).ToArray();
+        return (committing, queued);
+    }
+
+    [Fact]
+    public async Task A_lone_increment_is_committed_at_once_waiting_for_no_company()
+    {
+        _store.Hold();
+
+        var answer = UseCase().ExecuteAsync(Increment(), _ct);
+        await _store.Arrived(1);
+
+        Assert.Equal(1, Assert.Single(_store.Batches).Increments);
+        _store.Open();
+        Assert.Equal(1, (await answer).Value!.Result.Counter.Value);
+    }
+
+    [Fact]
+    public async Task Increments_arriving_while_a_commit_is_in_flight_go_together_in_the_next_commit()
+    {
+        var (first, then) = await BehindACommitInFlight(UseCase(), Increment(), Increment(2), Increment(3), Increment(4));
+
+        _store.Open();
+        var answers = await Task.WhenAll([first, .. then]);
+
+        Assert.Equal([1L, 3L], _store.Batches.Select(b => b.Increments));
+        Assert.Equal([1L, 3L, 6L, 10L], answers.Select(a => a.Value!.Result.Counter.Value));
+        Assert.Equal([1L, 2L, 3L, 4L], answers.Select(a => a.Value!.Result.Counter.Version.Value));
+    }
+
+    /// <summary>
+    /// Behind a lone increment of Alice (version 1), one batch of: Alice +2 keyed, an anonymous +5, Bob +3 keyed, Alice +4,
+    /// a repeat of Alice's key, and Bob's key reused with another by. Every answer is checked one by one against what
+    /// running them one after another gives.
+    /// </summary>
+    [Fact]
+    public async Task Each_answer_in_a_mixed_batch_is_what_running_the_increments_one_after_another_gives()
+    {
+        var (first, then) = await BehindACommitInFlight(
+            UseCase(),
+            Increment(1, visitor: Alice),
+            Increment(2, "k1", Alice),
+            Increment(5),
+            Increment(3, "k2", Bob),
+            Increment(4, visitor: Alice),
+            Increment(2, "k1", Alice),
+            Increment(9, "k2", Bob));
+
+        _store.Open();
+        await first;
+        var answers = await Task.WhenAll(then);
+
+        Assert.Equal([1L, 4L], _store.Batches.Select(b => b.Increments));
+        Assert.Equal((3L, 2L, 3L, false), Summary(answers[0]));
+        Assert.Equal((8L, 3L, (long?)null, false), Summary(answers[1]));
+        Assert.Equal((11L, 4L, 3L, false), Summary(answers[2]));
+        Assert.Equal((15L, 5L, 7L, false), Summary(answers[3]));
+        Assert.Equal(answers[0].Value!.Result, answers[4].Value!.Result);
+        Assert.True(answers[4].Value!.Replayed);
+        Assert.Equal(422, answers[5].Problem!.Status);
+
+        var batch = _store.Batches[1];
+        Assert.Equal(["k1", "k2"], batch.Records.Select(r => r.Key.Value));
+        Assert.Equal(new Dictionary<Visitors.VisitorId, long> { [Alice] = 7, [Bob] = 3 }, batch.Totals);
+        Assert.Equal(5, batch.Entities);
+    }
+
+    [Fact]
+    public async Task A_commit_sends_one_counter_update_and_one_increment_applied_per_visitor_with_the_sum_of_its_by()
+    {
+        var (first, then) = await BehindACommitInFlight(
+            UseCase(), Increment(), Increment(2, visitor: Alice), Increment(3, visitor: Bob), Increment(4, visitor: Alice), Increment(5));
+
+        _store.Open();
+        await first;
+        var messages = (await Task.WhenAll(then)).SelectMany(a => a.Value!.Messages).ToList();
+
+        var updated = Assert.Single(messages, m => m.Target == CounterHubContract.CounterUpdated);
+        Assert.Equal(new CounterView("hits", 15, 5, new InstantTimeProvider().GetUtcNow()), updated.Argument);
+        Assert.Equal(new Audience.Group("counter:hits"), updated.To);
+        var applied = messages.Where(m => m.Target == CounterHubContract.IncrementApplied).ToDictionary(m => m.To, m => m.Argument);
+        Assert.Equal(2, applied.Count);
+        Assert.Equal(new IncrementAppliedView("hits", 10, 4, By: 6, YourTotal: 6), applied[new Audience.User(Alice)]);
+        Assert.Equal(new IncrementAppliedView("hits", 6, 3, By: 3, YourTotal: 3), applied[new Audience.User(Bob)]);
+    }
+
+    [Fact]
+    public async Task The_last_increment_of_a_commit_carries_its_counter_update()
+    {
+        var (first, then) = await BehindACommitInFlight(UseCase(), Increment(), Increment(), Increment(7));
+
+        _store.Open();
+        await first;
+        var answers = await Task.WhenAll(then);
+
+        Assert.Empty(answers[0].Value!.Messages);
+        var carried = Assert.Single(answers[1].Value!.Messages);
+        Assert.Equal(new CounterView("hits", 9, 3, new InstantTimeProvider().GetUtcNow()), carried.Argument);
+    }
+
+    [Fact]
+    public async Task A_key_already_stored_fails_only_its_own_increment_and_the_rest_of_the_batch_commits()
+    {
+        var useCase = UseCase();
+        var original = await useCase.ExecuteAsync(Increment(2, "used", Alice), _ct);
+        var (first, then) = await BehindACommitInFlight(
+            useCase, Increment(), Increment(1, "fresh", Bob), Increment(2, "used", Alice), Increment(9, "used", Alice), Increment(4));
+
+        _store.Open();
+        await first;
+        var answers = await Task.WhenAll(then);
+
+        Assert.Equal((4L, 3L, 1L, false), Summary(answers[0]));
+        Assert.True(answers[1].Value!.Replayed);
+        Assert.Equal(original.Value!.Result, answers[1].Value!.Result);
+        Assert.Equal(422, answers[2].Problem!.Status);
+        Assert.Equal((8L, 4L, (long?)null, false), Summary(answers[3]));
+        Assert.Equal((8L, new Version(4)), ((await _memory.ReadAsync(Hits, _ct)).Counter.Value, (await _memory.ReadAsync(Hits, _ct)).Counter.Version));
+    }
+
+    [Fact]
+    public async Task A_commit_by_another_process_makes_the_batch_retry_on_the_fresh_state()
+    {
+        var here = UseCase();
+        var elsewhere = UseCase(_memory);
+        await here.ExecuteAsync(Increment(1, visitor: Alice), _ct);
+        await elsewhere.ExecuteAsync(Increment(10, visitor: Alice), _ct);
+
+        var answer = await here.ExecuteAsync(Increment(100, "k", Alice), _ct);
+
+        Assert.Equal((111L, 3L, 111L, false), Summary(answer));
+        Assert.Equal(3, _store.Batches.Count);
+        Assert.Equal([0L, 1L, 2L], _store.Batches.Select(b => b.Base.Counter.Version.Value));
+    }
+
+    [Fact]
+    public async Task A_caller_that_gives_up_while_queued_takes_its_increment_back_and_the_others_commit()
+    {
+        var useCase = UseCase();
+        using var giveUp = new CancellationTokenSource();
+        _store.Hold();
+        var first = useCase.ExecuteAsync(Increment(), _ct);
+        await _store.Arrived(1);
+        var leaving = useCase.ExecuteAsync(Increment(50), giveUp.Token);
+        var staying = useCase.ExecuteAsync(Increment(2), _ct);
+
+        await giveUp.CancelAsync();
+        _store.Open();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => leaving);
+        Assert.Equal(3, (await staying).Value!.Result.Counter.Value);
+        Assert.Equal(1, (await first).Value!.Result.Counter.Value);
+        Assert.Equal([1L, 1L], _store.Batches.Select(b => b.Increments));
+    }
+
+    [Fact]
+    public async Task A_caller_that_gives_up_while_its_batch_is_committing_is_still_answered_and_the_batch_is_intact()
+    {
+        var useCase = UseCase();
+        using var giveUp = new CancellationTokenSource();
+        var (first, _) = await BehindACommitInFlight(useCase, Increment());
+        var leaving = useCase.ExecuteAsync(Increment(2, visitor: Alice), giveUp.Token);
+        var staying = useCase.ExecuteAsync(Increment(3), _ct);
+        _store.ReleaseOne();
+        await _store.Arrived(2);
+
+        await giveUp.CancelAsync();
+        _store.Open();
+
+        await first;
+        Assert.Equal((3L, 2L, 2L, false), Summary(await leaving));
+        Assert.Equal(CounterHubContract.IncrementApplied, Assert.Single((await leaving).Value!.Messages).Target);
+        Assert.Equal((6L, 3L, (long?)null, false), Summary(await staying));
+        Assert.Equal(6, (await _memory.ReadAsync(Hits, _ct)).Counter.Value);
+    }
+
+    [Theory]
+    [InlineData(LossyStore.Loss.Answer, "k")]
+    [InlineData(LossyStore.Loss.Answer, null)]
+    [InlineData(LossyStore.Loss.Request, "k")]
+    [InlineData(LossyStore.Loss.Request, null)]
+    public async Task A_commit_whose_answer_is_lost_is_counted_once_answered_as_applied_and_still_broadcast(LossyStore.Loss loss, string? key)
+    {
+        var lossy = new LossyStore(_memory);
+        lossy.LoseNext(loss);
+
+        var answer = await UseCase(lossy).ExecuteAsync(Increment(4, key, Alice), _ct);
+
+        Assert.Equal((4L, 1L, 4L, false), Summary(answer));
+        Assert.Contains(answer.Value!.Messages, m => m.Target == CounterHubContract.CounterUpdated);
+        Assert.Contains(answer.Value!.Messages, m => m.Target == CounterHubContract.IncrementApplied);
+        var stored = await _memory.ReadAsync(Hits, _ct);
+        Assert.Equal((4L, new Version(1)), (stored.Counter.Value, stored.Counter.Version));
+        Assert.Equal(1, lossy.Lost);
+    }
+
+    [Fact]
+    public async Task Group_commit_can_be_turned_off_and_each_increment_then_commits_alone()
+    {
+        var useCase = new IncrementCounter(_store, new InstantTimeProvider(), CounterMetrics.Unregistered(), IncrementOptions.Default with { GroupCommit = false }, Random.Shared);
+        _store.Hold();
+        var first = useCase.ExecuteAsync(Increment(), _ct);
+        var second = useCase.ExecuteAsync(Increment(), _ct);
+        await _store.Arrived(2);
+
+        _store.Open();
+        var answers = await Task.WhenAll(first, second);
+
+        Assert.All(_store.Batches, b => Assert.Equal(1, b.Increments));
+        Assert.Equal([1L, 2L], answers.Select(a => a.Value!.Result.Counter.Version.Value).Order());
+        Assert.True(_store.Batches.Count >= 3, "The two raced for the same base: one of them conflicted and went again.");
+    }
+
+    static (long Value, long Version, long? Total, bool Replayed) Summary(Outcome<IncrementSuccess> outcome)
+    {
+        Assert.True(outcome.Succeeded, outcome.Problem?.Detail);
+        var result = outcome.Value.Result;
+        return (result.Counter.Value, result.Counter.Version.Value, result.VisitorTotal, outcome.Value.Replayed);
+    }
+}

@@ -1,0 +1,133 @@
+using LiveCounter.Increments;
+using LiveCounter.Realtime;
+using LiveCounter.Storage;
+using LiveCounter.Visitors;
+using LiveCounter.Wire;
+
+namespace LiveCounter.GroupCommit;
+
+/// <summary>
+/// One batch computed as if its increments had run one after another in arrival order from one base state: each gets
+/// the next version, the value after it and its visitor's total after it. It also decides who carries the commit's
+/// conflated messages: the last increment carries <c>counterUpdated</c> with the state after the commit, and each
+/// visitor's last increment carries its <c>incrementApplied</c> with the sum of its <c>by</c>.
+/// </summary>
+/// <remarks>
+/// A request whose key already appeared earlier in the batch (a retry that arrived while the first try was queued)
+/// writes nothing of its own: it is answered from the earlier one, like any replay.
+/// </remarks>
+internal sealed class BatchPlan
+{
+    readonly List<int> _recordOwners;
+
+    BatchPlan(CommitBatch batch, IReadOnlyList<Step> steps, List<int> recordOwners)
+    {
+        Batch = batch;
+        Steps = steps;
+        _recordOwners = recordOwners;
+    }
+
+    public CommitBatch Batch { get; }
+
+    /// <summary>What each request of the batch gets, in the order of the requests.</summary>
+    public IReadOnlyList<Step> Steps { get; }
+
+    /// <summary>The same plan, for sending its batch again after its outcome was lost.</summary>
+    public BatchPlan SentAgain() => new(Batch with { SentBefore = true }, Steps, _recordOwners);
+
+    /// <summary>The request whose increment wrote <c>Batch.Records[recordIndex]</c>.</summary>
+    public int OwnerOfRecord(int recordIndex) => _recordOwners[recordIndex];
+
+    /// <param name="totals">The total of every visitor in <paramref name="requests"/> under <paramref name="start"/>.</param>
+    public static BatchPlan For(
+        CounterState start, IReadOnlyDictionary<VisitorId, long> totals, IReadOnlyList<IncrementRequest> requests, DateTimeOffset at, CommitId id)
+    {
+        var counter = start.Counter;
+        var steps = new Step[requests.Count];
+        var finalTotals = new Dictionary<VisitorId, long>();
+        var firstOfKey = new Dictionary<(VisitorId?, IdempotencyKey), int>();
+        var records = new List<IncrementRecord>();
+        var recordOwners = new List<int>();
+        var applied = new List<(int Index, IncrementResult Result)>(requests.Count);
+
+        for (var i = 0; i < requests.Count; i++)
+        {
+            var request = requests[i];
+            if (request.Key is { } repeated && firstOfKey.TryGetValue((request.Visitor, repeated), out var first))
+            {
+                steps[i] = new Step.Repeat(first);
+                continue;
+            }
+
+            counter = counter.After(request.By, at);
+            long? total = null;
+            if (request.Visitor is { } visitor)
+            {
+                total = checked((finalTotals.TryGetValue(visitor, out var sofar) ? sofar : totals[visitor]) + request.By.Value);
+                finalTotals[visitor] = total.Value;
+            }
+
+            var result = new IncrementResult(counter, request.By, request.Visitor, total);
+            applied.Add((i, result));
+            if (request.Key is { } key)
+            {
+                firstOfKey.Add((request.Visitor, key), i);
+                records.Add(new IncrementRecord(key, result));
+                recordOwners.Add(i);
+            }
+        }
+
+        foreach (var (index, result, messages) in Conflate(applied))
+        {
+            steps[index] = new Step.Apply(result, messages);
+        }
+
+        return new BatchPlan(new CommitBatch(id, start, counter, records, finalTotals, at), steps, recordOwners);
+    }
+
+    /// <summary>Each applied increment with the messages it carries: one <c>counterUpdated</c>, one <c>incrementApplied</c> per visitor.</summary>
+    static IEnumerable<(int Index, IncrementResult Result, IReadOnlyList<RealtimeMessage> Messages)> Conflate(List<(int Index, IncrementResult Result)> applied)
+    {
+        var byVisitor = new Dictionary<VisitorId, (int Last, int By)>();
+        for (var n = 0; n < applied.Count; n++)
+        {
+            if (applied[n].Result.Visitor is { } visitor)
+            {
+                byVisitor[visitor] = (n, (byVisitor.TryGetValue(visitor, out var sofar) ? sofar.By : 0) + applied[n].Result.By.Value);
+            }
+        }
+
+        for (var n = 0; n < applied.Count; n++)
+        {
+            var (index, result) = applied[n];
+            var messages = new List<RealtimeMessage>(2);
+            if (n == applied.Count - 1)
+            {
+                messages.Add(new RealtimeMessage(
+                    CounterHubContract.CounterUpdated, new Audience.Group(CounterHubContract.GroupFor(result.Counter.Name)), CounterView.From(result.Counter)));
+            }
+
+            if (result.Visitor is { } visitor && byVisitor[visitor].Last == n && result.VisitorTotal is { } total)
+            {
+                var view = new IncrementAppliedView(result.Counter.Name.Value, result.Counter.Value, result.Counter.Version.Value, byVisitor[visitor].By, total);
+                messages.Add(new RealtimeMessage(CounterHubContract.IncrementApplied, new Audience.User(visitor), view));
+            }
+
+            yield return (index, result, messages);
+        }
+    }
+
+    /// <summary>What one request of the batch gets once the batch commits.</summary>
+    internal abstract record Step
+    {
+        Step()
+        {
+        }
+
+        /// <summary>The request's own increment, and the messages it must send (often none: another request carries them).</summary>
+        public sealed record Apply(IncrementResult Result, IReadOnlyList<RealtimeMessage> Messages) : Step;
+
+        /// <summary>The same key as the request at <paramref name="Of"/>, earlier in the batch: answered from it.</summary>
+        public sealed record Repeat(int Of) : Step;
+    }
+}

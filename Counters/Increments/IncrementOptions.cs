@@ -1,0 +1,15 @@
+namespace LiveCounter.Increments;
+
+/// <summary>How the increment use case commits.</summary>
+/// <param name="GroupCommit">
+/// True (the default): increments of one counter that arrive while a commit of it is in flight go together in the
+/// next commit. False: every increment is read, computed and committed on its own, racing the others, as before group
+/// commit existed; kept so a benchmark can show the difference.
+/// </param>
+public sealed record IncrementOptions(bool GroupCommit, RetryPolicy Retry)
+{
+    public static readonly IncrementOptions Default = new(GroupCommit: true, RetryPolicy.Default);
+
+    /// <summary>The configuration section both hosts read these options from.</summary>
+    public const string Section = "LiveCounter";
+}

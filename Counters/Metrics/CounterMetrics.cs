@@ -1,0 +1,69 @@
+using System.Diagnostics.Metrics;
+
+namespace LiveCounter.Metrics;
+
+/// <summary>
+/// The meter <c>LiveCounter</c>: what the increment use case does, per commit and per increment. Both hosts export it
+/// (<c>dotnet-counters monitor -n LiveCounter.Standalone --counters LiveCounter</c>, Application Insights in Azure).
+/// </summary>
+public sealed class CounterMetrics
+{
+    public const string MeterName = "LiveCounter";
+
+    readonly Counter<long> _increments;
+    readonly Counter<long> _replays;
+    readonly Counter<long> _commits;
+    readonly Histogram<int> _batchSize;
+    readonly Histogram<double> _commitDuration;
+    readonly Counter<long> _conflicts;
+    readonly Counter<long> _retries;
+    readonly Counter<long> _unavailable;
+
+    public CounterMetrics(IMeterFactory meterFactory)
+        : this(meterFactory?.Create(MeterName) ?? throw new ArgumentNullException(nameof(meterFactory)))
+    {
+    }
+
+    CounterMetrics(Meter meter)
+    {
+        _increments = meter.CreateCounter<long>("livecounter.increments", "{increment}", "Increments applied.");
+        _replays = meter.CreateCounter<long>("livecounter.replays", "{increment}", "Increments answered from the result stored under their Idempotency-Key.");
+        _commits = meter.CreateCounter<long>("livecounter.commits", "{commit}", "Commits that applied a batch of increments of one counter.");
+        _batchSize = meter.CreateHistogram(
+            "livecounter.batch.size",
+            "{increment}",
+            "Increments applied by one commit.",
+            tags: null,
+            advice: new InstrumentAdvice<int> { HistogramBucketBoundaries = [1, 2, 4, 8, 16, 32, 64, 100] });
+        _commitDuration = meter.CreateHistogram(
+            "livecounter.commit.duration",
+            "ms",
+            "One try of a commit at the store, by outcome.",
+            tags: null,
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 5000] });
+        _conflicts = meter.CreateCounter<long>("livecounter.conflicts", "{conflict}", "Commits refused because another process changed the counter first.");
+        _retries = meter.CreateCounter<long>("livecounter.retries", "{retry}", "Commits tried again, by reason: after a conflict, or after an answer that was lost.");
+        _unavailable = meter.CreateCounter<long>("livecounter.unavailable", "{increment}", "Increments answered 503, by reason: store, contended or unconfirmed.");
+    }
+
+    /// <summary>A meter of its own, for a use case built without dependency injection.</summary>
+    public static CounterMetrics Unregistered() => new(new Meter(MeterName));
+
+    internal void Committed(long increments)
+    {
+        _commits.Add(1);
+        _increments.Add(increments);
+        _batchSize.Record((int)increments);
+    }
+
+    internal void Tried(string outcome, TimeSpan duration) =>
+        _commitDuration.Record(duration.TotalMilliseconds, new KeyValuePair<string, object?>("outcome", outcome));
+
+    internal void Conflicted() => _conflicts.Add(1);
+
+    internal void Retried(string reason) => _retries.Add(1, new KeyValuePair<string, object?>("reason", reason));
+
+    internal void Replayed() => _replays.Add(1);
+
+    internal void Refused(string reason, int increments) => _unavailable.Add(increments, new KeyValuePair<string, object?>("reason", reason));
+}

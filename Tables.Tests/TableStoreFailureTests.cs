@@ -1,0 +1,72 @@
+using Azure;
+using Azure.Data.Tables;
+using LiveCounter.Increments;
+using LiveCounter.Storage;
+using static LiveCounter.Tests.Support.Requests;
+
+namespace LiveCounter.Tables.Tests;
+
+/// <summary>What Azurite cannot be made to do: name a chosen action as the failed one, throttle, or fail on a bug.</summary>
+public sealed class TableStoreFailureTests
+{
+    static readonly DateTimeOffset Now = new(2026, 11, 21, 12, 0, 0, TimeSpan.Zero);
+
+    readonly Mock<TableClient> _reads = new(MockBehavior.Strict);
+    readonly Mock<TableClient> _transactions = new(MockBehavior.Strict);
+    readonly CancellationToken _ct = TestContext.Current.CancellationToken;
+
+    TableCounterStore Store => new(new CounterTable(_reads.Object, _transactions.Object));
+
+    static CommitBatch TwoKeyedIncrements()
+    {
+        var first = new IncrementResult(new CounterSnapshot(Hits, 1, new Version(1), Now), Amount.One, Alice, 1);
+        var second = new IncrementResult(new CounterSnapshot(Hits, 2, new Version(2), Now), Amount.One, Alice, 2);
+        return new CommitBatch(
+            CommitId.New(),
+            CounterState.Initial(Hits),
+            second.Counter,
+            [new IncrementRecord(IdempotencyKey.Parse("a").Value!, first), new IncrementRecord(IdempotencyKey.Parse("b").Value!, second)],
+            new Dictionary<Visitors.VisitorId, long> { [Alice] = 2 },
+            Now);
+    }
+
+    void TransactionFails(Exception failure) =>
+        _transactions.Setup(t => t.SubmitTransactionAsync(It.IsAny<IEnumerable<TableTransactionAction>>(), It.IsAny<CancellationToken>()))
+            .Returns(TableResponses.Rejected(failure));
+
+    void StateReads(StateEntity? state) =>
+        _reads.Setup(t => t.GetEntityIfExistsAsync<StateEntity>("hits", RowKeys.State, null, It.IsAny<CancellationToken>()))
+            .Returns(() => state is null ? TableResponses.Missing<StateEntity>() : TableResponses.Found(state));
+
+    [Fact]
+    public async Task A_409_naming_the_second_record_answers_with_that_record_s_stored_result()
+    {
+        var batch = TwoKeyedIncrements();
+        TransactionFails(TableResponses.TransactionFailure(409, "EntityAlreadyExists", failedIndex: 1));
+        _reads.Setup(t => t.GetEntityIfExistsAsync<RecordEntity>("hits", RowKeys.Record(Alice, IdempotencyKey.Parse("b").Value!), null, It.IsAny<CancellationToken>()))
+            .Returns(() => TableResponses.Found(new RecordEntity { Value = 40, Version = 30, By = 1, VisitorTotal = 9, CommitId = "another", CreatedAt = Now }));
+
+        var outcome = await Store.CommitAsync(batch, _ct);
+
+        var taken = Assert.IsType<CommitOutcome.KeyTaken>(outcome);
+        Assert.Equal(1, taken.RecordIndex);
+        Assert.Equal((40L, 30L, 9L), (taken.Stored.Counter.Value, taken.Stored.Counter.Version.Value, taken.Stored.VisitorTotal!.Value));
+    }
+
+    [Fact]
+    public async Task A_throttled_commit_is_read_back_and_is_unknown_while_nothing_has_moved()
+    {
+        TransactionFails(new RequestFailedException(503, "Server busy", "ServerBusy", null));
+        StateReads(null);
+
+        Assert.IsType<CommitOutcome.Unknown>(await Store.CommitAsync(TwoKeyedIncrements(), _ct));
+    }
+
+    [Fact]
+    public async Task A_commit_the_service_rejects_as_malformed_is_a_fault_not_an_outage()
+    {
+        TransactionFails(new RequestFailedException(400, "Bad request", "InvalidInput", null));
+
+        await Assert.ThrowsAsync<RequestFailedException>(async () => await Store.CommitAsync(TwoKeyedIncrements(), _ct));
+    }
+}
