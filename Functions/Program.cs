@@ -1,9 +1,7 @@
 using Azure.Core.Serialization;
+using LiveCounter.Api.Hosting;
+using LiveCounter.Api.Subscriptions;
 using LiveCounter.Functions.Hosting;
-using LiveCounter.Increments;
-using LiveCounter.Metrics;
-using LiveCounter.Reading;
-using LiveCounter.Storage;
 using LiveCounter.Tables;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Builder;
@@ -12,14 +10,15 @@ using Microsoft.Extensions.Hosting;
 
 var builder = FunctionsApplication.CreateBuilder(args);
 
-// HTTP bodies are written with CountersJson.Options directly; this makes the SignalR output bindings match them.
+// HTTP through ASP.NET Core, so the Api handlers serve Functions exactly as they serve Standalone.
+builder.ConfigureFunctionsWebApplication();
+builder.UseMiddleware<UnexpectedFailures>();
+
+// The worker serializes the SignalR output bindings with these options: the same JSON as the HTTP bodies.
 builder.Services.Configure<WorkerOptions>(options => options.Serializer = new JsonObjectSerializer(WorkerJson.Options));
 
-builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddCounterStorage();
-builder.Services.AddSingleton<CounterMetrics>();
-builder.Services.AddSingleton(provider => new IncrementCounter(
-    provider.GetRequiredService<ICounterStore>(), provider.GetRequiredService<TimeProvider>(), provider.GetRequiredService<CounterMetrics>()));
-builder.Services.AddSingleton<GetCounter>();
+builder.Services.AddCountersApi(builder.Configuration);
+builder.Services.AddSingleton<ISubscriptionGate, UnseenConnections>();
 
 builder.Build().Run();

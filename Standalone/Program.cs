@@ -1,3 +1,4 @@
+using LiveCounter.Api.OpenApi;
 using LiveCounter.Standalone.Counters;
 using LiveCounter.Standalone.Hosting;
 using LiveCounter.Standalone.Problems;
@@ -10,6 +11,7 @@ var builder = WebApplication.CreateBuilder(new WebApplicationOptions
 });
 
 builder.Services.AddLiveCounter(builder.Configuration);
+builder.Services.AddOpenApi(options => options.DescribesCountersApi());
 
 var app = builder.Build();
 
@@ -19,6 +21,7 @@ app.UseSecurityHeaders();
 app.UseHubRequestGuard();
 app.UseWebPages();
 
+app.MapOpenApi();
 app.MapCounterHub();
 app.MapCounters();
 

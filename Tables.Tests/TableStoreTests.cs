@@ -2,6 +2,7 @@ using Azure.Data.Tables;
 using LiveCounter.Increments;
 using LiveCounter.Storage;
 using LiveCounter.Tables.Testing;
+using LiveCounter.Tests.Support;
 using LiveCounter.Visitors;
 using static LiveCounter.Tests.Support.Requests;
 
@@ -10,34 +11,12 @@ namespace LiveCounter.Tables.Tests;
 /// <summary>The store's contract (<see cref="ICounterStore"/>) on a real Table service, batch by batch.</summary>
 public sealed class TableStoreTests(AzuriteFixture azurite)
 {
-    static readonly DateTimeOffset Now = new(2026, 11, 21, 12, 0, 0, TimeSpan.Zero);
-
     readonly CancellationToken _ct = TestContext.Current.CancellationToken;
 
     async Task<(TableCounterStore Store, CounterTable Table)> NewStoreAsync()
     {
         var table = await azurite.Azurite.CreateCounterTableAsync(cancellationToken: _ct);
         return (new TableCounterStore(table), table);
-    }
-
-    /// <summary>One batch on top of <paramref name="state"/>: each increment in turn, keyed ones recorded, totals summed.</summary>
-    static CommitBatch Batch(CounterState state, params (int By, string? Key, VisitorId? Visitor)[] increments)
-    {
-        var counter = state.Counter;
-        var records = new List<IncrementRecord>();
-        var totals = new Dictionary<VisitorId, long>();
-        foreach (var (by, key, visitor) in increments)
-        {
-            counter = counter.After(Amount.From(by).Value!, Now);
-            long? total = visitor is null ? null : totals[visitor] = totals.GetValueOrDefault(visitor) + by;
-            var result = new IncrementResult(counter, Amount.From(by).Value!, visitor, total);
-            if (key is not null)
-            {
-                records.Add(new IncrementRecord(IdempotencyKey.Parse(key).Value!, result));
-            }
-        }
-
-        return new CommitBatch(CommitId.New(), state, counter, records, totals, Now);
     }
 
     [Fact]
@@ -54,12 +33,12 @@ public sealed class TableStoreTests(AzuriteFixture azurite)
     {
         var (store, _) = await NewStoreAsync();
 
-        var committed = await store.CommitAsync(Batch(await store.ReadAsync(Hits, _ct), (3, null, Alice), (2, "k", Bob), (1, null, Alice)), _ct);
+        var committed = await store.CommitAsync(Batches.On(await store.ReadAsync(Hits, _ct), (3, null, Alice), (2, "k", Bob), (1, null, Alice)), _ct);
 
         var next = await store.ReadAsync(Hits, _ct);
         var totals = await store.ReadTotalsAsync(Hits, [Alice, Bob], _ct);
         Assert.Equal(new CommitOutcome.Committed(next.Token), committed);
-        Assert.Equal(new CounterSnapshot(Hits, 6, new Version(3), Now), next.Counter);
+        Assert.Equal(new CounterSnapshot(Hits, 6, new Version(3), Batches.At), next.Counter);
         Assert.Equal((4L, 2L), (totals[Alice], totals[Bob]));
     }
 
@@ -68,19 +47,19 @@ public sealed class TableStoreTests(AzuriteFixture azurite)
     public async Task A_commit_writes_the_entities_of_the_design()
     {
         var (store, table) = await NewStoreAsync();
-        var batch = Batch(await store.ReadAsync(Hits, _ct), (3, "k-1", Alice), (2, "k-2", null));
+        var batch = Batches.On(await store.ReadAsync(Hits, _ct), (3, "k-1", Alice), (2, "k-2", null));
 
         await store.CommitAsync(batch, _ct);
 
         var rows = await table.Reads.QueryAsync<TableEntity>(e => e.PartitionKey == "hits", cancellationToken: _ct).ToListAsync(_ct);
         var state = Assert.Single(rows, r => r.RowKey == "state");
-        Assert.Equal((5L, 2L, Now), (state.GetInt64("Value"), state.GetInt64("Version"), state.GetDateTimeOffset("UpdatedAt")));
+        Assert.Equal((5L, 2L, Batches.At), (state.GetInt64("Value"), state.GetInt64("Version"), state.GetDateTimeOffset("UpdatedAt")));
         Assert.Equal($"0:{batch.Id}", state.GetString("Commits"));
         var visitor = Assert.Single(rows, r => r.RowKey.StartsWith("visitor:", StringComparison.Ordinal));
         Assert.Equal(RowKeys.Visitor(Alice), visitor.RowKey);
         Assert.Equal(3L, visitor.GetInt64("Total"));
         var keyed = Assert.Single(rows, r => r.RowKey == RowKeys.Record(Alice, IdempotencyKey.Parse("k-1").Value!));
-        Assert.Equal((3L, 1L, 3, 3L, batch.Id.Value, Now), (keyed.GetInt64("Value"), keyed.GetInt64("Version"), keyed.GetInt32("By"), keyed.GetInt64("VisitorTotal"), keyed.GetString("CommitId"), keyed.GetDateTimeOffset("CreatedAt")));
+        Assert.Equal((3L, 1L, 3, 3L, batch.Id.Value, Batches.At), (keyed.GetInt64("Value"), keyed.GetInt64("Version"), keyed.GetInt32("By"), keyed.GetInt64("VisitorTotal"), keyed.GetString("CommitId"), keyed.GetDateTimeOffset("CreatedAt")));
         var anonymous = Assert.Single(rows, r => r.RowKey == "key:anonymous:k-2");
         Assert.Null(anonymous.GetInt64("VisitorTotal"));
         Assert.Equal(4, rows.Count);
@@ -92,25 +71,25 @@ public sealed class TableStoreTests(AzuriteFixture azurite)
     {
         var (store, _) = await NewStoreAsync();
         var stale = await store.ReadAsync(Hits, _ct);
-        await store.CommitAsync(Batch(stale, (1, null, null)), _ct);
+        await store.CommitAsync(Batches.On(stale, (1, null, null)), _ct);
         var older = await Older(store);
 
-        var refused = await store.CommitAsync(Batch(stale, (7, "k", Alice)), _ct);
-        var alsoRefused = await store.CommitAsync(Batch(older, (7, "k", Alice)), _ct);
+        var refused = await store.CommitAsync(Batches.On(stale, (7, "k", Alice)), _ct);
+        var alsoRefused = await store.CommitAsync(Batches.On(older, (7, "k", Alice)), _ct);
 
         var latest = await store.ReadAsync(Hits, _ct);
         Assert.Equal(new CommitOutcome.Conflict(latest), refused);
         Assert.Equal(new CommitOutcome.Conflict(latest), alsoRefused);
         Assert.Equal(2, latest.Counter.Value);
         Assert.Equal(0, (await store.ReadTotalsAsync(Hits, [Alice], _ct))[Alice]);
-        Assert.IsType<CommitOutcome.Committed>(await store.CommitAsync(Batch(latest, (7, "k", Alice)), _ct));
+        Assert.IsType<CommitOutcome.Committed>(await store.CommitAsync(Batches.On(latest, (7, "k", Alice)), _ct));
     }
 
     /// <summary>A state one commit behind the latest: read, then moved on by another commit.</summary>
     static async Task<CounterState> Older(TableCounterStore store)
     {
         var older = await store.ReadAsync(Hits, TestContext.Current.CancellationToken);
-        await store.CommitAsync(Batch(older, (0 + 1, null, null)), TestContext.Current.CancellationToken);
+        await store.CommitAsync(Batches.On(older, (0 + 1, null, null)), TestContext.Current.CancellationToken);
         return older;
     }
 
@@ -121,8 +100,8 @@ public sealed class TableStoreTests(AzuriteFixture azurite)
         var empty = await store.ReadAsync(Hits, _ct);
 
         var outcomes = await Task.WhenAll(
-            store.CommitAsync(Batch(empty, (1, "a", null)), _ct).AsTask(),
-            store.CommitAsync(Batch(empty, (2, "b", null)), _ct).AsTask());
+            store.CommitAsync(Batches.On(empty, (1, "a", null)), _ct).AsTask(),
+            store.CommitAsync(Batches.On(empty, (2, "b", null)), _ct).AsTask());
 
         Assert.Single(outcomes, o => o is CommitOutcome.Committed);
         Assert.Single(outcomes, o => o is CommitOutcome.Conflict);
@@ -133,11 +112,11 @@ public sealed class TableStoreTests(AzuriteFixture azurite)
     public async Task A_batch_with_a_key_used_before_names_that_record_and_its_stored_result_and_writes_nothing()
     {
         var (store, _) = await NewStoreAsync();
-        var first = Batch(await store.ReadAsync(Hits, _ct), (2, "k", Alice));
+        var first = Batches.On(await store.ReadAsync(Hits, _ct), (2, "k", Alice));
         await store.CommitAsync(first, _ct);
         var before = await store.ReadAsync(Hits, _ct);
 
-        var outcome = await store.CommitAsync(Batch(before, (1, "fresh", Bob), (1, "other", Alice), (2, "k", Alice)), _ct);
+        var outcome = await store.CommitAsync(Batches.On(before, (1, "fresh", Bob), (1, "other", Alice), (2, "k", Alice)), _ct);
 
         Assert.Equal(new CommitOutcome.KeyTaken(2, first.Records[0].Result), outcome);
         Assert.Equal(before, await store.ReadAsync(Hits, _ct));
@@ -150,7 +129,7 @@ public sealed class TableStoreTests(AzuriteFixture azurite)
     public async Task The_same_batch_sent_again_is_answered_as_committed_and_applied_once(string? key)
     {
         var (store, _) = await NewStoreAsync();
-        var batch = Batch(await store.ReadAsync(Hits, _ct), (5, key, Alice));
+        var batch = Batches.On(await store.ReadAsync(Hits, _ct), (5, key, Alice));
         await store.CommitAsync(batch, _ct);
 
         var again = await store.CommitAsync(batch with { SentBefore = true }, _ct);
@@ -166,11 +145,11 @@ public sealed class TableStoreTests(AzuriteFixture azurite)
     public async Task A_batch_sent_again_after_more_commits_than_the_log_holds_is_told_by_its_record_or_is_unknown(string? key, Type expected)
     {
         var (store, _) = await NewStoreAsync();
-        var lost = Batch(await store.ReadAsync(Hits, _ct), (1, key, null));
+        var lost = Batches.On(await store.ReadAsync(Hits, _ct), (1, key, null));
         await store.CommitAsync(lost, _ct);
         for (var i = 0; i < CommitLog.Capacity + 1; i++)
         {
-            await store.CommitAsync(Batch(await store.ReadAsync(Hits, _ct), (1, null, null)), _ct);
+            await store.CommitAsync(Batches.On(await store.ReadAsync(Hits, _ct), (1, null, null)), _ct);
         }
 
         var again = await store.CommitAsync(lost with { SentBefore = true }, _ct);
@@ -187,7 +166,7 @@ public sealed class TableStoreTests(AzuriteFixture azurite)
         var store = new TableCounterStore(azurite.Azurite.Open(table, proxy.Port));
         proxy.LoseAnswers(1, FaultProxy.IsTransaction);
 
-        var outcome = await store.CommitAsync(Batch(await store.ReadAsync(Hits, _ct), (4, null, Alice)), _ct);
+        var outcome = await store.CommitAsync(Batches.On(await store.ReadAsync(Hits, _ct), (4, null, Alice)), _ct);
 
         var now = await store.ReadAsync(Hits, _ct);
         Assert.Equal(1, proxy.AnswersLost);
@@ -204,7 +183,7 @@ public sealed class TableStoreTests(AzuriteFixture azurite)
         var state = await store.ReadAsync(Hits, _ct);
         proxy.GoDark();
 
-        var outcome = await store.CommitAsync(Batch(state, (1, null, null)), _ct);
+        var outcome = await store.CommitAsync(Batches.On(state, (1, null, null)), _ct);
 
         Assert.IsType<CommitOutcome.Unavailable>(outcome);
         await Assert.ThrowsAsync<CounterStoreUnavailableException>(async () => await store.ReadAsync(Hits, _ct));
@@ -217,6 +196,6 @@ public sealed class TableStoreTests(AzuriteFixture azurite)
     {
         var store = new TableCounterStore(CounterTable.Connect(azurite.Azurite.ConnectionString(), "missing" + Guid.NewGuid().ToString("N")));
 
-        Assert.IsType<CommitOutcome.Unavailable>(await store.CommitAsync(Batch(CounterState.Initial(Hits), (1, null, null)), _ct));
+        Assert.IsType<CommitOutcome.Unavailable>(await store.CommitAsync(Batches.On(CounterState.Initial(Hits), (1, null, null)), _ct));
     }
 }

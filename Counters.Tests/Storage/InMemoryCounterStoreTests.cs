@@ -1,5 +1,6 @@
 using LiveCounter.Increments;
 using LiveCounter.Storage;
+using LiveCounter.Tests.Support;
 using LiveCounter.Visitors;
 using static LiveCounter.Tests.Support.Requests;
 
@@ -8,30 +9,8 @@ namespace LiveCounter.Tests.Storage;
 /// <summary>The in-memory store keeps the Table store's semantics: the contract of <see cref="ICounterStore"/>.</summary>
 public sealed class InMemoryCounterStoreTests
 {
-    static readonly DateTimeOffset Now = new(2026, 11, 21, 12, 0, 0, TimeSpan.Zero);
-
     readonly InMemoryCounterStore _store = new();
     readonly CancellationToken _ct = TestContext.Current.CancellationToken;
-
-    /// <summary>One batch on top of <paramref name="state"/>: each increment in turn, keyed ones recorded, totals summed.</summary>
-    static CommitBatch Batch(CounterState state, params (int By, string? Key, VisitorId? Visitor)[] increments)
-    {
-        var counter = state.Counter;
-        var records = new List<IncrementRecord>();
-        var totals = new Dictionary<VisitorId, long>();
-        foreach (var (by, key, visitor) in increments)
-        {
-            counter = counter.After(Amount.From(by).Value!, Now);
-            long? total = visitor is null ? null : totals[visitor] = totals.GetValueOrDefault(visitor) + by;
-            var result = new IncrementResult(counter, Amount.From(by).Value!, visitor, total);
-            if (key is not null)
-            {
-                records.Add(new IncrementRecord(IdempotencyKey.Parse(key).Value!, result));
-            }
-        }
-
-        return new CommitBatch(CommitId.New(), state, counter, records, totals, Now);
-    }
 
     [Fact]
     public async Task A_counter_never_written_reads_as_zero_with_no_token_and_no_totals()
@@ -46,7 +25,7 @@ public sealed class InMemoryCounterStoreTests
     [Fact]
     public async Task A_committed_batch_is_what_the_next_read_sees_and_its_token_is_the_new_one()
     {
-        var committed = await _store.CommitAsync(Batch(await _store.ReadAsync(Hits, _ct), (3, null, Alice), (2, "k", Bob), (1, null, Alice)), _ct);
+        var committed = await _store.CommitAsync(Batches.On(await _store.ReadAsync(Hits, _ct), (3, null, Alice), (2, "k", Bob), (1, null, Alice)), _ct);
 
         var next = await _store.ReadAsync(Hits, _ct);
         var totals = await _store.ReadTotalsAsync(Hits, [Alice, Bob], _ct);
@@ -59,33 +38,33 @@ public sealed class InMemoryCounterStoreTests
     public async Task A_batch_on_a_stale_state_is_a_conflict_carrying_the_latest_state_and_writes_nothing()
     {
         var stale = await _store.ReadAsync(Hits, _ct);
-        await _store.CommitAsync(Batch(stale, (1, null, null)), _ct);
+        await _store.CommitAsync(Batches.On(stale, (1, null, null)), _ct);
 
-        var outcome = await _store.CommitAsync(Batch(stale, (7, "k", Alice)), _ct);
+        var outcome = await _store.CommitAsync(Batches.On(stale, (7, "k", Alice)), _ct);
 
         var now = await _store.ReadAsync(Hits, _ct);
         Assert.Equal(new CommitOutcome.Conflict(now), outcome);
         Assert.Equal(0, (await _store.ReadTotalsAsync(Hits, [Alice], _ct))[Alice]);
-        Assert.IsType<CommitOutcome.Committed>(await _store.CommitAsync(Batch(now, (7, "k", Alice)), _ct)); // the refused batch recorded no key
+        Assert.IsType<CommitOutcome.Committed>(await _store.CommitAsync(Batches.On(now, (7, "k", Alice)), _ct)); // the refused batch recorded no key
     }
 
     [Fact]
     public async Task A_racing_first_write_is_a_conflict()
     {
         var empty = await _store.ReadAsync(Hits, _ct);
-        await _store.CommitAsync(Batch(empty, (1, null, null)), _ct);
+        await _store.CommitAsync(Batches.On(empty, (1, null, null)), _ct);
 
-        Assert.IsType<CommitOutcome.Conflict>(await _store.CommitAsync(Batch(empty, (1, null, null)), _ct));
+        Assert.IsType<CommitOutcome.Conflict>(await _store.CommitAsync(Batches.On(empty, (1, null, null)), _ct));
     }
 
     [Fact]
     public async Task A_batch_with_a_key_used_before_names_that_record_and_its_stored_result_and_writes_nothing()
     {
-        var first = Batch(await _store.ReadAsync(Hits, _ct), (2, "k", Alice));
+        var first = Batches.On(await _store.ReadAsync(Hits, _ct), (2, "k", Alice));
         await _store.CommitAsync(first, _ct);
         var before = await _store.ReadAsync(Hits, _ct);
 
-        var outcome = await _store.CommitAsync(Batch(before, (1, "other", Alice), (2, "k", Alice)), _ct);
+        var outcome = await _store.CommitAsync(Batches.On(before, (1, "other", Alice), (2, "k", Alice)), _ct);
 
         Assert.Equal(new CommitOutcome.KeyTaken(1, first.Records[0].Result), outcome);
         Assert.Equal(before, await _store.ReadAsync(Hits, _ct));
@@ -95,11 +74,11 @@ public sealed class InMemoryCounterStoreTests
     public async Task Keys_are_scoped_per_visitor_and_per_counter()
     {
         var other = CounterName.Parse("other").Value!;
-        await _store.CommitAsync(Batch(await _store.ReadAsync(Hits, _ct), (1, "k", Alice)), _ct);
+        await _store.CommitAsync(Batches.On(await _store.ReadAsync(Hits, _ct), (1, "k", Alice)), _ct);
 
-        Assert.IsType<CommitOutcome.Committed>(await _store.CommitAsync(Batch(await _store.ReadAsync(Hits, _ct), (1, "k", Bob)), _ct));
-        Assert.IsType<CommitOutcome.Committed>(await _store.CommitAsync(Batch(await _store.ReadAsync(Hits, _ct), (1, "k", null)), _ct));
-        Assert.IsType<CommitOutcome.Committed>(await _store.CommitAsync(Batch(await _store.ReadAsync(other, _ct), (1, "k", Alice)), _ct));
+        Assert.IsType<CommitOutcome.Committed>(await _store.CommitAsync(Batches.On(await _store.ReadAsync(Hits, _ct), (1, "k", Bob)), _ct));
+        Assert.IsType<CommitOutcome.Committed>(await _store.CommitAsync(Batches.On(await _store.ReadAsync(Hits, _ct), (1, "k", null)), _ct));
+        Assert.IsType<CommitOutcome.Committed>(await _store.CommitAsync(Batches.On(await _store.ReadAsync(other, _ct), (1, "k", Alice)), _ct));
     }
 
     [Theory]
@@ -107,7 +86,7 @@ public sealed class InMemoryCounterStoreTests
     [InlineData("k")]
     public async Task The_same_batch_sent_again_is_recognised_as_committed_and_applied_once(string? key)
     {
-        var batch = Batch(await _store.ReadAsync(Hits, _ct), (5, key, Alice));
+        var batch = Batches.On(await _store.ReadAsync(Hits, _ct), (5, key, Alice));
         await _store.CommitAsync(batch, _ct);
 
         var again = await _store.CommitAsync(batch with { SentBefore = true }, _ct);
@@ -120,10 +99,10 @@ public sealed class InMemoryCounterStoreTests
     [Fact]
     public async Task A_batch_sent_again_long_after_others_moved_the_counter_on_is_unknown_when_nothing_can_tell()
     {
-        var lost = Batch(await _store.ReadAsync(Hits, _ct), (1, null, null));
+        var lost = Batches.On(await _store.ReadAsync(Hits, _ct), (1, null, null));
         for (var i = 0; i < 40; i++)
         {
-            await _store.CommitAsync(Batch(await _store.ReadAsync(Hits, _ct), (1, null, null)), _ct);
+            await _store.CommitAsync(Batches.On(await _store.ReadAsync(Hits, _ct), (1, null, null)), _ct);
         }
 
         Assert.IsType<CommitOutcome.Unknown>(await _store.CommitAsync(lost with { SentBefore = true }, _ct));

@@ -9,9 +9,8 @@ public sealed record IncrementRequest(CounterName Name, Amount By, IdempotencyKe
 {
     public const string IdempotencyKeyHeader = "Idempotency-Key";
     public const string VisitorIdHeader = "X-Visitor-Id";
-    public const string ReplayedHeader = "Idempotent-Replayed";
 
-    /// <param name="body">The raw body, already read within <see cref="RequestBody.MaxBytes"/>.</param>
+    /// <param name="body">The raw body, already read within the API's size limit.</param>
     public static Outcome<IncrementRequest> Parse(string? name, ReadOnlySpan<byte> body, string? idempotencyKey, string? visitorId)
     {
         var parsedName = CounterName.Parse(name);

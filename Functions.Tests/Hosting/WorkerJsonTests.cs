@@ -1,8 +1,8 @@
 using System.Text.Json;
+using LiveCounter.Api.Http;
 using LiveCounter.Functions.Hosting;
 using LiveCounter.Wire;
 using Microsoft.Azure.Functions.Worker;
-using Xunit;
 
 namespace LiveCounter.Functions.Tests.Hosting;
 
@@ -11,7 +11,7 @@ public sealed class WorkerJsonTests
     static readonly CounterView Updated = new("votes", 3, 3, new DateTimeOffset(2025, 1, 2, 3, 4, 5, TimeSpan.Zero));
 
     [Fact]
-    public void SignalRArgumentsSerializeExactlyLikeStandaloneBodies()
+    public void SignalR_arguments_serialize_exactly_like_the_HTTP_bodies()
     {
         var actions = new[]
         {
@@ -26,7 +26,7 @@ public sealed class WorkerJsonTests
         Assert.Equal("counterUpdated", updated.GetProperty("target").GetString());
         Assert.Equal("counter:votes", updated.GetProperty("groupName").GetString());
         Assert.Equal(
-            JsonSerializer.Serialize(Updated, CountersJson.Options),
+            JsonSerializer.Serialize(Updated, ApiJson.Options),
             updated.GetProperty("arguments")[0].GetRawText());
 
         var applied = json.RootElement[1];
@@ -37,7 +37,7 @@ public sealed class WorkerJsonTests
     }
 
     [Fact]
-    public void GroupActionsSerializeTheirActionAsTheBindingExpects()
+    public void Group_actions_serialize_their_action_as_the_binding_expects()
     {
         var action = new SignalRGroupAction(SignalRGroupActionType.Add) { ConnectionId = "c", GroupName = "counter:votes" };
 

@@ -1,53 +1,23 @@
-using System.Net;
-using System.Text;
-using LiveCounter.Functions.Http;
+using LiveCounter.Api.Http;
+using LiveCounter.Api.Negotiation;
 using LiveCounter.Realtime;
-using LiveCounter.Visitors;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
-using Microsoft.Azure.Functions.Worker.Http;
-using Microsoft.Extensions.Logging;
 
 namespace LiveCounter.Functions.Negotiation;
 
 /// <summary>
-/// <c>POST /api/negotiate?visitorId={uuid}</c>: where and how a client connects to the <c>counter</c> hub of Azure
-/// SignalR Service, as SignalR user = its visitor id, so <c>incrementApplied</c> reaches all of its connections.
+/// <c>POST /api/negotiate?visitorId={uuid}</c>: where and how to connect to the hub on Azure SignalR Service, as SignalR
+/// user = the visitor. The binding resolves <c>{query.visitorId}</c> before this runs (without one the host itself
+/// fails the request), so a malformed id is refused here and the token minted for it thrown away.
 /// </summary>
-/// <remarks>
-/// The binding resolves <c>{query.visitorId}</c> before this code runs, so the id is validated afterwards and a
-/// malformed one answers 400 while the token minted for it is thrown away. The host cannot resolve the expression
-/// when the query has no <c>visitorId</c> at all and fails such a request itself; the pages always send one.
-/// </remarks>
-public sealed class NegotiateFunction(ILogger<NegotiateFunction> logger)
+public static class NegotiateFunction
 {
-    public const string Name = "negotiate";
-
-    public const string VisitorIdParameter = "visitorId";
-
-    [Function(Name)]
-    public async Task<HttpResponseData> RunAsync(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "negotiate")] HttpRequestData request,
-        [SignalRConnectionInfoInput(HubName = CounterHubContract.Name, UserId = "{query.visitorId}")] string connectionInfo,
-        CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        try
-        {
-            var visitor = VisitorId.Parse(request.Query[VisitorIdParameter], VisitorIdParameter);
-            if (!visitor.Succeeded)
-            {
-                return await ApiResponses.ProblemAsync(request, visitor.Problem, cancellationToken);
-            }
-
-            // The binding's value already is the camelCase { "url", "accessToken" } the SignalR client expects.
-            var response = request.CreateResponse(HttpStatusCode.OK);
-            response.Headers.Add("Content-Type", ApiResponses.JsonContentType);
-            await response.Body.WriteAsync(Encoding.UTF8.GetBytes(connectionInfo), cancellationToken);
-            return response;
-        }
-        catch (Exception exception) when (ApiResponses.IsUnexpected(exception, cancellationToken))
-        {
-            return await ApiResponses.InternalErrorAsync(request, logger, Name, exception);
-        }
-    }
+    [Function("negotiate")]
+    public static IResult Run(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "negotiate")] HttpRequest request,
+        [SignalRConnectionInfoInput(HubName = CounterHubContract.Name, UserId = "{query.visitorId}")] string connectionInfo) =>
+        NegotiateRequest.ProblemWith(request) is { } problem
+            ? new ProblemResult(problem)
+            : TypedResults.Text(connectionInfo, "application/json; charset=utf-8");
 }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
+using LiveCounter.Api.Http;
 using LiveCounter.Standalone.Tests.Infrastructure;
 using LiveCounter.Wire;
 
@@ -48,7 +49,7 @@ public abstract class CountersApiTests<TServer>(TServer server) : IClassFixture<
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.DoesNotContain("yourTotal", text, StringComparison.Ordinal);
-        var view = System.Text.Json.JsonSerializer.Deserialize<IncrementView>(text, CountersJson.Options)!;
+        var view = System.Text.Json.JsonSerializer.Deserialize<IncrementView>(text, ApiJson.Options)!;
         Assert.Equal((1L, 1L, 1), (view.Value, view.Version, view.By));
         Assert.NotNull(view.UpdatedAt);
     }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
+using LiveCounter.Api.Http;
 using LiveCounter.Standalone.Tests.Infrastructure;
 using LiveCounter.Wire;
 
@@ -148,7 +149,7 @@ public sealed class HostileIncrementBodyTests(LiveCounterServer server) : IClass
         using var response = await _http.SendAsync(request, _ct);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var applied = (await response.Content.ReadFromJsonAsync<IncrementView>(CountersJson.Options, _ct))!;
+        var applied = (await response.Content.ReadFromJsonAsync<IncrementView>(ApiJson.Options, _ct))!;
         Assert.Equal((by, seed.Before.Value + by, seed.Before.Version + 1), (applied.By, applied.Value, applied.Version));
     }
 

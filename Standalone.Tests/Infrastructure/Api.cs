@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using LiveCounter.Api.Http;
 using LiveCounter.Wire;
 
 namespace LiveCounter.Standalone.Tests.Infrastructure;
@@ -35,11 +36,11 @@ public static class Api
     {
         using var response = await http.IncrementAsync(name, $"{{\"by\":{by}}}", key, visitorId, cancellationToken);
         response.EnsureSuccessStatusCode();
-        return (await response.Content.ReadFromJsonAsync<IncrementView>(CountersJson.Options, cancellationToken))!;
+        return (await response.Content.ReadFromJsonAsync<IncrementView>(ApiJson.Options, cancellationToken))!;
     }
 
     public static async Task<CounterView> GetCounterAsync(this HttpClient http, string name, CancellationToken cancellationToken = default) =>
-        (await http.GetFromJsonAsync<CounterView>($"api/counters/{name}", CountersJson.Options, cancellationToken))!;
+        (await http.GetFromJsonAsync<CounterView>($"api/counters/{name}", ApiJson.Options, cancellationToken))!;
 
     public static Task<HttpResponseMessage> SubscribeAsync(this HttpClient http, string name, string connectionId, CancellationToken cancellationToken = default) =>
         http.PostAsync($"api/counters/{name}/subscriptions", JsonContent.Create(new { connectionId }), cancellationToken);

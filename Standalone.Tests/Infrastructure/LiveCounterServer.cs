@@ -1,4 +1,5 @@
 using System.Net;
+using LiveCounter.Api.Http;
 using LiveCounter.Standalone.Hosting;
 using LiveCounter.Storage;
 using Microsoft.AspNetCore.Hosting;
@@ -61,7 +62,7 @@ public class LiveCounterServer : WebApplicationFactory<Program>, IAsyncLifetime
         var builder = new HubConnectionBuilder();
         builder.Services.AddSingleton<Microsoft.AspNetCore.Connections.IConnectionFactory>(new WebSocketConnectionFactory());
         builder.Services.AddSingleton<EndPoint>(new Microsoft.AspNetCore.Connections.UriEndPoint(hub));
-        builder.AddJsonProtocol(options => LiveCounter.Wire.CountersJson.Apply(options.PayloadSerializerOptions));
+        builder.AddJsonProtocol(options => LiveCounter.Api.Http.ApiJson.Apply(options.PayloadSerializerOptions));
         var connection = builder.Build();
         await connection.StartAsync(cancellationToken);
         return connection;

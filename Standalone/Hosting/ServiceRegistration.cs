@@ -1,10 +1,9 @@
-using LiveCounter.Increments;
-using LiveCounter.Metrics;
-using LiveCounter.Reading;
+using LiveCounter.Api.Hosting;
+using LiveCounter.Api.Http;
+using LiveCounter.Api.Subscriptions;
 using LiveCounter.Standalone.Realtime;
 using LiveCounter.Storage;
 using LiveCounter.Tables;
-using LiveCounter.Wire;
 using Microsoft.AspNetCore.SignalR;
 
 namespace LiveCounter.Standalone.Hosting;
@@ -12,12 +11,11 @@ namespace LiveCounter.Standalone.Hosting;
 public static class ServiceRegistration
 {
     /// <summary>
-    /// Counters' use cases over the Table store when <c>CountersStorage</c> is set (as in the Functions app), over the
-    /// in-memory store otherwise; the SignalR hub; the shared JSON options.
+    /// The Api's services over the Table store when <c>CountersStorage</c> is set (as in the Functions app), over the
+    /// in-memory store otherwise; the SignalR hub and what it knows of its connections.
     /// </summary>
     public static IServiceCollection AddLiveCounter(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddSingleton(TimeProvider.System);
         if (CounterStorage.IsConfigured(configuration))
         {
             services.AddCounterStorage();
@@ -27,20 +25,11 @@ public static class ServiceRegistration
             services.AddSingleton<ICounterStore, InMemoryCounterStore>();
         }
 
-        services.AddSingleton<CounterMetrics>();
-        var groupCommit = configuration.GetValue(IncrementOptions.Section + ":" + nameof(IncrementOptions.GroupCommit), defaultValue: true);
-        services.AddSingleton(sp => new IncrementCounter(
-            sp.GetRequiredService<ICounterStore>(),
-            sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<CounterMetrics>(),
-            IncrementOptions.Default with { GroupCommit = groupCommit },
-            Random.Shared));
-        services.AddSingleton<GetCounter>();
-
-        services.ConfigureHttpJsonOptions(options => CountersJson.Apply(options.SerializerOptions));
-        services.AddSignalR().AddJsonProtocol(options => CountersJson.Apply(options.PayloadSerializerOptions));
+        services.AddCountersApi(configuration);
+        services.AddSignalR().AddJsonProtocol(options => ApiJson.Apply(options.PayloadSerializerOptions));
         services.AddSingleton<IUserIdProvider, VisitorUserIdProvider>();
         services.AddSingleton<ConnectionRegistry>();
+        services.AddSingleton<ISubscriptionGate>(provider => provider.GetRequiredService<ConnectionRegistry>());
         services.AddSingleton<RealtimeSender>();
         return services;
     }

@@ -1,3 +1,4 @@
+using LiveCounter.Api.Http;
 using LiveCounter.Problems;
 using Microsoft.AspNetCore.Diagnostics;
 
@@ -31,7 +32,7 @@ public static class ProblemResponses
 
     static Problem ProblemFor(Exception? error) => error switch
     {
-        BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => Problem.PayloadTooLarge(LiveCounter.Wire.RequestBody.MaxBytes),
+        BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => Problem.PayloadTooLarge(RequestBody.MaxBytes),
         BadHttpRequestException bad => Problem.For(bad.StatusCode, "The request could not be read."),
 
         // Kestrel reports some malformed bodies (a chunk size that overflows) as a plain IOException; this app does no

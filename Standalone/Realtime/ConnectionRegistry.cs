@@ -1,3 +1,5 @@
+using LiveCounter.Api.Subscriptions;
+using LiveCounter.Problems;
 using LiveCounter.Subscriptions;
 
 namespace LiveCounter.Standalone.Realtime;
@@ -17,9 +19,12 @@ namespace LiveCounter.Standalone.Realtime;
 /// registers at the very instant its last waiter gives up is never forgotten.
 /// </para>
 /// </remarks>
-public sealed class ConnectionRegistry(TimeProvider time)
+public sealed class ConnectionRegistry(TimeProvider time) : ISubscriptionGate
 {
     public static readonly TimeSpan Grace = TimeSpan.FromSeconds(3);
+
+    static readonly Problem Unknown = Problem.NotFound(
+        "No connection with this id is connected to the hub. Subscribe with the id of a live connection.");
 
     readonly Lock _lock = new();
     readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
@@ -34,6 +39,25 @@ public sealed class ConnectionRegistry(TimeProvider time)
                 return _entries.Count;
             }
         }
+    }
+
+    /// <summary>A live connection, below its cap, may join; a made-up one is 404 after the grace, one at its cap 429.</summary>
+    public async Task<Problem?> AdmitAsync(Subscription subscription, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(subscription);
+        var connectionId = subscription.Connection.Value;
+        if (!await WaitUntilConnectedAsync(connectionId, cancellationToken))
+        {
+            return Unknown;
+        }
+
+        return TrySubscribe(connectionId, subscription.Counter) ? null : ConnectionSubscriptions.LimitReached;
+    }
+
+    public void Left(Subscription subscription)
+    {
+        ArgumentNullException.ThrowIfNull(subscription);
+        Unsubscribed(subscription.Connection.Value, subscription.Counter);
     }
 
     public void Connected(string connectionId)

@@ -1,6 +1,6 @@
+using LiveCounter.Api.Http;
+using LiveCounter.Api.Negotiation;
 using LiveCounter.Problems;
-using LiveCounter.Standalone.Problems;
-using LiveCounter.Visitors;
 
 namespace LiveCounter.Standalone.Realtime;
 
@@ -43,7 +43,7 @@ public static class HubRequestGuard
         if (negotiate)
         {
             return HttpMethods.IsPost(request.Method)
-                ? VisitorProblem(request, required: true)
+                ? NegotiateRequest.ProblemWith(request)
                 : Problem.MethodNotAllowed($"{request.Method} is not allowed here; negotiate with POST.");
         }
 
@@ -51,23 +51,9 @@ public static class HubRequestGuard
         {
             return !context.WebSockets.IsWebSocketRequest && !request.Query.ContainsKey("id")
                 ? Problem.BadRequest("This is the SignalR hub 'counter': connect with a SignalR client, which negotiates at POST /api/negotiate.")
-                : VisitorProblem(request, required: false);
+                : NegotiateRequest.ProblemWith(request, required: false);
         }
 
         return null;
     }
-
-    static Problem? VisitorProblem(HttpRequest request, bool required)
-    {
-        if (!request.Query.TryGetValue(VisitorUserIdProvider.QueryKey, out var values))
-        {
-            return required ? VisitorRequired : null;
-        }
-
-        var parsed = VisitorId.Parse(values.Count == 1 ? values[0] : null, VisitorUserIdProvider.QueryKey);
-        return parsed.Succeeded ? null : parsed.Problem;
-    }
-
-    static readonly Problem VisitorRequired = Problem.BadRequest(
-        $"The query parameter {VisitorUserIdProvider.QueryKey} is required: negotiate with ?{VisitorUserIdProvider.QueryKey}= and the visitor's id. {VisitorId.Rule}");
 }

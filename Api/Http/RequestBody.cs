@@ -1,6 +1,6 @@
 using LiveCounter.Problems;
 
-namespace LiveCounter.Wire;
+namespace LiveCounter.Api.Http;
 
 /// <summary>Reads a request body without ever buffering more than the API accepts.</summary>
 public static class RequestBody
@@ -8,8 +8,15 @@ public static class RequestBody
     /// <summary>Every body the API accepts fits in 1 KiB; anything larger is 413 before it is parsed.</summary>
     public const int MaxBytes = 1024;
 
+    public static Task<Outcome<byte[]>> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return ReadAsync(request.Body, request.ContentLength, cancellationToken);
+    }
+
     public static async Task<Outcome<byte[]>> ReadAsync(Stream body, long? declaredLength, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(body);
         if (declaredLength > MaxBytes)
         {
             return Problem.PayloadTooLarge(MaxBytes);

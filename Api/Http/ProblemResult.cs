@@ -1,11 +1,10 @@
 using System.Globalization;
 using System.Text.Json;
 using LiveCounter.Problems;
-using LiveCounter.Wire;
 
-namespace LiveCounter.Standalone.Problems;
+namespace LiveCounter.Api.Http;
 
-/// <summary>Writes a Counters <see cref="Problem"/> as <c>application/problem+json</c>, the only error shape this host sends.</summary>
+/// <summary>Writes a Counters <see cref="Problem"/> as <c>application/problem+json</c>, the only error shape the API sends.</summary>
 public sealed class ProblemResult(Problem problem) : IResult, IStatusCodeHttpResult, IValueHttpResult, IValueHttpResult<Problem>
 {
     public Problem Value { get; } = problem;
@@ -20,6 +19,7 @@ public sealed class ProblemResult(Problem problem) : IResult, IStatusCodeHttpRes
         return WriteAsync(httpContext.Response, Value);
     }
 
+    /// <summary>The problem as the response: its status, <c>Retry-After</c> when it has one, and the body.</summary>
     public static async Task WriteAsync(HttpResponse response, Problem problem)
     {
         ArgumentNullException.ThrowIfNull(response);
@@ -31,6 +31,6 @@ public sealed class ProblemResult(Problem problem) : IResult, IStatusCodeHttpRes
             response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
         }
 
-        await JsonSerializer.SerializeAsync(response.Body, problem, CountersJson.Options, response.HttpContext.RequestAborted);
+        await JsonSerializer.SerializeAsync(response.Body, problem, ApiJson.Options, response.HttpContext.RequestAborted);
     }
 }

@@ -1,11 +1,12 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using LiveCounter.Problems;
+using LiveCounter.Wire;
 
-namespace LiveCounter.Wire;
+namespace LiveCounter.Api.Http;
 
 /// <summary>The one set of JSON options every host uses for bodies and SignalR arguments alike.</summary>
-public static class CountersJson
+public static class ApiJson
 {
     public static JsonSerializerOptions Options { get; } = Create();
 
@@ -16,7 +17,7 @@ public static class CountersJson
         target.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
         target.PropertyNameCaseInsensitive = true;
         target.NumberHandling = JsonNumberHandling.Strict;
-        target.TypeInfoResolverChain.Insert(0, CountersJsonContext.Default);
+        target.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default);
     }
 
     static JsonSerializerOptions Create()
@@ -33,4 +34,4 @@ public static class CountersJson
 [JsonSerializable(typeof(IncrementView))]
 [JsonSerializable(typeof(IncrementAppliedView))]
 [JsonSerializable(typeof(Problem))]
-internal sealed partial class CountersJsonContext : JsonSerializerContext;
+internal sealed partial class ApiJsonContext : JsonSerializerContext;

@@ -1,0 +1,40 @@
+using LiveCounter.Api.Http;
+using LiveCounter.Increments;
+using LiveCounter.Metrics;
+using LiveCounter.Reading;
+using LiveCounter.Storage;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace LiveCounter.Api.Hosting;
+
+public static class CountersApiServices
+{
+    /// <summary>
+    /// What the handlers use, the same in both hosts: the use cases (on the <see cref="ICounterStore"/> the host
+    /// registers), the meter, the clock, and the one JSON options for bodies. <c>LiveCounter:GroupCommit</c> (default
+    /// true) can turn group commit off, for a benchmark to compare.
+    /// </summary>
+    public static IServiceCollection AddCountersApi(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var options = IncrementOptions.Default with
+        {
+            GroupCommit = configuration.GetValue($"{IncrementOptions.Section}:{nameof(IncrementOptions.GroupCommit)}", defaultValue: true),
+        };
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddMetrics();
+        services.AddSingleton<CounterMetrics>();
+        services.AddSingleton(provider => new IncrementCounter(
+            provider.GetRequiredService<ICounterStore>(),
+            provider.GetRequiredService<TimeProvider>(),
+            provider.GetRequiredService<CounterMetrics>(),
+            options,
+            Random.Shared));
+        services.AddSingleton<GetCounter>();
+        services.ConfigureHttpJsonOptions(json => ApiJson.Apply(json.SerializerOptions));
+        return services;
+    }
+}

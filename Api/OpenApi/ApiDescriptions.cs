@@ -1,0 +1,177 @@
+using System.Text.Json.Nodes;
+using LiveCounter.Api.Increments;
+using LiveCounter.Api.Negotiation;
+using LiveCounter.Api.Reading;
+using LiveCounter.Api.Subscriptions;
+using LiveCounter.Increments;
+using LiveCounter.Problems;
+using LiveCounter.Realtime;
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.OpenApi;
+
+namespace LiveCounter.Api.OpenApi;
+
+/// <summary>
+/// What the typed results cannot say about each route: its name, the problems it answers with, the headers it reads
+/// and sets, its body, and the negotiate route that the SignalR hub (or the Functions binding) serves.
+/// </summary>
+public static class ApiDescriptions
+{
+    public static RouteHandlerBuilder DescribesReadCounter(this RouteHandlerBuilder route) =>
+        route.WithName("GetCounter")
+            .WithSummary("A counter as it is now; a counter never incremented is value 0, version 0, updatedAt null.")
+            .ProducesProblems(ReadCounterHandler.Problems)
+            .AddOpenApiOperationTransformer(DescribeName);
+
+    public static RouteHandlerBuilder DescribesIncrement(this RouteHandlerBuilder route) =>
+        route.WithName("IncrementCounter")
+            .WithSummary("Adds by (default 1) to the counter, broadcasts counterUpdated to its subscribers and incrementApplied to the visitor.")
+            .ProducesProblems(IncrementHandler.Problems)
+            .AddOpenApiOperationTransformer(async (operation, context, cancellationToken) =>
+            {
+                await DescribeName(operation, context, cancellationToken);
+                await DescribeBodyAsync<RequestBodies.Increment>(operation, context, required: false, cancellationToken);
+                operation.Parameters ??= [];
+                operation.Parameters.Add(Header(IncrementRequest.IdempotencyKeyHeader, "Makes the increment safe to retry: the same key (per counter and visitor) returns the first result.", maxLength: 64, "^[A-Za-z0-9_-]+$"));
+                operation.Parameters.Add(Header(IncrementRequest.VisitorIdHeader, "The visitor's id, a lower-case UUID: adds yourTotal and sends incrementApplied to the visitor.", maxLength: 36, VisitorPattern));
+                if (operation.Responses?.TryGetValue("200", out var ok) == true && ok is OpenApiResponse response)
+                {
+                    response.Headers ??= new Dictionary<string, IOpenApiHeader>();
+                    response.Headers[IncrementOk.ReplayedHeader] = new OpenApiHeader
+                    {
+                        Description = "true when this is the stored result of a replayed Idempotency-Key: nothing was incremented or broadcast.",
+                        Schema = new OpenApiSchema { Type = JsonSchemaType.String, Enum = [JsonValue.Create("true")] },
+                    };
+                }
+            });
+
+    public static RouteHandlerBuilder DescribesSubscribe(this RouteHandlerBuilder route) =>
+        route.WithName("Subscribe")
+            .WithSummary("The connection joins the counter's group and receives its counterUpdated messages.")
+            .ProducesProblems(SubscribeHandler.Problems)
+            .AddOpenApiOperationTransformer(async (operation, context, cancellationToken) =>
+            {
+                await DescribeName(operation, context, cancellationToken);
+                await DescribeBodyAsync<RequestBodies.Subscription>(operation, context, required: true, cancellationToken);
+            });
+
+    public static RouteHandlerBuilder DescribesUnsubscribe(this RouteHandlerBuilder route) =>
+        route.WithName("Unsubscribe")
+            .WithSummary("The connection leaves the counter's group.")
+            .ProducesProblems(UnsubscribeHandler.Problems)
+            .AddOpenApiOperationTransformer(DescribeName);
+
+    /// <summary>Adds <c>POST /api/negotiate</c>, which neither host serves as a minimal API, and the document's title.</summary>
+    public static OpenApiOptions DescribesCountersApi(this OpenApiOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.AddDocumentTransformer((document, context, cancellationToken) =>
+        {
+            document.Info.Title = "LiveCounter";
+
+            // The same document comes from a running server and from the build (docs/openapi.json): no address of its own.
+            document.Servers = [];
+            document.Info.Description = "Named counters anyone can watch live and bump. Realtime: the SignalR hub 'counter' "
+                + $"({CounterHubContract.CounterUpdated} to a counter's subscribers, {CounterHubContract.IncrementApplied} to the incrementing visitor).";
+            document.Paths ??= [];
+            document.Paths["/api/negotiate"] = new OpenApiPathItem
+            {
+                Operations = new Dictionary<HttpMethod, OpenApiOperation>
+                {
+                    [HttpMethod.Post] = new()
+                    {
+                        OperationId = "negotiate",
+                        Tags = new HashSet<OpenApiTagReference> { new(Tag, document) },
+                        Summary = "Where and how to open the SignalR connection to the hub 'counter', as SignalR user = the visitor.",
+                        Parameters =
+                        [
+                            new OpenApiParameter
+                            {
+                                Name = NegotiateRequest.VisitorIdParameter,
+                                In = ParameterLocation.Query,
+                                Required = true,
+                                Description = "The visitor's id, a lower-case UUID.",
+                                Schema = new OpenApiSchema { Type = JsonSchemaType.String, Pattern = VisitorPattern },
+                            },
+                        ],
+                        Responses = new OpenApiResponses
+                        {
+                            ["200"] = new OpenApiResponse
+                            {
+                                Description = "Standalone: the ASP.NET Core SignalR negotiate response. Functions: { url, accessToken } of Azure SignalR Service.",
+                                Content = new Dictionary<string, OpenApiMediaType> { ["application/json"] = new() { Schema = new OpenApiSchema { Type = JsonSchemaType.Object } } },
+                            },
+                            ["400"] = ProblemResponse(document, "visitorId is missing or malformed."),
+                            ["405"] = ProblemResponse(document, "Negotiate takes POST only."),
+                        },
+                    },
+                },
+            };
+            return Task.CompletedTask;
+        });
+        return options;
+    }
+
+    /// <summary>The one tag of every operation.</summary>
+    public const string Tag = "counters";
+
+    const string VisitorPattern = "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$";
+
+    static RouteHandlerBuilder ProducesProblems(this RouteHandlerBuilder route, int[] statuses)
+    {
+        foreach (var status in statuses)
+        {
+            route.Produces<Problem>(status, Problem.ContentType);
+        }
+
+        return route.Produces<Problem>(StatusCodes.Status500InternalServerError, Problem.ContentType);
+    }
+
+    static Task DescribeName(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
+    {
+        foreach (var parameter in operation.Parameters ?? [])
+        {
+            if (parameter is OpenApiParameter { Name: "name" } name)
+            {
+                name.Description = CounterName.Rule + " Compared case-insensitively; answered lower-case.";
+                name.Schema = new OpenApiSchema { Type = JsonSchemaType.String, MinLength = 1, MaxLength = CounterName.MaxLength, Pattern = "^[A-Za-z0-9][A-Za-z0-9-]*$" };
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// The JSON body, described here rather than with Accepts metadata, which would also make routing refuse other
+    /// content types: the API reads the bytes whatever the Content-Type says.
+    /// </summary>
+    static async Task DescribeBodyAsync<TBody>(OpenApiOperation operation, OpenApiOperationTransformerContext context, bool required, CancellationToken cancellationToken)
+    {
+        operation.RequestBody = new OpenApiRequestBody
+        {
+            Required = required,
+            Content = new Dictionary<string, OpenApiMediaType>
+            {
+                ["application/json"] = new() { Schema = await context.GetOrCreateSchemaAsync(typeof(TBody), null, cancellationToken) },
+            },
+        };
+    }
+
+    static OpenApiParameter Header(string name, string description, int maxLength, string pattern) => new()
+    {
+        Name = name,
+        In = ParameterLocation.Header,
+        Required = false,
+        Description = description,
+        Schema = new OpenApiSchema { Type = JsonSchemaType.String, MinLength = 1, MaxLength = maxLength, Pattern = pattern },
+    };
+
+    static OpenApiResponse ProblemResponse(OpenApiDocument document, string description) => new()
+    {
+        Description = description,
+        Content = new Dictionary<string, OpenApiMediaType>
+        {
+            [Problem.ContentType] = new() { Schema = new OpenApiSchemaReference(nameof(Problem), document) },
+        },
+    };
+}

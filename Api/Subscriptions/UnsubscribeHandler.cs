@@ -1,0 +1,25 @@
+using LiveCounter.Api.Http;
+using LiveCounter.Realtime;
+using LiveCounter.Subscriptions;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace LiveCounter.Api.Subscriptions;
+
+/// <summary><c>DELETE /api/counters/{name}/subscriptions/{connectionId}</c>: the connection leaves the counter's group.</summary>
+public static class UnsubscribeHandler
+{
+    public static readonly int[] Problems = [StatusCodes.Status400BadRequest];
+
+    public static Answer<Results<NoContent, ProblemResult>> Handle(string name, string connectionId, ISubscriptionGate gate)
+    {
+        ArgumentNullException.ThrowIfNull(gate);
+        var subscription = Subscription.FromRoute(name, connectionId);
+        if (!subscription.Succeeded)
+        {
+            return new(new ProblemResult(subscription.Problem), []);
+        }
+
+        gate.Left(subscription.Value);
+        return new(TypedResults.NoContent(), [new RealtimeAction.Leave(subscription.Value)]);
+    }
+}

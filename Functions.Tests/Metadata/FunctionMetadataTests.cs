@@ -1,0 +1,78 @@
+using System.Text.Json;
+
+namespace LiveCounter.Functions.Tests.Metadata;
+
+/// <summary>
+/// The functions.metadata the worker SDK generates from the attributes, read from the build output: what the Functions
+/// host will actually route and bind. A wrong attribute fails here, not in Azure.
+/// </summary>
+public sealed class FunctionMetadataTests
+{
+    static readonly JsonElement[] Functions = Load();
+
+    static JsonElement[] Load()
+    {
+        using var metadata = JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "functions.metadata")));
+        return [.. metadata.RootElement.EnumerateArray().Select(function => function.Clone())];
+    }
+
+    static JsonElement Function(string name) => Assert.Single(Functions, f => f.GetProperty("name").GetString() == name);
+
+    static JsonElement Binding(JsonElement function, string type) =>
+        Assert.Single(function.GetProperty("bindings").EnumerateArray(), b => b.GetProperty("type").GetString() == type);
+
+    [Fact]
+    public void The_app_has_exactly_the_functions_of_the_design()
+    {
+        Assert.Equal(
+            ["GetCounter", "IncrementCounter", "Subscribe", "Unsubscribe", "negotiate"],
+            Functions.Select(f => f.GetProperty("name").GetString()).Where(name => name != "SweepExpiredRecords").Order(StringComparer.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("GetCounter", "get", "counters/{name}")]
+    [InlineData("IncrementCounter", "post", "counters/{name}/increment")]
+    [InlineData("Subscribe", "post", "counters/{name}/subscriptions")]
+    [InlineData("Unsubscribe", "delete", "counters/{name}/subscriptions/{connectionId}")]
+    [InlineData("negotiate", "post", "negotiate")]
+    public void Each_http_function_takes_its_route_and_method_anonymously(string name, string method, string route)
+    {
+        var trigger = Binding(Function(name), "httpTrigger");
+
+        Assert.Equal(route, trigger.GetProperty("route").GetString());
+        Assert.Equal([method], trigger.GetProperty("methods").EnumerateArray().Select(m => m.GetString()));
+        Assert.Equal("Anonymous", trigger.GetProperty("authLevel").GetString());
+        Assert.Single(Function(name).GetProperty("bindings").EnumerateArray(), b => b.GetProperty("type").GetString() == "http");
+    }
+
+    [Theory]
+    [InlineData("IncrementCounter", "Messages")]
+    [InlineData("Subscribe", "GroupChange")]
+    [InlineData("Unsubscribe", "GroupChange")]
+    public void The_realtime_outputs_go_to_the_counter_hub_over_the_default_connection_setting(string name, string output)
+    {
+        var signalR = Binding(Function(name), "signalR");
+
+        Assert.Equal((output, "Out", "counter"), (signalR.GetProperty("name").GetString(), signalR.GetProperty("direction").GetString(), signalR.GetProperty("hubName").GetString()));
+        Assert.False(signalR.TryGetProperty("connectionStringSetting", out _), "The binding must use AzureSignalRConnectionString, the setting the infra and the local template define.");
+    }
+
+    [Fact]
+    public void Negotiate_gets_its_connection_info_for_the_visitor_of_the_query_as_signalr_user()
+    {
+        var info = Binding(Function("negotiate"), "signalRConnectionInfo");
+
+        Assert.Equal("counter", info.GetProperty("hubName").GetString());
+        Assert.Equal("{query.visitorId}", info.GetProperty("userId").GetString());
+        Assert.False(info.TryGetProperty("connectionStringSetting", out _));
+    }
+
+    [Fact]
+    public void Reads_answer_through_the_return_value_and_write_no_realtime_output()
+    {
+        var bindings = Function("GetCounter").GetProperty("bindings").EnumerateArray().ToList();
+
+        Assert.Equal("$return", Binding(Function("GetCounter"), "http").GetProperty("name").GetString());
+        Assert.DoesNotContain(bindings, b => b.GetProperty("type").GetString() == "signalR");
+    }
+}
