@@ -17,6 +17,10 @@ builder.UseMiddleware<UnexpectedFailures>();
 // The worker serializes the SignalR output bindings with these options: the same JSON as the HTTP bodies.
 builder.Services.Configure<WorkerOptions>(options => options.Serializer = new JsonObjectSerializer(WorkerJson.Options));
 
+// Application Insights for the worker; APPLICATIONINSIGHTS_AUTHENTICATION_STRING (set by infra/) makes it keyless.
+builder.Services.AddApplicationInsightsTelemetryWorkerService().ConfigureFunctionsApplicationInsights();
+builder.Services.AddHostedService<MetricsToApplicationInsights>();
+
 builder.Services.AddCounterStorage();
 builder.Services.AddCountersApi(builder.Configuration);
 builder.Services.AddSingleton<ISubscriptionGate, UnseenConnections>();

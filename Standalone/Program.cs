@@ -11,6 +11,7 @@ var builder = WebApplication.CreateBuilder(new WebApplicationOptions
 });
 
 builder.Services.AddLiveCounter(builder.Configuration);
+builder.Services.AddMetricsExport(builder.Configuration);
 builder.Services.AddOpenApi(options => options.DescribesCountersApi());
 
 var app = builder.Build();

@@ -1,5 +1,6 @@
 using Azure.Core;
 using Azure.Identity;
+using LiveCounter.Retention;
 using LiveCounter.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -26,6 +27,7 @@ public static class CounterStorage
     {
         services.AddSingleton(provider => Connect(provider.GetRequiredService<IConfiguration>()));
         services.AddSingleton<ICounterStore, TableCounterStore>();
+        services.AddSingleton<IExpiredRecords, TableExpiredRecords>();
         services.AddHostedService<CounterTableInitializer>();
         return services;
     }

@@ -17,6 +17,12 @@ public static class RowKeys
 {
     public const string State = "state";
 
+    /// <summary>Every record's row key starts with this; <see cref="RecordsEnd"/> is the first key after them all.</summary>
+    public const string RecordPrefix = "key:";
+
+    /// <summary>The first row key after every record's (';' follows ':' in the ordinal order Table Storage sorts keys in).</summary>
+    public const string RecordsEnd = "key;";
+
     const string Anonymous = "anonymous";
 
     public static string Visitor(VisitorId visitor) => "visitor:" + Hash(visitor);
@@ -25,7 +31,7 @@ public static class RowKeys
     public static string Record(VisitorId? visitor, IdempotencyKey key)
     {
         ArgumentNullException.ThrowIfNull(key);
-        return "key:" + (visitor is null ? Anonymous : Hash(visitor)) + ":" + key.Value;
+        return RecordPrefix + (visitor is null ? Anonymous : Hash(visitor)) + ":" + key.Value;
     }
 
     static string Hash(VisitorId visitor)

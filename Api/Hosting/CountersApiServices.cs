@@ -2,6 +2,7 @@ using LiveCounter.Api.Http;
 using LiveCounter.Increments;
 using LiveCounter.Metrics;
 using LiveCounter.Reading;
+using LiveCounter.Retention;
 using LiveCounter.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -12,9 +13,10 @@ namespace LiveCounter.Api.Hosting;
 public static class CountersApiServices
 {
     /// <summary>
-    /// What the handlers use, the same in both hosts: the use cases (on the <see cref="ICounterStore"/> the host
-    /// registers), the meter, the clock, and the one JSON options for bodies. <c>LiveCounter:GroupCommit</c> (default
-    /// true) can turn group commit off, for a benchmark to compare.
+    /// What the handlers use, the same in both hosts: the use cases (on the <see cref="ICounterStore"/> and
+    /// <see cref="IExpiredRecords"/> the host registers), the meter, the clock, and the one JSON options for bodies.
+    /// Settings: <c>LiveCounter:GroupCommit</c> (default true) can turn group commit off, for a benchmark to compare;
+    /// <c>LiveCounter:RecordRetention</c> (default 1.00:00:00) is how long idempotency records are kept.
     /// </summary>
     public static IServiceCollection AddCountersApi(this IServiceCollection services, IConfiguration configuration)
     {
@@ -34,6 +36,11 @@ public static class CountersApiServices
             options,
             Random.Shared));
         services.AddSingleton<GetCounter>();
+        services.AddSingleton(RetentionOptions.Default with
+        {
+            Window = configuration.GetValue($"{IncrementOptions.Section}:{RetentionOptions.WindowSetting}", RetentionOptions.Default.Window),
+        });
+        services.AddSingleton<SweepExpiredRecords>();
         services.ConfigureHttpJsonOptions(json => ApiJson.Apply(json.SerializerOptions));
         return services;
     }

@@ -18,6 +18,7 @@ public sealed class CounterMetrics
     readonly Counter<long> _conflicts;
     readonly Counter<long> _retries;
     readonly Counter<long> _unavailable;
+    readonly Counter<long> _expired;
 
     public CounterMetrics(IMeterFactory meterFactory)
         : this(meterFactory?.Create(MeterName) ?? throw new ArgumentNullException(nameof(meterFactory)))
@@ -44,6 +45,7 @@ public sealed class CounterMetrics
         _conflicts = meter.CreateCounter<long>("livecounter.conflicts", "{conflict}", "Commits refused because another process changed the counter first.");
         _retries = meter.CreateCounter<long>("livecounter.retries", "{retry}", "Commits tried again, by reason: after a conflict, or after an answer that was lost.");
         _unavailable = meter.CreateCounter<long>("livecounter.unavailable", "{increment}", "Increments answered 503, by reason: store, contended or unconfirmed.");
+        _expired = meter.CreateCounter<long>("livecounter.records.expired", "{record}", "Idempotency records deleted after their retention window.");
     }
 
     /// <summary>A meter of its own, for a use case built without dependency injection.</summary>
@@ -64,6 +66,8 @@ public sealed class CounterMetrics
     internal void Retried(string reason) => _retries.Add(1, new KeyValuePair<string, object?>("reason", reason));
 
     internal void Replayed() => _replays.Add(1);
+
+    internal void Expired(int records) => _expired.Add(records);
 
     internal void Refused(string reason, int increments) => _unavailable.Add(increments, new KeyValuePair<string, object?>("reason", reason));
 }

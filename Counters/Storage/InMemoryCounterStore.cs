@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using LiveCounter.Increments;
+using LiveCounter.Retention;
 using LiveCounter.Visitors;
 
 namespace LiveCounter.Storage;
@@ -15,7 +16,7 @@ namespace LiveCounter.Storage;
 /// but it remembers which commit started from each recent version and which commit wrote each record, as the Table
 /// store does, so a batch sent twice is applied once here too.
 /// </remarks>
-public sealed class InMemoryCounterStore : ICounterStore
+public sealed class InMemoryCounterStore : ICounterStore, IExpiredRecords
 {
     readonly ConcurrentDictionary<CounterName, Partition> _partitions = new();
 
@@ -103,13 +104,36 @@ public sealed class InMemoryCounterStore : ICounterStore
         partition.Committed(batch.Base.Counter.Version, batch.Id);
         foreach (var record in batch.Records)
         {
-            partition.Records.Add((record.Result.Visitor, record.Key), (record.Result, batch.Id));
+            partition.Add(record, batch);
         }
 
         foreach (var (visitor, total) in batch.Totals)
         {
             partition.Totals[visitor] = total;
         }
+    }
+
+    /// <summary>
+    /// Evicts expired records partition by partition, each under its own lock and only as far as its oldest records
+    /// have expired (records are kept in the order they were written): no pause of the whole store, whatever its size.
+    /// </summary>
+    public Task<SweepReport> DeleteAsync(DateTimeOffset createdBefore, int maxRows, CancellationToken cancellationToken)
+    {
+        var deleted = 0;
+        foreach (var partition in _partitions.Values)
+        {
+            if (cancellationToken.IsCancellationRequested || deleted >= maxRows)
+            {
+                return Task.FromResult(new SweepReport(deleted, Finished: false));
+            }
+
+            lock (partition)
+            {
+                deleted += partition.Evict(createdBefore, maxRows - deleted);
+            }
+        }
+
+        return Task.FromResult(new SweepReport(deleted, Finished: deleted < maxRows));
     }
 
     // A counter that was never written has no token, exactly like a Table entity that does not exist yet.
@@ -138,6 +162,31 @@ public sealed class InMemoryCounterStore : ICounterStore
 
         public Dictionary<VisitorId, long> Totals { get; } = [];
 
+        /// <summary>Each record in the order written, for eviction: the oldest come first.</summary>
+        readonly Queue<(DateTimeOffset CreatedAt, (VisitorId?, IdempotencyKey) Key)> _written = new();
+
         public Dictionary<(VisitorId? Visitor, IdempotencyKey Key), (IncrementResult Result, CommitId CommitId)> Records { get; } = [];
+
+        public void Add(IncrementRecord record, CommitBatch batch)
+        {
+            var key = (record.Result.Visitor, record.Key);
+            Records.Add(key, (record.Result, batch.Id));
+            _written.Enqueue((batch.At, key));
+        }
+
+        /// <summary>Removes up to <paramref name="most"/> records written before <paramref name="createdBefore"/>.</summary>
+        public int Evict(DateTimeOffset createdBefore, int most)
+        {
+            var evicted = 0;
+            // A key is written again only after its record was evicted, so each queued key is still its own record.
+            while (evicted < most && _written.TryPeek(out var oldest) && oldest.CreatedAt < createdBefore)
+            {
+                _written.Dequeue();
+                Records.Remove(oldest.Key);
+                evicted++;
+            }
+
+            return evicted;
+        }
     }
 }

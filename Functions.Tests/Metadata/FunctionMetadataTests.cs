@@ -25,8 +25,8 @@ public sealed class FunctionMetadataTests
     public void The_app_has_exactly_the_functions_of_the_design()
     {
         Assert.Equal(
-            ["GetCounter", "IncrementCounter", "Subscribe", "Unsubscribe", "negotiate"],
-            Functions.Select(f => f.GetProperty("name").GetString()).Where(name => name != "SweepExpiredRecords").Order(StringComparer.Ordinal));
+            ["GetCounter", "IncrementCounter", "Subscribe", "SweepExpiredRecords", "Unsubscribe", "negotiate"],
+            Functions.Select(f => f.GetProperty("name").GetString()).Order(StringComparer.Ordinal));
     }
 
     [Theory]
@@ -74,5 +74,14 @@ public sealed class FunctionMetadataTests
 
         Assert.Equal("$return", Binding(Function("GetCounter"), "http").GetProperty("name").GetString());
         Assert.DoesNotContain(bindings, b => b.GetProperty("type").GetString() == "signalR");
+    }
+
+    [Fact]
+    public void The_retention_sweep_runs_hourly_on_the_hour_and_is_its_only_binding()
+    {
+        var function = Function("SweepExpiredRecords");
+
+        var timer = Assert.Single(function.GetProperty("bindings").EnumerateArray());
+        Assert.Equal(("timerTrigger", "0 0 * * * *"), (timer.GetProperty("type").GetString(), timer.GetProperty("schedule").GetString()));
     }
 }

@@ -22,6 +22,7 @@ public class LiveCounterServer : WebApplicationFactory<Program>, IAsyncLifetime
 {
     ICounterStore? _store;
     ILoggerProvider? _logs;
+    TimeProvider? _time;
 
     public LiveCounterServer()
     {
@@ -33,6 +34,13 @@ public class LiveCounterServer : WebApplicationFactory<Program>, IAsyncLifetime
     public LiveCounterServer WithStore(ICounterStore store)
     {
         _store = store;
+        return this;
+    }
+
+    /// <summary>Replaces the clock, for tests of what happens as time passes (retention).</summary>
+    public LiveCounterServer WithTime(TimeProvider time)
+    {
+        _time = time;
         return this;
     }
 
@@ -87,6 +95,11 @@ public class LiveCounterServer : WebApplicationFactory<Program>, IAsyncLifetime
         if (_store is not null)
         {
             builder.ConfigureServices(services => services.Replace(ServiceDescriptor.Singleton(_store)));
+        }
+
+        if (_time is not null)
+        {
+            builder.ConfigureServices(services => services.Replace(ServiceDescriptor.Singleton(_time)));
         }
     }
 

@@ -1,6 +1,7 @@
 using LiveCounter.Api.Hosting;
 using LiveCounter.Api.Http;
 using LiveCounter.Api.Subscriptions;
+using LiveCounter.Retention;
 using LiveCounter.Standalone.Realtime;
 using LiveCounter.Storage;
 using LiveCounter.Tables;
@@ -22,9 +23,12 @@ public static class ServiceRegistration
         }
         else
         {
-            services.AddSingleton<ICounterStore, InMemoryCounterStore>();
+            services.AddSingleton<InMemoryCounterStore>();
+            services.AddSingleton<ICounterStore>(provider => provider.GetRequiredService<InMemoryCounterStore>());
+            services.AddSingleton<IExpiredRecords>(provider => provider.GetRequiredService<InMemoryCounterStore>());
         }
 
+        services.AddHostedService<RecordSweeps>();
         services.AddCountersApi(configuration);
         services.AddSignalR().AddJsonProtocol(options => ApiJson.Apply(options.PayloadSerializerOptions));
         services.AddSingleton<IUserIdProvider, VisitorUserIdProvider>();
