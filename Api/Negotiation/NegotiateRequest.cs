@@ -14,7 +14,7 @@ public static class NegotiateRequest
     public static readonly int[] Problems = [StatusCodes.Status400BadRequest, StatusCodes.Status405MethodNotAllowed];
 
     static readonly Problem Missing = Problem.BadRequest(
-        $"The query parameter {VisitorIdParameter} is required: negotiate with ?{VisitorIdParameter}= and the visitor's id. {VisitorId.Rule}");
+        $"The query parameter {VisitorIdParameter} is required: negotiate with ?{VisitorIdParameter}= and the id of the visitor. {VisitorId.Rule}");
 
     /// <summary>The problem with the request's <c>visitorId</c> (absent, repeated or malformed), or null when it is well-formed.</summary>
     public static Problem? ProblemWith(HttpRequest request) => ProblemWith(request, required: true);

@@ -18,18 +18,12 @@ namespace LiveCounter.Api.OpenApi;
 public static class ApiDescriptions
 {
     public static RouteHandlerBuilder DescribesReadCounter(this RouteHandlerBuilder route) =>
-        route.WithName("GetCounter")
-            .WithSummary("A counter as it is now; a counter never incremented is value 0, version 0, updatedAt null.")
-            .ProducesProblems(ReadCounterHandler.Problems)
-            .AddOpenApiOperationTransformer(DescribeName);
+        route.Described("GetCounter", "A counter as it is now; a counter never incremented is value 0, version 0, updatedAt null.", ReadCounterHandler.Problems);
 
     public static RouteHandlerBuilder DescribesIncrement(this RouteHandlerBuilder route) =>
-        route.WithName("IncrementCounter")
-            .WithSummary("Adds by (default 1) to the counter, broadcasts counterUpdated to its subscribers and incrementApplied to the visitor.")
-            .ProducesProblems(IncrementHandler.Problems)
+        route.Described("IncrementCounter", "Adds by (default 1) to the counter, broadcasts counterUpdated to its subscribers and incrementApplied to the visitor.", IncrementHandler.Problems)
             .AddOpenApiOperationTransformer(async (operation, context, cancellationToken) =>
             {
-                await DescribeName(operation, context, cancellationToken);
                 await DescribeBodyAsync<RequestBodies.Increment>(operation, context, required: false, cancellationToken);
                 operation.Parameters ??= [];
                 operation.Parameters.Add(Header(IncrementRequest.IdempotencyKeyHeader, "Makes the increment safe to retry: the same key (per counter and visitor) returns the first result.", maxLength: 64, "^[A-Za-z0-9_-]+$"));
@@ -46,20 +40,12 @@ public static class ApiDescriptions
             });
 
     public static RouteHandlerBuilder DescribesSubscribe(this RouteHandlerBuilder route) =>
-        route.WithName("Subscribe")
-            .WithSummary("The connection joins the counter's group and receives its counterUpdated messages.")
-            .ProducesProblems(SubscribeHandler.Problems)
-            .AddOpenApiOperationTransformer(async (operation, context, cancellationToken) =>
-            {
-                await DescribeName(operation, context, cancellationToken);
-                await DescribeBodyAsync<RequestBodies.Subscription>(operation, context, required: true, cancellationToken);
-            });
+        route.Described("Subscribe", "The connection joins the counter's group and receives its counterUpdated messages.", SubscribeHandler.Problems)
+            .AddOpenApiOperationTransformer((operation, context, cancellationToken) =>
+                DescribeBodyAsync<RequestBodies.Subscription>(operation, context, required: true, cancellationToken));
 
     public static RouteHandlerBuilder DescribesUnsubscribe(this RouteHandlerBuilder route) =>
-        route.WithName("Unsubscribe")
-            .WithSummary("The connection leaves the counter's group.")
-            .ProducesProblems(UnsubscribeHandler.Problems)
-            .AddOpenApiOperationTransformer(DescribeName);
+        route.Described("Unsubscribe", "The connection leaves the counter's group.", UnsubscribeHandler.Problems);
 
     /// <summary>Adds <c>POST /api/negotiate</c>, which neither host serves as a minimal API, and the document's title.</summary>
     public static OpenApiOptions DescribesCountersApi(this OpenApiOptions options)
@@ -117,9 +103,11 @@ public static class ApiDescriptions
 
     const string VisitorPattern = "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$";
 
-    static RouteHandlerBuilder ProducesProblems(this RouteHandlerBuilder route, int[] statuses)
+    /// <summary>What every route has: its name, its summary, its problems (and 500), the rule of the name in its path.</summary>
+    static RouteHandlerBuilder Described(this RouteHandlerBuilder route, string name, string summary, int[] problems)
     {
-        foreach (var status in statuses)
+        route.WithName(name).WithSummary(summary).AddOpenApiOperationTransformer(DescribeName);
+        foreach (var status in problems)
         {
             route.Produces<Problem>(status, Problem.ContentType);
         }

@@ -249,6 +249,7 @@ public abstract class CountersApiTests<TServer>(TServer server) : IClassFixture<
 
         var problem = await response.AssertProblemAsync(400);
         Assert.Contains("visitorId is required", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("\\u", await response.Content.ReadAsStringAsync(_ct), StringComparison.Ordinal); // plain ASCII, nothing JSON escapes
     }
 
     [Fact]
