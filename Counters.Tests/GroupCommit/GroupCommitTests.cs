@@ -152,6 +152,39 @@ public sealed class GroupCommitTests
         Assert.Equal((8L, new Version(4)), ((await _memory.ReadAsync(Hits, _ct)).Counter.Value, (await _memory.ReadAsync(Hits, _ct)).Counter.Version));
     }
 
+    /// <summary>
+    /// Sixty page-like increments (each keyed, each from another visitor) need two rows each: one transaction takes the
+    /// counter and 49 of them (99 rows), and the rest go in the next. A repeated key and a returning visitor add no row.
+    /// </summary>
+    [Fact]
+    public async Task A_batch_never_holds_more_than_a_transaction_s_hundred_entities()
+    {
+        var requests = Enumerable.Range(0, 60).Select(i => Increment(key: $"k{i}", visitor: Visitor(i))).ToList();
+        requests.Insert(10, Increment(key: "k3", visitor: Visitor(3)));
+        requests.Insert(20, Increment(visitor: Visitor(5)));
+        var (first, then) = await BehindACommitInFlight(UseCase(), Increment(), [.. requests]);
+
+        _store.Open();
+        await first;
+        var answers = await Task.WhenAll(then);
+
+        Assert.All(answers, a => Assert.True(a.Succeeded));
+        Assert.Equal([1L, 50L, 11L], _store.Batches.Select(b => b.Increments));
+        Assert.Equal([1, 99, 23], _store.Batches.Select(b => b.Entities));
+    }
+
+    [Fact]
+    public async Task A_lone_replay_costs_one_commit_and_nothing_more()
+    {
+        var useCase = UseCase();
+        await useCase.ExecuteAsync(Increment(key: "once"), _ct);
+
+        var replay = await useCase.ExecuteAsync(Increment(key: "once"), _ct);
+
+        Assert.True(replay.Value!.Replayed);
+        Assert.Equal(2, _store.Batches.Count);
+    }
+
     [Fact]
     public async Task A_commit_by_another_process_makes_the_batch_retry_on_the_fresh_state()
     {
@@ -226,6 +259,21 @@ public sealed class GroupCommitTests
         var stored = await _memory.ReadAsync(Hits, _ct);
         Assert.Equal((4L, new Version(1)), (stored.Counter.Value, stored.Counter.Version));
         Assert.Equal(1, lossy.Lost);
+    }
+
+    [Fact]
+    public async Task Idle_lanes_are_dropped_beyond_ten_thousand_counters_and_their_counters_carry_on()
+    {
+        var useCase = UseCase(_memory);
+        for (var i = 0; i <= IncrementCounter.MaxLanes + 50; i++)
+        {
+            await useCase.ExecuteAsync(Increment(counter: CounterName.Parse($"n{i}").Value), _ct);
+        }
+
+        var again = await useCase.ExecuteAsync(Increment(counter: CounterName.Parse("n0").Value), _ct);
+
+        Assert.InRange(useCase.Lanes, 1, IncrementCounter.MaxLanes);
+        Assert.Equal(2, again.Value!.Result.Counter.Value);
     }
 
     [Fact]

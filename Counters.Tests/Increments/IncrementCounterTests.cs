@@ -143,16 +143,87 @@ public sealed class IncrementCounterTests
     }
 
     [Fact]
-    public async Task An_outcome_that_stays_unknown_is_503_that_never_claims_nothing_was_written()
+    public async Task An_outcome_that_stays_unknown_is_503_after_the_budget_that_never_claims_nothing_was_written()
     {
         StoreReads(value: 1, version: 1);
         _store.Setup(s => s.CommitAsync(It.IsAny<CommitBatch>(), It.IsAny<CancellationToken>())).ReturnsAsync(new CommitOutcome.Unknown());
+        var useCase = UseCase();
 
-        var outcome = await UseCase().ExecuteAsync(Increment(), _ct);
+        var outcome = await useCase.ExecuteAsync(Increment(), _ct);
 
         Assert.Equal(503, outcome.Problem!.Status);
         Assert.DoesNotContain("Nothing was written", outcome.Problem.Detail, StringComparison.Ordinal);
         Assert.Contains("same Idempotency-Key", outcome.Problem.Detail, StringComparison.Ordinal);
+        _store.Verify(s => s.CommitAsync(It.IsAny<CommitBatch>(), It.IsAny<CancellationToken>()), Times.Exactly(Policy.MaxAttempts));
+    }
+
+    [Fact]
+    public async Task After_an_unconfirmed_batch_the_next_one_reads_the_counter_again_as_the_batch_may_have_landed()
+    {
+        StoreReads(value: 1, version: 1);
+        var outcomes = new Queue<CommitOutcome>(Enumerable.Repeat<CommitOutcome>(new CommitOutcome.Unknown(), Policy.MaxAttempts));
+        _store.Setup(s => s.CommitAsync(It.IsAny<CommitBatch>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync(() => outcomes.TryDequeue(out var next) ? next : new CommitOutcome.Committed("etag-2"));
+        var useCase = UseCase();
+
+        await useCase.ExecuteAsync(Increment(), _ct);
+        await useCase.ExecuteAsync(Increment(), _ct);
+
+        _store.Verify(s => s.ReadAsync(Hits, It.IsAny<CancellationToken>()), Times.Exactly(2));
+    }
+
+    [Fact]
+    public async Task A_definite_refusal_after_a_lost_answer_settles_it_so_a_later_outage_says_nothing_was_written()
+    {
+        StoreReads(value: 1, version: 1);
+        CommitsAnswer(new CommitOutcome.Unknown(), new CommitOutcome.Conflict(At(5, 5)), new CommitOutcome.Unavailable());
+
+        var outcome = await UseCase().ExecuteAsync(Increment(), _ct);
+
+        Assert.Contains("Nothing was written", outcome.Problem!.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_visitor_s_total_is_read_once_and_then_kept_with_the_counter()
+    {
+        StoreReads(value: 1, version: 1, visitorTotal: 4);
+        _store.Setup(s => s.CommitAsync(It.IsAny<CommitBatch>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync((CommitBatch batch, CancellationToken _) => new CommitOutcome.Committed($"etag-{batch.After.Version.Value}"));
+        var useCase = UseCase();
+
+        var first = await useCase.ExecuteAsync(Increment(2, visitor: Alice), _ct);
+        var second = await useCase.ExecuteAsync(Increment(3, visitor: Alice), _ct);
+        var anonymous = await useCase.ExecuteAsync(Increment(), _ct);
+
+        Assert.Equal((6L, 9L), (first.Value!.Result.VisitorTotal!.Value, second.Value!.Result.VisitorTotal!.Value));
+        Assert.True(anonymous.Succeeded);
+        _store.Verify(s => s.ReadAsync(Hits, It.IsAny<CancellationToken>()), Times.Once);
+        _store.Verify(s => s.ReadTotalsAsync(Hits, It.IsAny<IReadOnlyCollection<VisitorId>>(), It.IsAny<CancellationToken>()), Times.Once);
+    }
+
+    [Fact]
+    public async Task A_commit_confirmed_without_its_token_makes_the_next_batch_read_the_counter_first()
+    {
+        StoreReads(value: 1, version: 1);
+        var sent = new List<CommitBatch>();
+        _store.SetupSequence(s => s.CommitAsync(Capture.In(sent), It.IsAny<CancellationToken>()))
+            .ReturnsAsync(new CommitOutcome.Committed(Token: null))
+            .ReturnsAsync(new CommitOutcome.Committed("etag-2"));
+        var useCase = UseCase();
+
+        await useCase.ExecuteAsync(Increment(), _ct);
+        await useCase.ExecuteAsync(Increment(), _ct);
+
+        _store.Verify(s => s.ReadAsync(Hits, It.IsAny<CancellationToken>()), Times.Exactly(2));
+        Assert.Equal("etag-1", sent[1].Base.Token);
+    }
+
+    [Fact]
+    public async Task Arguments_are_checked()
+    {
+        await Assert.ThrowsAsync<ArgumentNullException>(() => UseCase().ExecuteAsync(null!, _ct));
+        Assert.Throws<ArgumentNullException>(() => new IncrementCounter(_store.Object, _time, CounterMetrics.Unregistered(), null!, Random.Shared));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Policy.DelayAfter(0, 0.5));
     }
 
     [Fact]

@@ -66,6 +66,34 @@ public sealed class RetentionTests
     }
 
     [Fact]
+    public async Task The_row_limit_holds_across_counters_and_reaching_it_exactly_is_not_called_finished()
+    {
+        var useCase = UseCase();
+        for (var i = 0; i < 10; i++)
+        {
+            await useCase.ExecuteAsync(Increment(key: $"k{i}", counter: CounterName.Parse($"c{i % 2}").Value), _ct);
+        }
+
+        _time.Advance(TimeSpan.FromDays(2));
+
+        Assert.Equal(new SweepReport(7, Finished: false), await Sweep(Day with { MaxRowsPerSweep = 7 }).ExecuteAsync(_ct));
+        Assert.Equal(new SweepReport(3, Finished: false), await Sweep(Day with { MaxRowsPerSweep = 3 }).ExecuteAsync(_ct));
+        Assert.Equal(new SweepReport(0, Finished: true), await Sweep(Day with { MaxRowsPerSweep = 3 }).ExecuteAsync(_ct));
+    }
+
+    [Fact]
+    public async Task A_sweep_whose_time_is_up_stops_at_once()
+    {
+        await UseCase().ExecuteAsync(Increment(key: "k"), _ct);
+        _time.Advance(TimeSpan.FromDays(2));
+        using var stopped = new CancellationTokenSource();
+        await stopped.CancelAsync();
+
+        Assert.Equal(new SweepReport(0, Finished: false), await Sweep().ExecuteAsync(stopped.Token));
+        Assert.Equal(new SweepReport(1, Finished: true), await Sweep().ExecuteAsync(_ct));
+    }
+
+    [Fact]
     public async Task A_key_used_again_after_its_record_expired_is_a_new_increment_recorded_again()
     {
         var useCase = UseCase();

@@ -92,12 +92,38 @@ public sealed class InMemoryCounterStoreTests
         var again = await _store.CommitAsync(batch with { SentBefore = true }, _ct);
 
         var now = await _store.ReadAsync(Hits, _ct);
-        Assert.IsType<CommitOutcome.Committed>(again);
+        Assert.Equal(new CommitOutcome.Committed(key is null ? now.Token : null), again);
         Assert.Equal((5L, new Version(1)), (now.Counter.Value, now.Counter.Version));
     }
 
     [Fact]
-    public async Task A_batch_sent_again_long_after_others_moved_the_counter_on_is_unknown_when_nothing_can_tell()
+    public async Task A_batch_sent_again_after_others_committed_is_committed_without_the_token_it_no_longer_knows()
+    {
+        var batch = Batches.On(await _store.ReadAsync(Hits, _ct), (5, null, null));
+        await _store.CommitAsync(batch, _ct);
+        await _store.CommitAsync(Batches.On(await _store.ReadAsync(Hits, _ct), (1, null, null)), _ct);
+
+        Assert.Equal(new CommitOutcome.Committed(Token: null), await _store.CommitAsync(batch with { SentBefore = true }, _ct));
+    }
+
+    /// <summary>The commit log remembers 32 commits back, as the Table store's does: the 32nd is still known, the 33rd not.</summary>
+    [Theory]
+    [InlineData(31, typeof(CommitOutcome.Committed))]
+    [InlineData(32, typeof(CommitOutcome.Unknown))]
+    public async Task A_keyless_batch_sent_again_is_recognised_while_the_log_still_holds_it(int laterCommits, Type expected)
+    {
+        var lost = Batches.On(await _store.ReadAsync(Hits, _ct), (1, null, null));
+        await _store.CommitAsync(lost, _ct);
+        for (var i = 0; i < laterCommits; i++)
+        {
+            await _store.CommitAsync(Batches.On(await _store.ReadAsync(Hits, _ct), (1, null, null)), _ct);
+        }
+
+        Assert.IsType(expected, await _store.CommitAsync(lost with { SentBefore = true }, _ct));
+    }
+
+    [Fact]
+    public async Task A_batch_never_applied_is_unknown_when_sent_again_and_nothing_can_tell_but_a_conflict_when_sent_once()
     {
         var lost = Batches.On(await _store.ReadAsync(Hits, _ct), (1, null, null));
         for (var i = 0; i < 40; i++)

@@ -13,7 +13,7 @@ namespace LiveCounter.Increments;
 public sealed class IncrementCounter
 {
     /// <summary>Counters whose lanes (and caches) are kept; beyond this, idle lanes are dropped.</summary>
-    const int MaxLanes = 10_000;
+    internal const int MaxLanes = 10_000;
 
     readonly ConcurrentDictionary<CounterName, CounterLane> _lanes = new();
     readonly LaneContext _context;
@@ -30,6 +30,9 @@ public sealed class IncrementCounter
         : this(store, time, metrics, IncrementOptions.Default, Random.Shared)
     {
     }
+
+    /// <summary>Counters with a lane now; at most <see cref="MaxLanes"/> plus those busy when the last were dropped.</summary>
+    internal int Lanes => _lanes.Count;
 
     /// <summary>
     /// Applies the increment, or answers the replay or problem. A caller that gives up while its increment still waits

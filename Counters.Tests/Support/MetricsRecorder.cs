@@ -1,0 +1,75 @@
+using System.Diagnostics.Metrics;
+using LiveCounter.Metrics;
+
+namespace LiveCounter.Tests.Support;
+
+/// <summary>
+/// A <see cref="CounterMetrics"/> of its own, and every measurement it makes: instrument, value and its one tag.
+/// Only this instance's meter is listened to, so tests running beside each other do not mix.
+/// </summary>
+public sealed class MetricsRecorder : IMeterFactory
+{
+    readonly List<Meter> _meters = [];
+    readonly MeterListener _listener = new();
+    readonly List<(string Instrument, double Value, string? Tag)> _measurements = [];
+
+    public MetricsRecorder()
+    {
+        Metrics = new CounterMetrics(this);
+        _listener.InstrumentPublished = (instrument, listener) =>
+        {
+            if (_meters.Contains(instrument.Meter))
+            {
+                listener.EnableMeasurementEvents(instrument);
+            }
+        };
+        _listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) => Record(instrument, value, tags));
+        _listener.SetMeasurementEventCallback<int>((instrument, value, tags, _) => Record(instrument, value, tags));
+        _listener.SetMeasurementEventCallback<double>((instrument, value, tags, _) => Record(instrument, value, tags));
+        _listener.Start();
+    }
+
+    public CounterMetrics Metrics { get; }
+
+    /// <summary>The sum of an instrument's measurements, for those with <paramref name="tag"/> when one is given.</summary>
+    public double Sum(string instrument, string? tag = null)
+    {
+        lock (_measurements)
+        {
+            return _measurements.Where(m => m.Instrument == instrument && (tag is null || m.Tag == tag)).Sum(m => m.Value);
+        }
+    }
+
+    /// <summary>Each measurement of an instrument, in order.</summary>
+    public IReadOnlyList<(double Value, string? Tag)> Of(string instrument)
+    {
+        lock (_measurements)
+        {
+            return [.. _measurements.Where(m => m.Instrument == instrument).Select(m => (m.Value, m.Tag))];
+        }
+    }
+
+    public Meter Create(MeterOptions options)
+    {
+        var meter = new Meter(options);
+        _meters.Add(meter);
+        return meter;
+    }
+
+    void Record(Instrument instrument, double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
+    {
+        lock (_measurements)
+        {
+            _measurements.Add((instrument.Name, value, tags.Length == 0 ? null : tags[0].Value?.ToString()));
+        }
+    }
+
+    public void Dispose()
+    {
+        _listener.Dispose();
+        foreach (var meter in _meters)
+        {
+            meter.Dispose();
+        }
+    }
+}
