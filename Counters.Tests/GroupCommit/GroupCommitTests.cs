@@ -153,15 +153,17 @@ public sealed class GroupCommitTests
     }
 
     /// <summary>
-    /// Sixty page-like increments (each keyed, each from another visitor) need two rows each: one transaction takes the
-    /// counter and 49 of them (99 rows), and the rest go in the next. A repeated key and a returning visitor add no row.
+    /// Page-like increments (keyed, each from another visitor) need two rows each: one transaction takes the counter and
+    /// 49 of them (99 rows), a repeat of one of their keys (no row) and an anonymous increment of a new visitor (its
+    /// total's row: 100 rows, the limit exactly); the rest go in the next transaction.
     /// </summary>
     [Fact]
     public async Task A_batch_never_holds_more_than_a_transaction_s_hundred_entities()
     {
-        var requests = Enumerable.Range(0, 60).Select(i => Increment(key: $"k{i}", visitor: Visitor(i))).ToList();
-        requests.Insert(10, Increment(key: "k3", visitor: Visitor(3)));
-        requests.Insert(20, Increment(visitor: Visitor(5)));
+        var requests = Enumerable.Range(0, 49).Select(i => Increment(key: $"k{i}", visitor: Visitor(i))).ToList();
+        requests.Add(Increment(key: "k3", visitor: Visitor(3)));
+        requests.Add(Increment(visitor: Visitor(100)));
+        requests.AddRange(Enumerable.Range(49, 11).Select(i => Increment(key: $"k{i}", visitor: Visitor(i))));
         var (first, then) = await BehindACommitInFlight(UseCase(), Increment(), [.. requests]);
 
         _store.Open();
@@ -169,8 +171,40 @@ public sealed class GroupCommitTests
         var answers = await Task.WhenAll(then);
 
         Assert.All(answers, a => Assert.True(a.Succeeded));
+        Assert.True(answers[49].Value!.Replayed);
         Assert.Equal([1L, 50L, 11L], _store.Batches.Select(b => b.Increments));
-        Assert.Equal([1, 99, 23], _store.Batches.Select(b => b.Entities));
+        Assert.Equal([1, 100, 23], _store.Batches.Select(b => b.Entities));
+    }
+
+    /// <summary>
+    /// A batch's answer is lost, then the store names one of its keys as taken (so the lost send never landed), then
+    /// refuses outright: what is left of the batch is told that nothing was written, not that it is unconfirmed.
+    /// </summary>
+    [Fact]
+    public async Task A_key_taken_after_a_lost_answer_settles_the_doubt_for_the_rest_of_the_batch()
+    {
+        var stored = new IncrementResult(new CounterSnapshot(Hits, 9, new Version(9), null), Amount.One, null, null);
+        var inner = new Mock<ICounterStore>();
+        inner.Setup(s => s.ReadAsync(Hits, It.IsAny<CancellationToken>())).ReturnsAsync(CounterState.Initial(Hits));
+        inner.SetupSequence(s => s.CommitAsync(It.IsAny<CommitBatch>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync(new CommitOutcome.Committed("1"))
+            .ReturnsAsync(new CommitOutcome.Unknown())
+            .ReturnsAsync(new CommitOutcome.KeyTaken(0, stored))
+            .ReturnsAsync(new CommitOutcome.Unavailable());
+        var gated = new GatedStore(inner.Object);
+        var useCase = UseCase(gated);
+        gated.Hold();
+        var arrived = gated.Arrived(1);
+        var first = useCase.ExecuteAsync(Increment(), _ct);
+        await arrived;
+        var replayed = useCase.ExecuteAsync(Increment(key: "taken"), _ct);
+        var refused = useCase.ExecuteAsync(Increment(), _ct);
+
+        gated.Open();
+
+        Assert.True((await first).Succeeded);
+        Assert.True((await replayed).Value!.Replayed);
+        Assert.Contains("Nothing was written", (await refused).Problem!.Detail, StringComparison.Ordinal);
     }
 
     [Fact]

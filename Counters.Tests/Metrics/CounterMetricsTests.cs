@@ -58,6 +58,7 @@ public sealed class CounterMetricsTests : IDisposable
         Assert.Equal(1 + Policy.MaxAttempts, _recorder.Sum("livecounter.conflicts"));
         Assert.Equal(1 + Policy.MaxAttempts - 1, _recorder.Sum("livecounter.retries", "conflict"));
         Assert.Equal(1, _recorder.Sum("livecounter.unavailable", "contended"));
+        Assert.Equal(1 + Policy.MaxAttempts, _recorder.Of("livecounter.commit.duration").Count(m => m.Tag == "conflict"));
     }
 
     [Fact]
