@@ -150,6 +150,12 @@ public sealed class TableCounterStore(CounterTable table) : ICounterStore
     /// <summary>Finds out, by reading back, whether a batch whose answer was a refusal (<paramref name="refused"/>) or was lost has been applied.</summary>
     async Task<CommitOutcome> ResolveAsync(CommitBatch batch, bool refused, CancellationToken cancellationToken)
     {
+        if (refused && !batch.SentBefore)
+        {
+            // The store refused the only send there ever was of this batch: nothing to read back.
+            return new CommitOutcome.Conflict();
+        }
+
         try
         {
             var state = await ReadStateAsync(batch.Name, cancellationToken);
@@ -158,13 +164,7 @@ public sealed class TableCounterStore(CounterTable table) : ICounterStore
             {
                 return id == batch.Id.Value
                     ? new CommitOutcome.Committed(latest.Counter.Version == batch.After.Version ? latest.Token : null)
-                    : new CommitOutcome.Conflict(latest);
-            }
-
-            if (refused && !batch.SentBefore)
-            {
-                // The store refused the only send there ever was of this batch.
-                return new CommitOutcome.Conflict(latest);
+                    : new CommitOutcome.Conflict();
             }
 
             if (latest.Token == batch.Base.Token)
@@ -178,7 +178,7 @@ public sealed class TableCounterStore(CounterTable table) : ICounterStore
             {
                 return (await ReadRecordAsync(batch, batch.Records[0], cancellationToken))?.CommitId == batch.Id.Value
                     ? new CommitOutcome.Committed(Token: null)
-                    : new CommitOutcome.Conflict(latest);
+                    : new CommitOutcome.Conflict();
             }
 
             return new CommitOutcome.Unknown();

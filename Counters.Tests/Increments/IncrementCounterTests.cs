@@ -72,15 +72,20 @@ public sealed class IncrementCounterTests
     }
 
     [Fact]
-    public async Task A_conflict_retries_on_the_state_it_carries_with_growing_jittered_delays()
+    public async Task A_conflict_retries_on_the_counter_read_after_the_backoff_with_growing_jittered_delays()
     {
-        StoreReads(value: 1, version: 1);
-        CommitsAnswer(new CommitOutcome.Conflict(At(7, 3)), new CommitOutcome.Conflict(At(9, 4)), new CommitOutcome.Committed("etag-5"));
+        var reads = new Queue<CounterState>([At(1, 1), At(7, 3), At(9, 4)]);
+        _store.Setup(s => s.ReadAsync(Hits, It.IsAny<CancellationToken>())).ReturnsAsync(() => reads.Dequeue());
+        var sent = new List<CommitBatch>();
+        _store.SetupSequence(s => s.CommitAsync(Capture.In(sent), It.IsAny<CancellationToken>()))
+            .ReturnsAsync(new CommitOutcome.Conflict())
+            .ReturnsAsync(new CommitOutcome.Conflict())
+            .ReturnsAsync(new CommitOutcome.Committed("etag-5"));
 
         var outcome = await UseCase().ExecuteAsync(Increment(), _ct);
 
         Assert.Equal((10L, new Version(5)), (outcome.Value!.Result.Counter.Value, outcome.Value.Result.Counter.Version));
-        _store.Verify(s => s.ReadAsync(Hits, It.IsAny<CancellationToken>()), Times.Once);
+        Assert.Equal(["etag-1", "etag-3", "etag-4"], sent.Select(b => b.Base.Token));
         Assert.Equal([TimeSpan.FromMilliseconds(5), TimeSpan.FromMilliseconds(10)], _time.Delays);
     }
 
@@ -88,7 +93,7 @@ public sealed class IncrementCounterTests
     public async Task Endless_conflict_is_503_after_the_budget_saying_nothing_was_written()
     {
         StoreReads(value: 1, version: 1);
-        _store.Setup(s => s.CommitAsync(It.IsAny<CommitBatch>(), It.IsAny<CancellationToken>())).ReturnsAsync(new CommitOutcome.Conflict(At(2, 2)));
+        _store.Setup(s => s.CommitAsync(It.IsAny<CommitBatch>(), It.IsAny<CancellationToken>())).ReturnsAsync(new CommitOutcome.Conflict());
 
         var outcome = await UseCase().ExecuteAsync(Increment(), _ct);
 
@@ -176,7 +181,7 @@ public sealed class IncrementCounterTests
     public async Task A_definite_refusal_after_a_lost_answer_settles_it_so_a_later_outage_says_nothing_was_written()
     {
         StoreReads(value: 1, version: 1);
-        CommitsAnswer(new CommitOutcome.Unknown(), new CommitOutcome.Conflict(At(5, 5)), new CommitOutcome.Unavailable());
+        CommitsAnswer(new CommitOutcome.Unknown(), new CommitOutcome.Conflict(), new CommitOutcome.Unavailable());
 
         var outcome = await UseCase().ExecuteAsync(Increment(), _ct);
 

@@ -49,7 +49,7 @@ public sealed class CounterMetricsTests : IDisposable
         var alwaysConflicting = new Mock<ICounterStore>();
         alwaysConflicting.Setup(s => s.ReadAsync(Hits, It.IsAny<CancellationToken>())).ReturnsAsync(CounterState.Initial(Hits));
         alwaysConflicting.Setup(s => s.CommitAsync(It.IsAny<CommitBatch>(), It.IsAny<CancellationToken>()))
-            .ReturnsAsync(new CommitOutcome.Conflict(CounterState.Initial(Hits) with { Token = "moved" }));
+            .ReturnsAsync(new CommitOutcome.Conflict());
 
         await stale.ExecuteAsync(Increment(), _ct);
         var refused = await UseCase(alwaysConflicting.Object).ExecuteAsync(Increment(), _ct);

@@ -216,11 +216,12 @@ internal sealed class CounterLane(CounterName name, LaneContext context)
                     plan = null;
                     break;
 
-                case CommitOutcome.Conflict conflict:
+                case CommitOutcome.Conflict:
+                    // Another process wrote: the retry, after its backoff, starts from the counter as read then, not as
+                    // it was at the conflict, which on a busy counter has moved on again by the time the backoff ends.
                     uncertain = false;
                     context.Metrics.Conflicted();
-                    _state = conflict.Latest;
-                    _totals.Clear();
+                    Forget();
                     if (tries >= context.Policy.MaxAttempts)
                     {
                         context.Metrics.Refused("contended", entries.Count);

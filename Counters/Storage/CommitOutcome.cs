@@ -13,8 +13,8 @@ public abstract record CommitOutcome
     /// <param name="Token">The counter's token after it; null when other commits followed before it could be read.</param>
     public sealed record Committed(string? Token) : CommitOutcome;
 
-    /// <summary>Another writer changed the counter since the batch's base: nothing was written.</summary>
-    public sealed record Conflict(CounterState Latest) : CommitOutcome;
+    /// <summary>Another writer changed the counter since the batch's base: nothing was written, and never will be.</summary>
+    public sealed record Conflict : CommitOutcome;
 
     /// <summary>
     /// The key of <c>Records[RecordIndex]</c> was used before (by an earlier try of the same request, or by another

@@ -91,9 +91,9 @@ public sealed class InMemoryCounterStore : ICounterStore, IExpiredRecords
         return partition.CommitFrom(batch.Base.Counter.Version) switch
         {
             { } id when id == batch.Id => new CommitOutcome.Committed(partition.State.Counter.Version == batch.After.Version ? partition.State.Token : null),
-            not null => new CommitOutcome.Conflict(partition.State),
+            not null => new CommitOutcome.Conflict(),
             // Never sent before, or sent with records that are not there: it was not applied and never can be.
-            null when !batch.SentBefore || batch.Records.Count > 0 => new CommitOutcome.Conflict(partition.State),
+            null when !batch.SentBefore || batch.Records.Count > 0 => new CommitOutcome.Conflict(),
             null => new CommitOutcome.Unknown(),
         };
     }
