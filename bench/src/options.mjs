@@ -1,9 +1,11 @@
-// Command-line options of the bench, with their defaults (sized to finish in under a minute on 2 cores).
+// Command-line options of the bench, with their defaults (sized to finish in about a minute on 2 cores).
 
 export const HELP = `LiveCounter load generator: the real HTTP API and the official SignalR client (@microsoft/signalr).
 
-Usage: ./bench/run.sh [options]          builds Standalone (Release), starts it on a free loopback port, runs, stops it
+Usage: ./bench/run.sh [options]          npm ci, builds Standalone (Release), starts it (and its store) on free
+                                         loopback ports, runs, stops everything it started
        ./bench/run.sh --url <base> [...]  drives a server that is already running (any host of the API)
+       node bench/src/main.mjs --app <LiveCounter.Standalone.dll> [...]   starts that build (what run.sh does)
        node bench/src/main.mjs --url <base> [--server-pid <pid>] [...]
 
 Scenarios (--scenarios, comma-separated; default all but wrk):
@@ -11,15 +13,34 @@ Scenarios (--scenarios, comma-separated; default all but wrk):
   fanout        subscribers on one counter while increments arrive at a fixed rate (--fanout)
   many          --counters counters with --subs-per-counter subscribers each under mixed increments and reads
   users         --visitors visitors with 2 connections each: incrementApplied must reach only its visitor
-  hot           --writers concurrent writers x --increments each on one counter: increments/s and exactness
-  wrk           the hot counter again, driven by wrk (Debian package) instead of Node; also enabled by --wrk
+  hot           --writers concurrent writers on one counter, each increment with its own Idempotency-Key and the
+                writer's visitor id, retried with the same key after a 5xx or a network error until it answers
+                200: increments/s, latency, 503s, exactness, and the commit sizes seen by one subscriber
+  wrk           the hot counter again, driven by wrk (Debian package) without keys; also enabled by --wrk
+
+The server run.sh starts (not with --url):
+  --store <memory|tables>    memory (default): the in-memory store. tables: the Table store on Azurite 3.37.0
+                             (bench/node_modules), started in memory on a free port under an account whose key
+                             is random per run, and stopped at the end
+  --store-latency <ms>       tables: a TCP proxy between Standalone and Azurite adds this many ms each way
+  --store-faults <0..1>      tables: the proxy cuts this fraction of store requests, chosen at random between
+                             before they reach Azurite and after Azurite handled them (the answer's status
+                             line gets through, then the connection is reset); counted per kind in the report
+  --group-commit <on|off>    off passes --LiveCounter:GroupCommit=false: every increment reads, computes and
+                             commits alone, racing the others (the behaviour before group commit). Default on
+  --app <dll>                the built Standalone to start (run.sh passes it)
 
 Options:
-  --url <base>               server base URL, e.g. http://127.0.0.1:5080 (run.sh sets it when it starts Standalone)
-  --server-pid <pid>         the server's pid, for memory and CPU figures (run.sh sets it; unknown for --url)
+  --url <base>               a running server, e.g. http://127.0.0.1:5080; nothing is started
+  --server-pid <pid>         with --url: the server's pid, for memory and CPU figures
   --scenarios <list>         default connections,fanout,many,users,hot
-  --writers <n>              hot: concurrent writers, one keep-alive connection each (default 32)
-  --increments <n>           hot: increments per writer (default 3000)
+  --writers <n>              hot: concurrent writers, one keep-alive connection and one visitor id each (default
+                             32; --writers 1 gives the single-writer figure)
+  --increments <n>           hot: increments per writer (default 3000 on memory, 9600/writers (at least 300) on
+                             tables); writers stop starting new ones after --hot-seconds
+  --hot-seconds <s>          hot: no new increment starts after this long (default 20)
+  --plain-writers            hot, fanout, many and warm-up: increments without Idempotency-Key or visitor id,
+                             sent once (how the figures in docs/performance.md before group commit were taken)
   --writer-procs <n>         hot: Node processes the writers are spread over (default 1)
   --fanout <S@R,...>         fanout: subscribers@increments-per-second (default 500@20,1000@50)
   --fanout-seconds <s>       fanout: seconds of increments per configuration (default 6)
@@ -40,15 +61,25 @@ Options:
   --out <file>               JSON results file (default bench/results/<timestamp>.json)
   --help                     this text
 
+Every increment of hot, fanout, many (unless --plain-writers) and users carries an Idempotency-Key and is retried
+with it (like the pages: Retry-After when given, else backoff) until it answers 200, for at most 60 s.
+
 Exit status: 0 when every exactness, missing and misdelivery check passed, 1 when one failed, 2 on an error.
 Targets (increments/s, p99, KiB per connection) are reported, not enforced: they depend on the machine.`;
 
 const DEFAULTS = {
   url: null,
   serverPid: null,
+  app: null,
+  store: 'memory',
+  storeLatency: 0,
+  storeFaults: 0,
+  groupCommit: 'on',
   scenarios: 'connections,fanout,many,users,hot',
   writers: 32,
-  increments: 3000,
+  increments: null,
+  hotSeconds: 20,
+  plainWriters: false,
   writerProcs: 1,
   fanout: '500@20,1000@50',
   fanoutSeconds: 6,
@@ -70,12 +101,14 @@ const DEFAULTS = {
 };
 
 const camel = (flag) => flag.replace(/-([a-z])/g, (_, c) => c.toUpperCase());
-const BOOLEAN = new Set(['wrk', 'help']);
-const TEXT = new Set(['url', 'scenarios', 'fanout', 'out']);
-const SCENARIOS = ['connections', 'fanout', 'many', 'users', 'hot', 'wrk'];
+const flag = (key) => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+const BOOLEAN = new Set(['wrk', 'help', 'plainWriters']);
+const TEXT = new Set(['url', 'app', 'store', 'groupCommit', 'scenarios', 'fanout', 'out']);
+export const SCENARIOS = ['connections', 'fanout', 'many', 'users', 'hot', 'wrk'];
 
 export function parse(argv) {
   const options = { ...DEFAULTS };
+  const given = new Set();
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '-h') {
@@ -86,6 +119,7 @@ export function parse(argv) {
     if (!match) throw new Error(`unexpected argument '${arg}' (see --help)`);
     const key = camel(match[1]);
     if (!(key in DEFAULTS)) throw new Error(`unknown option --${match[1]} (see --help)`);
+    given.add(key);
     if (BOOLEAN.has(key)) {
       options[key] = match[2] === undefined ? true : match[2] !== 'false';
       continue;
@@ -103,6 +137,18 @@ export function parse(argv) {
   if (options.help) return options;
 
   options.url = options.url?.replace(/\/+$/, '') ?? null;
+  if (!['memory', 'tables'].includes(options.store)) throw new Error(`--store is memory or tables, not '${options.store}'`);
+  if (!['on', 'off'].includes(options.groupCommit)) throw new Error(`--group-commit is on or off, not '${options.groupCommit}'`);
+  if (options.url && options.app) throw new Error('--url drives a running server, --app starts one: give one of them');
+  if (options.url) {
+    const serverSide = ['store', 'storeLatency', 'storeFaults', 'groupCommit'].filter((k) => given.has(k));
+    if (serverSide.length) throw new Error(`${serverSide.map(flag).join(', ')} configure the server run.sh starts; with --url the server is already configured`);
+  }
+  if (options.store !== 'tables' && (options.storeLatency > 0 || options.storeFaults > 0)) {
+    throw new Error('--store-latency and --store-faults act on the Table store: add --store tables');
+  }
+  if (options.storeFaults > 1) throw new Error('--store-faults is a fraction between 0 and 1 (0.01 = 1 %)');
+
   options.scenarioList = options.scenarios.split(',').map((s) => s.trim()).filter(Boolean);
   if (options.wrk && !options.scenarioList.includes('wrk')) options.scenarioList.push('wrk');
   for (const s of options.scenarioList) if (!SCENARIOS.includes(s)) throw new Error(`unknown scenario '${s}'; known: ${SCENARIOS.join(', ')}`);
@@ -111,9 +157,13 @@ export function parse(argv) {
     if (!m) throw new Error(`--fanout wants subscribers@rate pairs like 500@20, not '${spec}'`);
     return { subscribers: Number(m[1]), rate: Number(m[2]) };
   });
+  if (options.increments == null) {
+    options.increments = options.store === 'tables' ? Math.max(300, Math.ceil(9600 / Math.max(1, options.writers))) : 3000;
+  }
   for (const key of ['writers', 'increments', 'writerProcs', 'procs', 'counters', 'subsPerCounter', 'mixedWriters', 'visitors', 'visitorIncrements', 'wrkThreads']) {
-    if (!Number.isInteger(options[key]) || options[key] < 1) throw new Error(`--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} must be a whole number ≥ 1`);
+    if (!Number.isInteger(options[key]) || options[key] < 1) throw new Error(`${flag(key)} must be a whole number ≥ 1`);
   }
   if (options.readShare > 1) throw new Error('--read-share must be between 0 and 1');
+  if (options.hotSeconds <= 0) throw new Error('--hot-seconds must be more than 0');
   return options;
 }

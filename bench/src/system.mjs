@@ -42,15 +42,19 @@ function machineSeconds() {
 }
 
 /**
- * A CPU account between two instants: how many cores the server, the generator (this process, the children
- * it reaped such as wrk, and its live workers) and everything else used. "Other" is what tells a noisy run:
- * other engineers' builds on the same two cores.
+ * A CPU account between two instants: how many cores the server, the store (Azurite and the store proxy, when the
+ * bench started them), the generator (this process, the children it reaped such as wrk, and its live workers)
+ * and everything else used. "Other" is what tells a noisy run: other engineers' builds on the same two cores.
  */
 export class CpuMeter {
-  /** @param workers () => [{ pid, role }] the live bench worker processes */
-  constructor(serverPid, workers) {
+  /**
+   * @param workers () => [{ pid, role }] the live bench worker processes
+   * @param storePids () => [pid] Azurite and the proxy
+   */
+  constructor(serverPid, workers, storePids = () => []) {
     this.serverPid = serverPid;
     this.workers = workers;
+    this.storePids = storePids;
   }
 
   sample() {
@@ -60,6 +64,7 @@ export class CpuMeter {
       wall: Number(process.hrtime.bigint()) / 1e9,
       machine: machineSeconds(),
       server: this.serverPid ? cpuSeconds(this.serverPid) : null,
+      store: this.storePids().length ? this.storePids().reduce((sum, pid) => sum + (cpuSeconds(pid) ?? 0), 0) : null,
       main,
       workers,
       generator: main + workers.reduce((sum, w) => sum + w.cpu, 0),
@@ -72,7 +77,8 @@ export class CpuMeter {
     const busy = (b.machine.busy - a.machine.busy) / wall;
     const server = a.server == null || b.server == null ? null : (b.server - a.server) / wall;
     const generator = (b.generator - a.generator) / wall;
-    const other = Math.max(0, busy - generator - (server ?? 0));
+    const store = a.store == null || b.store == null ? null : (b.store - a.store) / wall;
+    const other = Math.max(0, busy - generator - (server ?? 0) - (store ?? 0));
     // Each bench process is one Node thread: one near 1.0 core is a generator at its limit.
     const processes = [
       { role: 'main', cores: Number(((b.main - a.main) / wall).toFixed(2)) },
@@ -85,6 +91,7 @@ export class CpuMeter {
       seconds: Number(wall.toFixed(2)),
       machineCores: Number(busy.toFixed(2)),
       serverCores: server == null ? null : Number(server.toFixed(2)),
+      storeCores: store == null ? null : Number(store.toFixed(2)),
       generatorCores: Number(generator.toFixed(2)),
       otherCores: Number(other.toFixed(2)),
       busiestBenchProcessCores: Math.max(...processes.map((p) => p.cores)),

@@ -1,20 +1,21 @@
 // A bench worker process: runs driver operations on request from main.mjs over IPC and reports progress.
-import * as driver from './driver.mjs';
+import * as http from './driver/http.mjs';
+import * as realtime from './driver/realtime.mjs';
 
 const operations = {
-  open: driver.open,
-  subscribe: driver.subscribe,
-  unsubscribeAll: driver.unsubscribeAll,
-  drain: driver.drain,
-  drainApplied: driver.drainApplied,
-  catchUp: driver.catchUp,
-  collect: driver.collect,
-  closeAll: driver.closeAll,
-  hot: driver.hot,
-  warm: driver.warm,
-  paced: driver.paced,
-  mixed: driver.mixed,
-  visitors: driver.visitors,
+  open: realtime.open,
+  subscribe: realtime.subscribe,
+  unsubscribeAll: realtime.unsubscribeAll,
+  drain: realtime.drain,
+  drainApplied: realtime.drainApplied,
+  catchUp: realtime.catchUp,
+  collect: realtime.collect,
+  closeAll: realtime.closeAll,
+  hot: http.hot,
+  warm: http.warm,
+  paced: http.paced,
+  mixed: http.mixed,
+  visitors: http.visitors,
 };
 
 process.on('message', async ({ id, op, args }) => {
@@ -27,7 +28,7 @@ process.on('message', async ({ id, op, args }) => {
 });
 
 const timer = setInterval(() => {
-  process.send({ progress: { ...driver.progress(), ...driver.httpProgress() } });
+  process.send({ progress: { ...realtime.progress(), ...http.httpProgress() } });
 }, 500);
 timer.unref();
 

@@ -1,0 +1,148 @@
+// counterUpdated under conflation: each commit of a counter sends one message, the counter after the commit, so a
+// subscriber sees some versions and not others, possibly out of order (clients keep the highest version). What
+// must hold is that every increment is covered: each subscriber receives, for every version v, some message with a
+// version ≥ v, and its highest version is the counter's final one.
+import { keyOf, workerOf, connOf } from './workers.mjs';
+import { summarize } from './stats.mjs';
+
+/** Per counter, from the 200 answers: the first send time and the value of the increment answered with each version. */
+export function answersByVersion(names) {
+  return new Map(
+    names.map(([name, maxVersion]) => [
+      name,
+      { send: new Float64Array(maxVersion + 1).fill(NaN), value: new Float64Array(maxVersion + 1).fill(NaN), replayed: new Uint8Array(maxVersion + 1) },
+    ]),
+  );
+}
+
+/**
+ * @param collected  per connections worker, what collect() returned
+ * @param subscribed Map connection key -> counter name it is subscribed to
+ * @param answers    Map name -> { send, value } indexed by version (answersByVersion)
+ * @param finals     Map name -> { value, version } read after the run
+ */
+export function conflatedDeliveries(collected, subscribed, answers, finals) {
+  const perKey = new Map();
+  let misrouted = 0;
+  let deliveries = 0;
+  collected.forEach((c, w) => {
+    const r = c.updated;
+    for (let j = 0; j < r.conn.length; j++) {
+      const key = keyOf(w, r.conn[j]);
+      const name = c.names[r.name[j]];
+      if (subscribed.get(key) !== name) {
+        misrouted++;
+        continue;
+      }
+      deliveries++;
+      let list = perKey.get(key);
+      if (!list) perKey.set(key, (list = []));
+      list.push(j, w); // receipt order within a process is the order of arrival
+    }
+  });
+
+  const latencies = [];
+  const broadcast = new Map(); // name -> Set of versions anyone received
+  let unknownVersions = 0;
+  let wrongValues = 0;
+  let duplicates = 0;
+  let outOfOrder = 0;
+  let missingLive = 0;
+  let missingReconnected = 0;
+  let behindLive = 0;
+  let reconnects = 0;
+  let expected = 0;
+  let missingAfterLostAnswer = 0;
+  const unmatched = new Map();
+  // The highest version whose increment was answered by its own commit (not only by a replay): a commit whose
+  // every answer was lost sent no message, and its replays send none, so only a later commit covers it.
+  const lastAnswered = new Map();
+  for (const [name, answer] of answers) {
+    let n = 0;
+    let last = 0;
+    for (let v = 1; v <= finals.get(name).version; v++) {
+      if (Number.isNaN(answer.send[v] ?? NaN)) n++;
+      if (!answer.replayed[v]) last = v;
+    }
+    unmatched.set(name, n);
+    lastAnswered.set(name, last);
+  }
+
+  for (const [key, name] of subscribed) {
+    const final = finals.get(name).version;
+    const answer = answers.get(name);
+    const reconnected = collected[workerOf(key)].connections[connOf(key)]?.reconnects ?? 0;
+    reconnects += reconnected;
+    let seen = broadcast.get(name);
+    if (!seen) broadcast.set(name, (seen = new Set()));
+    const reach = new Float64Array(final + 1).fill(NaN);
+    const versions = new Set();
+    let max = 0;
+    const list = perKey.get(key) ?? [];
+    for (let i = 0; i < list.length; i += 2) {
+      const r = collected[list[i + 1]].updated;
+      const j = list[i];
+      const version = r.version[j];
+      const value = r.value[j];
+      if (!(version >= 1 && version <= final)) {
+        unknownVersions++;
+        continue;
+      }
+      const answered = answer.value[version];
+      if (!Number.isNaN(answered ?? NaN) && answered !== value) wrongValues++;
+      if (versions.has(version)) duplicates++;
+      versions.add(version);
+      seen.add(version);
+      if (version < max) outOfOrder++;
+      else if (version > max) {
+        for (let v = max + 1; v <= version; v++) reach[v] = r.t[j];
+        max = version;
+      }
+    }
+    expected += final;
+    let missing = 0;
+    for (let v = 1; v <= final; v++) {
+      if (Number.isNaN(reach[v])) missing++;
+      else if (!Number.isNaN(answer.send[v] ?? NaN)) latencies.push(reach[v] - answer.send[v]);
+    }
+    if (reconnected === 0 && missing > 0 && max >= lastAnswered.get(name)) {
+      missingAfterLostAnswer += missing;
+    } else if (reconnected === 0) {
+      missingLive += missing;
+      if (max < final) behindLive++;
+    } else {
+      missingReconnected += missing;
+    }
+  }
+  const broadcasts = [...broadcast.values()].reduce((s, set) => s + set.size, 0);
+  return {
+    latency: summarize(latencies),
+    expected, // (subscriber, increment) pairs to cover
+    deliveries,
+    broadcasts, // distinct versions anyone received: the commits seen
+    misrouted,
+    unknownVersions,
+    wrongValues,
+    duplicates,
+    outOfOrder,
+    missingLive,
+    behindLive,
+    missingReconnected,
+    missingAfterLostAnswer, // only versions whose commits' answers were all lost (so no message was sent) are missing
+    reconnects,
+    unmatchedVersions: [...unmatched.values()].reduce((a, b) => a + b, 0),
+  };
+}
+
+/** After catch-up each subscriber must show the counter's final value and version. */
+export function finalStates(catchUps, subscribed, finals) {
+  let mismatches = 0;
+  let caughtUp = 0;
+  for (const entry of catchUps) {
+    if (subscribed.get(entry.key) !== entry.name) continue;
+    const final = finals.get(entry.name);
+    if (entry.versionBefore < final.version) caughtUp++;
+    if (entry.version !== final.version || entry.value !== final.value) mismatches++;
+  }
+  return { mismatches, neededCatchUp: caughtUp };
+}

@@ -1,0 +1,360 @@
+// The HTTP side of a bench process: the API's requests over undici keep-alive connections, and the load patterns
+// the scenarios drive (closed loops, an open loop at a fixed rate, visitors). main.mjs runs these in worker
+// processes (worker.mjs) and joins the records afterwards.
+import { randomUUID } from 'node:crypto';
+import { Client, Pool } from 'undici';
+import { Growable, eachLimited, now, sleep } from '../stats.mjs';
+
+const JSON_HEADERS = { 'content-type': 'application/json' };
+export const INCREMENT_BODY = '{"by":1}';
+
+let sharedPool = null;
+let sharedBase = null;
+
+/** A keep-alive pool for the bench's own bookkeeping requests (subscriptions, catch-up reads). */
+export function pool(base) {
+  if (sharedBase !== base) {
+    sharedPool?.close();
+    sharedPool = new Pool(base, { connections: 16, pipelining: 1 });
+    sharedBase = base;
+  }
+  return sharedPool;
+}
+
+export async function closePool() {
+  await sharedPool?.close();
+  sharedPool = null;
+  sharedBase = null;
+}
+
+export async function call(dispatcher, method, path, body, headers = {}) {
+  const response = await dispatcher.request({
+    method,
+    path,
+    headers: body === undefined ? headers : { ...JSON_HEADERS, ...headers },
+    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  const text = await response.body.text();
+  return { status: response.statusCode, headers: response.headers, text };
+}
+
+export const counterPath = (name) => `/api/counters/${encodeURIComponent(name)}`;
+
+/**
+ * GET a counter. A 5xx or a network error is retried (a store behind a faulty proxy may fail a read); anything
+ * else that is not 200 throws.
+ */
+export async function readCounter(base, name, { attempts = 10 } = {}) {
+  for (let attempt = 1; ; attempt++) {
+    let response;
+    try {
+      response = await call(pool(base), 'GET', counterPath(name));
+    } catch (error) {
+      if (attempt >= attempts) throw error;
+      await sleep(100 * attempt);
+      continue;
+    }
+    if (response.status === 200) return JSON.parse(response.text);
+    if (response.status < 500 || attempt >= attempts) throw new Error(`GET ${name}: ${response.status} ${response.text}`);
+    await sleep(100 * attempt);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// One increment, the way the pages send it
+
+let sent = 0;
+let answered = 0;
+export const httpProgress = () => ({ sent, answered });
+
+/** One request: its start, latency, status (0: no answer), and what a 200 or a problem carried. */
+async function attempt(dispatcher, method, path, body, headers) {
+  sent++;
+  const start = now();
+  try {
+    const response = await call(dispatcher, method, path, body, headers);
+    const end = now();
+    answered++;
+    const x = { start, latency: end - start, status: response.status, version: -1, value: -1, yourTotal: -1, replayed: false, text: '', retryAfter: null };
+    if (response.status === 200) {
+      const json = JSON.parse(response.text);
+      x.version = json.version;
+      x.value = json.value;
+      x.yourTotal = json.yourTotal ?? -1;
+      x.replayed = response.headers['idempotent-replayed'] === 'true';
+    } else {
+      x.text = response.text;
+      const after = Number(response.headers['retry-after']);
+      x.retryAfter = Number.isFinite(after) ? after : null;
+    }
+    return x;
+  } catch (error) {
+    answered++;
+    return { start, latency: now() - start, status: 0, version: -1, value: -1, yourTotal: -1, replayed: false, text: String(error), retryAfter: null };
+  }
+}
+
+/** The pages' increment backoff (web/src/client): Retry-After plus up to 250 ms, else 250-500 ms doubling to 4-8 s. */
+function retryDelay(failed, retries) {
+  if (failed.retryAfter != null) return Math.min(failed.retryAfter * 1000, 30_000) + Math.round(Math.random() * 250);
+  const ceiling = Math.min(8000, 500 * 2 ** retries);
+  return Math.round(ceiling / 2 + (ceiling / 2) * Math.random());
+}
+
+/** The server says so in every 503 whose increment certainly did not happen. */
+const saysNothingWritten = (text) => text.includes('Nothing was written');
+
+/**
+ * POST one increment. With a key it behaves like the pages: after a 5xx or a network error it sends the same
+ * request again (same key, same body) until it answers 200 or `giveUpAt` passes. Without a key it is sent once.
+ * `uncertain` is set when an earlier try may have been applied without its answer reaching us (no answer, or a
+ * 5xx that does not say nothing was written): only then may the final 200 be a replay.
+ */
+export async function increment(dispatcher, path, { key = null, visitorId = null, body = INCREMENT_BODY, giveUpAt = Infinity }) {
+  const headers = {};
+  if (key) headers['idempotency-key'] = key;
+  if (visitorId) headers['x-visitor-id'] = visitorId;
+  const x = { send: now(), latency: 0, status: 0, version: -1, value: -1, yourTotal: -1, replayed: false, attempts: 0, s503: 0, s5xx: 0, errors: 0, uncertain: false, error: null };
+  for (;;) {
+    const a = await attempt(dispatcher, 'POST', path, body, headers);
+    x.attempts++;
+    Object.assign(x, { status: a.status, version: a.version, value: a.value, yourTotal: a.yourTotal, replayed: a.replayed });
+    if (a.status === 200) break;
+    if (a.status === 503) x.s503++;
+    else if (a.status >= 500) x.s5xx++;
+    else if (a.status === 0) x.errors++;
+    x.error = `${a.status} ${a.text.slice(0, 300)}`;
+    const retryable = a.status === 0 || a.status >= 500;
+    if (retryable && !(a.status === 503 && saysNothingWritten(a.text))) x.uncertain = true;
+    if (!key || !retryable) break;
+    const delay = retryDelay(a, x.attempts - 1);
+    if (now() + delay > giveUpAt) break;
+    await sleep(delay);
+  }
+  x.latency = now() - x.send;
+  return x;
+}
+
+/**
+ * Records of increments (and reads): per operation its first send, the time to its final answer, the final status,
+ * what a 200 carried, and the retries it took.
+ */
+function records() {
+  const columns = {
+    send: new Growable(),
+    latency: new Growable(),
+    status: new Growable(Uint16Array),
+    version: new Growable(),
+    value: new Growable(),
+    yourTotal: new Growable(),
+    replayed: new Growable(Uint8Array), // the final 200 carried Idempotent-Replayed: true
+    uncertain: new Growable(Uint8Array), // an earlier try may have been applied without its answer
+    attempts: new Growable(Uint16Array),
+    s503: new Growable(Uint16Array),
+    s5xx: new Growable(Uint16Array), // 5xx other than 503
+    errors: new Growable(Uint16Array), // tries without an answer
+    counter: new Growable(Uint32Array),
+    who: new Growable(Uint32Array), // writer or visitor
+    seq: new Growable(Uint32Array), // the writer's or visitor's n-th increment, from 1
+    op: new Growable(Uint8Array), // 0 increment, 1 read, 2 replay of the visitor's last Idempotency-Key
+  };
+  const failures = [];
+  return {
+    add(x, { counter = 0, who = 0, seq = 0, op = 0 } = {}) {
+      columns.send.push(x.send);
+      columns.latency.push(x.latency);
+      columns.status.push(x.status);
+      columns.version.push(x.version);
+      columns.value.push(x.value);
+      columns.yourTotal.push(x.yourTotal);
+      columns.replayed.push(x.replayed ? 1 : 0);
+      columns.uncertain.push(x.uncertain ? 1 : 0);
+      columns.attempts.push(x.attempts ?? 1);
+      columns.s503.push(x.s503 ?? (x.status === 503 ? 1 : 0));
+      columns.s5xx.push(x.s5xx ?? (x.status >= 500 && x.status !== 503 ? 1 : 0));
+      columns.errors.push(x.errors ?? (x.status === 0 ? 1 : 0));
+      columns.counter.push(counter);
+      columns.who.push(who);
+      columns.seq.push(seq);
+      columns.op.push(op);
+      if (x.status !== 200 && failures.length < 5) failures.push(x.error ?? `${x.status} ${x.text?.slice(0, 300)}`);
+    },
+    done: () => ({ ...Object.fromEntries(Object.entries(columns).map(([k, v]) => [k, v.toArray()])), failures }),
+  };
+}
+
+/** Opens one keep-alive connection per writer and warms each with a read. */
+async function writersFor(base, count, warmName) {
+  const clients = Array.from({ length: count }, () => new Client(base, { pipelining: 1, keepAliveTimeout: 60_000 }));
+  await Promise.all(clients.map((c) => call(c, 'GET', counterPath(warmName))));
+  return clients;
+}
+
+const GIVE_UP_MS = 60_000;
+
+// ---------------------------------------------------------------------------------------------------------------
+// Load patterns
+
+/**
+ * Closed loop on one counter: `writers` keep-alive connections, each sending up to `perWriter` increments back to
+ * back, none started after `maxMs`. Each writer is one visitor, and each increment has a fresh key and is retried
+ * until 200 (unless `plain`: no key, no visitor, sent once).
+ */
+export async function hot({ base, name, writers, perWriter, maxMs, writerOffset = 0, plain = false }) {
+  const clients = await writersFor(base, writers, name);
+  const r = records();
+  const path = `${counterPath(name)}/increment`;
+  const started = now();
+  const stopAt = started + maxMs;
+  let cutShort = false;
+  await Promise.all(
+    clients.map(async (client, w) => {
+      const visitorId = plain ? null : randomUUID();
+      for (let k = 1; k <= perWriter; k++) {
+        if (now() > stopAt) {
+          cutShort = true;
+          break;
+        }
+        const x = plain
+          ? await increment(client, path, {})
+          : await increment(client, path, { key: randomUUID(), visitorId, giveUpAt: now() + GIVE_UP_MS });
+        r.add(x, { who: writerOffset + w, seq: k });
+      }
+    }),
+  );
+  const finished = now();
+  await Promise.all(clients.map((c) => c.close()));
+  return { started, finished, cutShort, ...r.done() };
+}
+
+/**
+ * Warm-up: `writers` keep-alive connections send increments back to back until the rate is steady (the mean of
+ * the last three windows within `tolerance` of the three before) and at least `minMs` have passed, or `maxMs`.
+ * A fresh server needs this: until tiered JIT has recompiled the hot paths it costs about twice the CPU per
+ * request. Single windows are not compared: on this VM they vary by 15-20 % even when nothing else runs. Unless
+ * `plain`, each increment has a key and a visitor, as the hot scenario's do, so the same paths get compiled; the
+ * answers are not looked at and nothing is retried.
+ */
+export async function warm({ base, name, writers, minMs, maxMs, windowMs = 1000, tolerance = 0.1, plain = false }) {
+  const clients = await writersFor(base, writers, name);
+  const path = `${counterPath(name)}/increment`;
+  const started = now();
+  const windows = [];
+  let answeredInWindow = 0;
+  let stop = false;
+  let steady = false;
+  const watch = (async () => {
+    while (!stop) {
+      await sleep(windowMs);
+      windows.push((answeredInWindow * 1000) / windowMs);
+      answeredInWindow = 0;
+      const mean = (list) => list.reduce((a, b) => a + b, 0) / list.length;
+      if (windows.length >= 6) {
+        const last = mean(windows.slice(-3));
+        const before = mean(windows.slice(-6, -3));
+        steady = Math.abs(last - before) <= tolerance * before;
+      }
+      if ((steady && now() - started >= minMs) || now() - started >= maxMs) stop = true;
+    }
+  })();
+  await Promise.all(
+    clients.map(async (client) => {
+      const headers = plain ? {} : { 'x-visitor-id': randomUUID() };
+      while (!stop) {
+        if (!plain) headers['idempotency-key'] = randomUUID();
+        await call(client, 'POST', path, INCREMENT_BODY, headers).catch(() => {});
+        answeredInWindow++;
+      }
+    }),
+  );
+  await watch;
+  await Promise.all(clients.map((c) => c.close()));
+  return { seconds: (now() - started) / 1000, steady, ratesPerSecond: windows.map((x) => Math.round(x)) };
+}
+
+/**
+ * Open loop: increments to one counter at `rate` per second for `durationMs`, whatever the answers do. Each has
+ * a key and is retried until 200 (its latency runs from its first send), unless `plain`.
+ */
+export async function paced({ base, name, rate, durationMs, connections: poolSize = 16, maxInFlight = 512, plain = false }) {
+  const dispatcher = new Pool(base, { connections: poolSize, pipelining: 1 });
+  await Promise.all(Array.from({ length: poolSize }, () => call(dispatcher, 'GET', counterPath(name))));
+  const r = records();
+  const lag = new Growable();
+  const total = Math.round((rate * durationMs) / 1000);
+  const path = `${counterPath(name)}/increment`;
+  const inFlight = new Set();
+  let skipped = 0;
+  const started = now() + 20;
+  for (let i = 0; i < total; i++) {
+    const due = started + (i * 1000) / rate;
+    await sleep(Math.ceil(due - now())); // setTimeout truncates: never send before the schedule
+    if (inFlight.size >= maxInFlight) {
+      skipped++;
+      continue;
+    }
+    lag.push(now() - due);
+    const p = increment(dispatcher, path, plain ? {} : { key: randomUUID(), giveUpAt: now() + GIVE_UP_MS }).then((x) => {
+      r.add(x, { seq: i + 1 });
+      inFlight.delete(p);
+    });
+    inFlight.add(p);
+  }
+  await Promise.all(inFlight);
+  const finished = now();
+  await dispatcher.close();
+  return { started, finished, skipped, lag: lag.toArray(), ...r.done() };
+}
+
+/**
+ * Closed loop over many counters: each op is an increment (share 1 - readShare; with a key and retried until 200,
+ * unless `plain`) or a read of a random counter.
+ */
+export async function mixed({ base, namesList, writers, durationMs, readShare, plain = false }) {
+  const clients = await writersFor(base, writers, namesList[0]);
+  const r = records();
+  const started = now();
+  const deadline = started + durationMs;
+  await Promise.all(
+    clients.map(async (client, w) => {
+      while (now() < deadline) {
+        const c = Math.floor(Math.random() * namesList.length);
+        if (Math.random() < readShare) {
+          const x = await attempt(client, 'GET', counterPath(namesList[c]));
+          r.add({ ...x, send: x.start }, { counter: c, who: w, op: 1 });
+        } else {
+          const x = await increment(client, `${counterPath(namesList[c])}/increment`, plain ? {} : { key: randomUUID(), giveUpAt: now() + GIVE_UP_MS });
+          r.add(x, { counter: c, who: w });
+        }
+      }
+    }),
+  );
+  const finished = now();
+  await Promise.all(clients.map((c) => c.close()));
+  return { started, finished, ...r.done() };
+}
+
+/**
+ * Visitors: each sends `perVisitor` increments with its own X-Visitor-Id and a fresh Idempotency-Key, one after
+ * another (each retried until 200), then replays its last key once (which must answer Idempotent-Replayed with
+ * the same result and send nothing new).
+ */
+export async function visitors({ base, name, visitorIds, perVisitor, concurrency = 32 }) {
+  const dispatcher = new Pool(base, { connections: Math.min(concurrency, visitorIds.length), pipelining: 1 });
+  const r = records();
+  const path = `${counterPath(name)}/increment`;
+  const started = now();
+  await eachLimited(visitorIds, concurrency, async (visitorId, v) => {
+    let key = null;
+    for (let k = 1; k <= perVisitor; k++) {
+      key = randomUUID();
+      const x = await increment(dispatcher, path, { key, visitorId, giveUpAt: now() + GIVE_UP_MS });
+      r.add(x, { who: v, seq: k });
+    }
+    const replay = await increment(dispatcher, path, { key, visitorId, giveUpAt: now() + GIVE_UP_MS });
+    r.add(replay, { who: v, seq: perVisitor, op: 2 });
+  });
+  const finished = now();
+  await dispatcher.close();
+  return { started, finished, ...r.done() };
+}

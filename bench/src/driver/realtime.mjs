@@ -1,0 +1,186 @@
+// The realtime side of a bench process: SignalR connections opened the way the pages open them, recording every
+// message they receive with its receipt time; subscriptions, catch-up reads and draining.
+import { randomUUID } from 'node:crypto';
+import * as signalR from '@microsoft/signalr';
+import { Growable, eachLimited, now, sleep } from '../stats.mjs';
+import { call, closePool, counterPath, pool, readCounter } from './http.mjs';
+
+const connections = []; // { hub, visitorId, names: Set, last: Map(name -> {version, value}), reconnects, closed }
+const nameIds = new Map();
+const names = [];
+const idOf = (name) => {
+  let id = nameIds.get(name);
+  if (id === undefined) {
+    id = names.length;
+    names.push(name);
+    nameIds.set(name, id);
+  }
+  return id;
+};
+
+const updated = { conn: new Growable(Uint32Array), name: new Growable(Uint32Array), version: new Growable(), value: new Growable(), t: new Growable() };
+const applied = {
+  conn: new Growable(Uint32Array),
+  name: new Growable(Uint32Array),
+  version: new Growable(),
+  yourTotal: new Growable(),
+  by: new Growable(),
+  t: new Growable(),
+};
+const clientLog = { warnings: 0, errors: 0, first: [] };
+let received = 0;
+
+export const progress = () => ({ received, connections: connections.filter((c) => !c.closed).length });
+
+/** The SignalR client's log, counted; the first few messages are kept for the report. */
+const logger = {
+  log(level, message) {
+    if (level < signalR.LogLevel.Warning) return;
+    if (level >= signalR.LogLevel.Error) clientLog.errors++;
+    else clientLog.warnings++;
+    if (clientLog.first.length < 5) clientLog.first.push(`${signalR.LogLevel[level]}: ${message}`);
+  },
+};
+
+function track(state, name, version, value) {
+  const last = state.last.get(name);
+  if (!last || version > last.version) state.last.set(name, { version, value });
+}
+
+async function subscribeOne(base, state, name) {
+  const response = await call(pool(base), 'POST', `${counterPath(name)}/subscriptions`, { connectionId: state.hub.connectionId });
+  if (response.status !== 204) throw new Error(`subscribe ${name}: ${response.status} ${response.text}`);
+}
+
+/** What a page does on every (re)connect: subscribe with the current id, then re-read the counter. */
+async function join(base, state, name) {
+  await subscribeOne(base, state, name);
+  const counter = await readCounter(base, name);
+  track(state, counter.name, counter.version, counter.value);
+}
+
+/**
+ * Opens `count` connections the way the pages do (negotiate at POST /api/negotiate?visitorId=…, then a
+ * WebSocket), with automatic reconnect that re-subscribes and catches up. Returns the first new index.
+ */
+export async function open({ base, count, visitorIds = null, concurrency = 16 }) {
+  const first = connections.length;
+  const created = Array.from({ length: count }, (_, i) => {
+    const visitorId = visitorIds ? visitorIds[i] : randomUUID();
+    const hub = new signalR.HubConnectionBuilder()
+      .withUrl(`${base}/api?visitorId=${visitorId}`, { transport: signalR.HttpTransportType.WebSockets })
+      .withAutomaticReconnect({ nextRetryDelayInMilliseconds: (context) => (context.previousRetryCount < 30 ? 500 : null) })
+      .configureLogging(logger)
+      .build();
+    const state = { hub, visitorId, names: new Set(), last: new Map(), applied: new Map(), reconnects: 0, closed: false };
+    const index = connections.push(state) - 1;
+    hub.on('counterUpdated', (m) => {
+      updated.conn.push(index);
+      updated.name.push(idOf(m.name));
+      updated.version.push(m.version);
+      updated.value.push(m.value);
+      updated.t.push(now());
+      received++;
+      track(state, m.name, m.version, m.value);
+    });
+    hub.on('incrementApplied', (m) => {
+      applied.conn.push(index);
+      applied.name.push(idOf(m.name));
+      applied.version.push(m.version);
+      applied.yourTotal.push(m.yourTotal ?? -1);
+      applied.by.push(m.by ?? -1);
+      applied.t.push(now());
+      received++;
+      if (m.version > (state.applied.get(m.name) ?? 0)) state.applied.set(m.name, m.version);
+    });
+    hub.onreconnected(() => {
+      state.reconnects++;
+      for (const name of state.names) join(base, state, name).catch(() => {});
+    });
+    hub.onclose(() => {
+      state.closed = true;
+    });
+    return hub;
+  });
+  await eachLimited(created, concurrency, (hub) => hub.start());
+  return first;
+}
+
+/** Subscribes connection from+i to assign[i], for every i. */
+export async function subscribe({ base, from, assign, concurrency = 16 }) {
+  const indexes = assign.map((_, i) => from + i);
+  await eachLimited(indexes, concurrency, async (index, i) => {
+    const target = assign[i];
+    const state = connections[index];
+    state.names.add(target);
+    await subscribeOne(base, state, target);
+  });
+  return assign.length;
+}
+
+/**
+ * Waits until every open connection of a visitor in `targets` (visitor id -> version) has received an
+ * incrementApplied for counter `name` with a version ≥ the target, or the timeout. Returns how many have not.
+ */
+export async function drainApplied({ name, targets, timeoutMs }) {
+  const deadline = now() + timeoutMs;
+  const behind = () => connections.filter((s) => !s.closed && targets[s.visitorId] != null && (s.applied.get(name) ?? 0) < targets[s.visitorId]).length;
+  while (behind() > 0 && now() < deadline) await sleep(20);
+  return { behind: behind() };
+}
+
+/** Forgets every connection's subscriptions (server side too) so the next scenario starts clean. */
+export async function unsubscribeAll({ base, concurrency = 16 }) {
+  const pairs = connections.flatMap((state) => [...state.names].map((name) => [state, name]));
+  await eachLimited(pairs, concurrency, async ([state, name]) => {
+    if (!state.closed) await call(pool(base), 'DELETE', `${counterPath(name)}/subscriptions/${state.hub.connectionId}`);
+    state.names.delete(name);
+  });
+  return pairs.length;
+}
+
+/** Waits until every connection subscribed to a name has seen its target version, or the timeout. */
+export async function drain({ targets, timeoutMs }) {
+  const deadline = now() + timeoutMs;
+  const behind = () =>
+    connections.filter((s) => !s.closed && [...s.names].some((n) => targets[n] != null && (s.last.get(n)?.version ?? 0) < targets[n])).length;
+  while (behind() > 0 && now() < deadline) await sleep(20);
+  return { behind: behind() };
+}
+
+/**
+ * The page-style catch-up: every subscribed connection re-reads its counters via GET and keeps the higher
+ * version. Returns each connection's final state per counter, after catch-up, with whether the read was needed.
+ */
+export async function catchUp({ base, concurrency = 16 }) {
+  const pairs = connections.flatMap((state, index) => [...state.names].map((name) => [state, index, name]));
+  const result = [];
+  await eachLimited(pairs, concurrency, async ([state, index, name]) => {
+    const before = state.last.get(name)?.version ?? 0;
+    const counter = await readCounter(base, name);
+    track(state, name, counter.version, counter.value);
+    const after = state.last.get(name);
+    result.push({ conn: index, name, versionBefore: before, version: after.version, value: after.value, reconnects: state.reconnects });
+  });
+  return result;
+}
+
+/** Hands over (and forgets) what the connections recorded since the last collect. */
+export function collect() {
+  const take = (group) => Object.fromEntries(Object.entries(group).map(([key, g]) => [key, g.toArray()]));
+  const result = {
+    names: [...names],
+    updated: take(updated),
+    applied: take(applied),
+    connections: connections.map((s) => ({ visitorId: s.visitorId, names: [...s.names], reconnects: s.reconnects, closed: s.closed })),
+    clientLog: { ...clientLog, first: [...clientLog.first] },
+  };
+  for (const g of [updated, applied]) for (const key of Object.keys(g)) g[key].clear();
+  return result;
+}
+
+export async function closeAll() {
+  await Promise.all(connections.map((s) => s.hub.stop().catch(() => {})));
+  await closePool();
+  return connections.length;
+}

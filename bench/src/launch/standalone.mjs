@@ -1,0 +1,48 @@
+// Starts the built Standalone (what `dotnet run --project Standalone -c Release` starts, content root Standalone/),
+// run directly so that the child's pid is the server's, whose VmRSS and CPU the bench reads. The per-request log
+// line is turned off. On the Table store the connection string goes in the environment (CountersStorage), not on
+// the command line, so the run's key does not show in the process list.
+import { spawn } from 'node:child_process';
+import { openSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { readCounter } from '../driver/http.mjs';
+import { sleep } from '../stats.mjs';
+import { freePort, stopChild } from './ports.mjs';
+
+export async function startStandalone({ app, repoDir, logFile, connectionString = null, groupCommit = true }) {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const args = [app, '--urls', url, '--Logging:LogLevel:LiveCounter.Standalone.Requests=Warning'];
+  if (!groupCommit) args.push('--LiveCounter:GroupCommit=false');
+  const env = { ...process.env };
+  delete env.CountersStorage;
+  if (connectionString) env.CountersStorage = connectionString;
+  const log = openSync(logFile, 'a');
+  const child = spawn('dotnet', args, { cwd: path.join(repoDir, 'Standalone'), env, stdio: ['ignore', log, log] });
+  const gone = () => child.exitCode !== null || child.signalCode !== null;
+  const started = Date.now();
+  for (;;) {
+    if (gone()) {
+      throw new Error(`Standalone exited during startup (${child.exitCode ?? child.signalCode}); its log:\n${readFileSync(logFile, 'utf8')}`);
+    }
+    try {
+      await readCounter(url, 'bench-ready', { attempts: 1 });
+      break;
+    } catch {
+      if (Date.now() - started > 60_000) {
+        await stopChild(child);
+        throw new Error(`Standalone did not answer GET /api/counters/bench-ready within 60 s; log ${logFile}`);
+      }
+      await sleep(250);
+    }
+  }
+  return {
+    pid: child.pid,
+    url,
+    command: `dotnet ${path.relative(repoDir, app)} ${args.slice(1).join(' ')}${connectionString ? ' (CountersStorage in the environment)' : ''}`,
+    stop: () => stopChild(child, 5000),
+    kill() {
+      if (!gone()) child.kill('SIGKILL');
+    },
+  };
+}

@@ -1,0 +1,127 @@
+// fanout: S subscribers on one counter while increments (each with its own key, retried until 200) arrive at R
+// per second. With conflation a subscriber may see fewer versions than there were increments: every increment is
+// still covered, the delivery latency of an increment for a subscriber being the time from its first POST to the
+// first message at that subscriber of a version ≥ its own. Measured for every increment and every subscriber.
+import { readCounter } from '../driver/http.mjs';
+import { answersByVersion, conflatedDeliveries, finalStates } from '../delivery.mjs';
+import { analyse, checkIncrements } from '../increments.mjs';
+import { progress } from '../progress.mjs';
+import { int, ms, summarize, table } from '../stats.mjs';
+import { cpuCell, verdict } from '../format.mjs';
+
+/** Version -> first send and value of the increment answered with it, from runs of one counter. */
+export function fillAnswers(answers, name, runs, counterIndex = null) {
+  const entry = answers.get(name);
+  for (const run of runs) {
+    for (let i = 0; i < run.status.length; i++) {
+      if (run.op[i] !== 0 || run.status[i] !== 200 || (counterIndex != null && run.counter[i] !== counterIndex)) continue;
+      const v = run.version[i];
+      if (v < entry.send.length) {
+        entry.send[v] = run.send[i];
+        entry.value[v] = run.value[i];
+        entry.replayed[v] = run.replayed[i];
+      }
+    }
+  }
+}
+
+export async function run(bench) {
+  const results = [];
+  for (const { subscribers, rate } of bench.o.fanoutList) {
+    const label = `${subscribers}@${rate}`;
+    const name = `${bench.run}-fan-${subscribers}-${String(rate).replace('.', '_')}`;
+    progress.set(`fanout ${label}: subscribe`);
+    const subscribed = await bench.subscribeGeneral(subscribers, () => name);
+    await bench.collectAll();
+    progress.set(`fanout ${label}`);
+    const { value: runResult, cpu, store } = await bench.measure(() =>
+      bench.load[0].call('paced', { base: bench.base, name, rate, durationMs: bench.o.fanoutSeconds * 1000, plain: bench.o.plainWriters }),
+    );
+    const a = analyse([runResult]);
+    const final = await readCounter(bench.base, name);
+    progress.set(`fanout ${label}: drain`);
+    const stillBehind = await bench.drainAll({ [name]: final.version });
+    const collected = await bench.collectAll();
+    const catchUps = await bench.catchUpAll();
+    const finals = new Map([[name, final]]);
+    const answers = answersByVersion([[name, Math.max(final.version, a.maxVersion)]]);
+    fillAnswers(answers, name, [runResult]);
+    const d = conflatedDeliveries(collected, subscribed, answers, finals);
+    const f = finalStates(catchUps, subscribed, finals);
+    const target = bench.targets.fanout[label] ?? null;
+    const result = {
+      subscribers,
+      rate,
+      seconds: bench.o.fanoutSeconds,
+      increments: { ...a, skippedAtInFlightCap: runResult.skipped },
+      httpLatencyMs: a.latencyMs,
+      generatorLagMs: summarize(runResult.lag),
+      deliveryLatencyMs: d.latency,
+      messages: {
+        deliveries: d.deliveries,
+        commitsSeen: d.broadcasts,
+        perIncrement: a.acknowledged ? d.deliveries / a.acknowledged : null,
+        perIncrementPerSubscriber: a.acknowledged ? d.deliveries / (a.acknowledged * subscribers) : null,
+        outOfOrder: d.outOfOrder,
+        duplicates: d.duplicates,
+        misrouted: d.misrouted,
+        unknownVersions: d.unknownVersions,
+        wrongValues: d.wrongValues,
+      },
+      coverage: {
+        pairs: d.expected,
+        missingOnLiveConnections: d.missingLive,
+        subscribersBehindOnLiveConnections: d.behindLive,
+        missingOnReconnectedConnections: d.missingReconnected,
+        missingAfterLostAnswer: d.missingAfterLostAnswer,
+        reconnects: d.reconnects,
+        afterCatchUp: f.mismatches,
+        neededCatchUp: f.neededCatchUp,
+        stillBehindAfterDrain: stillBehind,
+      },
+      final,
+      store,
+      target: target == null ? null : { p99Ms: target },
+      meetsTarget: target == null ? null : d.latency.p99 != null && d.latency.p99 <= target,
+      cpu,
+    };
+    const scenario = `fanout ${label}`;
+    checkIncrements(bench, scenario, a, final);
+    bench.check(scenario, 'every subscriber ends at the final version', d.behindLive === 0 && f.mismatches === 0, `${d.behindLive} live subscribers never received version ${final.version}, ${f.mismatches} differ after catch-up`);
+    bench.check(scenario, 'every increment covered on live connections', d.missingLive === 0, `${d.missingLive} (subscriber, increment) pairs never covered by a version ≥ their own`);
+    bench.check(scenario, 'nothing misdelivered', d.misrouted === 0 && d.unknownVersions === 0 && d.wrongValues === 0, `${d.misrouted} to non-subscribers, ${d.unknownVersions} unknown versions, ${d.wrongValues} with a value that is not the one answered for that version`);
+    bench.check(scenario, 'at most one counterUpdated per commit', d.duplicates === 0, `${d.duplicates} versions delivered twice to the same subscriber`);
+    results.push(result);
+    await bench.unsubscribeAll();
+  }
+  return results;
+}
+
+export function render(list) {
+  const rows = [['fan-out', 'delivery p50', 'p95', 'p99', 'max', 'msgs/incr/sub', 'out of order', 'missing (live / after catch-up)', 'POST p99', '503s', 'target p99', 'cpu (cores)']];
+  for (const f of list) {
+    rows.push([
+      `${int(f.subscribers)} subs @ ${f.rate}/s`,
+      ms(f.deliveryLatencyMs.p50),
+      ms(f.deliveryLatencyMs.p95),
+      ms(f.deliveryLatencyMs.p99),
+      ms(f.deliveryLatencyMs.max),
+      f.messages.perIncrementPerSubscriber == null ? 'n/a' : f.messages.perIncrementPerSubscriber.toFixed(3),
+      int(f.messages.outOfOrder),
+      `${f.coverage.missingOnLiveConnections} / ${f.coverage.afterCatchUp}`,
+      ms(f.httpLatencyMs.p99),
+      f.increments.s503,
+      f.target ? `<= ${f.target.p99Ms} ms ${verdict(f.meetsTarget)}` : '',
+      cpuCell(f.cpu),
+    ]);
+  }
+  const notes = list.map(
+    (f) =>
+      `  ${f.subscribers}@${f.rate}: ${int(f.increments.acknowledged)} increments, latency over ${int(f.deliveryLatencyMs.count)} (subscriber, increment) pairs; ` +
+      `${int(f.messages.deliveries)} messages from ${int(f.messages.commitsSeen)} commits seen (${f.messages.perIncrement?.toFixed(1) ?? 'n/a'} sent per increment); ` +
+      `final ${int(f.final.version)}` +
+      (f.coverage.missingAfterLostAnswer ? `; ${int(f.coverage.missingAfterLostAnswer)} pairs uncovered only for versions acknowledged by replays (their commits sent nothing)` : '') +
+      (f.coverage.reconnects ? `; ${f.coverage.reconnects} reconnects (${int(f.coverage.missingOnReconnectedConnections)} pairs missed on them)` : ''),
+  );
+  return [table(rows), ...notes].join('\n');
+}

@@ -1,0 +1,118 @@
+// many: C counters with S subscribers each, under a closed loop of increments (each with its own key, retried until
+// 200) and reads of random counters. Deliveries are judged as in fanout: every increment covered, per subscriber.
+import { readCounter } from '../driver/http.mjs';
+import { answersByVersion, conflatedDeliveries, finalStates } from '../delivery.mjs';
+import { analyse, checkAnswers, isExact } from '../increments.mjs';
+import { progress } from '../progress.mjs';
+import { int, ms, round, summarize, table } from '../stats.mjs';
+import { cpuCell } from '../format.mjs';
+import { fillAnswers } from './fanout.mjs';
+
+export async function run(bench) {
+  const { counters, subsPerCounter, mixedWriters, mixedSeconds, readShare } = bench.o;
+  const names = Array.from({ length: counters }, (_, i) => `${bench.run}-many-${i}`);
+  progress.set('many: subscribe');
+  const subscribed = await bench.subscribeGeneral(counters * subsPerCounter, (j) => names[j % counters]);
+  await bench.collectAll();
+  progress.set('many counters');
+  const { value: runResult, cpu, store } = await bench.measure(() =>
+    bench.load[0].call('mixed', { base: bench.base, namesList: names, writers: mixedWriters, durationMs: mixedSeconds * 1000, readShare, plain: bench.o.plainWriters }),
+  );
+  const all = analyse([runResult]);
+  const perCounter = names.map((_, c) => analyse([runResult], { counter: c }));
+  const readLatency = [];
+  let reads = 0;
+  let readFailures = 0;
+  for (let i = 0; i < runResult.status.length; i++) {
+    if (runResult.op[i] !== 1) continue;
+    reads++;
+    readLatency.push(runResult.latency[i]);
+    if (runResult.status[i] !== 200) readFailures++;
+  }
+  const finals = new Map();
+  for (const name of names) finals.set(name, await readCounter(bench.base, name));
+  progress.set('many: drain');
+  const stillBehind = await bench.drainAll(Object.fromEntries(names.map((n) => [n, finals.get(n).version])));
+  const collected = await bench.collectAll();
+  const catchUps = await bench.catchUpAll();
+  const answers = answersByVersion(names.map((n, c) => [n, Math.max(finals.get(n).version, perCounter[c].maxVersion)]));
+  names.forEach((n, c) => fillAnswers(answers, n, [runResult], c));
+  const d = conflatedDeliveries(collected, subscribed, answers, finals);
+  const f = finalStates(catchUps, subscribed, finals);
+  // Exactness per counter (the failure names the first counters that fail).
+  const inexact = [];
+  names.forEach((n, c) => {
+    const a = perCounter[c];
+    const final = finals.get(n);
+    if (!isExact(a, final)) inexact.push(`${n}: final ${final.value}/${final.version}, acknowledged ${a.acknowledged}`);
+  });
+  const seconds = (runResult.finished - runResult.started) / 1000;
+  const result = {
+    counters,
+    subscribersPerCounter: subsPerCounter,
+    writers: mixedWriters,
+    seconds: round(seconds, 2),
+    readShare,
+    operations: all.increments + reads,
+    operationsPerSecond: Math.round((all.acknowledged + reads) / seconds),
+    incrementsPerSecond: Math.round(all.acknowledged / seconds),
+    readsPerSecond: Math.round(reads / seconds),
+    increments: all,
+    readFailures,
+    incrementLatencyMs: all.latencyMs,
+    readLatencyMs: summarize(readLatency),
+    deliveryLatencyMs: d.latency,
+    messages: {
+      deliveries: d.deliveries,
+      commitsSeen: d.broadcasts,
+      perIncrementPerSubscriber: all.acknowledged ? d.deliveries / (all.acknowledged * subsPerCounter) : null,
+      outOfOrder: d.outOfOrder,
+      duplicates: d.duplicates,
+      misrouted: d.misrouted,
+      unknownVersions: d.unknownVersions,
+      wrongValues: d.wrongValues,
+    },
+    coverage: {
+      pairs: d.expected,
+      missingOnLiveConnections: d.missingLive,
+      subscribersBehindOnLiveConnections: d.behindLive,
+      missingOnReconnectedConnections: d.missingReconnected,
+      missingAfterLostAnswer: d.missingAfterLostAnswer,
+      reconnects: d.reconnects,
+      afterCatchUp: f.mismatches,
+      stillBehindAfterDrain: stillBehind,
+    },
+    inexactCounters: inexact.length,
+    store,
+    cpu,
+  };
+  bench.check('many', 'exact on every counter', inexact.length === 0, `${inexact.length} counters differ from their acknowledged increments: ${inexact.slice(0, 3).join('; ')}`);
+  checkAnswers(bench, 'many', all);
+  bench.check('many', 'reads answered', readFailures === 0, `${readFailures} reads were not 200`);
+  bench.check('many', 'every subscriber ends at the final version', d.behindLive === 0 && f.mismatches === 0, `${d.behindLive} live subscribers behind, ${f.mismatches} differ after catch-up`);
+  bench.check('many', 'every increment covered on live connections', d.missingLive === 0, `${d.missingLive} (subscriber, increment) pairs never covered`);
+  bench.check('many', 'nothing misdelivered', d.misrouted === 0 && d.unknownVersions === 0 && d.wrongValues === 0, `${d.misrouted} misrouted, ${d.unknownVersions} unknown versions, ${d.wrongValues} wrong values`);
+  bench.check('many', 'at most one counterUpdated per commit', d.duplicates === 0, `${d.duplicates} versions delivered twice to the same subscriber`);
+  await bench.unsubscribeAll();
+  return result;
+}
+
+export function render(m) {
+  return table([
+    ['many counters', 'ops/s (incr + read)', 'incr p99', 'read p99', 'delivery p50', 'p99', 'msgs/incr/sub', 'missing (live / after)', 'misdelivered', '503s', 'exact', 'cpu (cores)'],
+    [
+      `${m.counters} x ${m.subscribersPerCounter} subs, ${m.writers} writers`,
+      `${int(m.operationsPerSecond)} (${int(m.incrementsPerSecond)} + ${int(m.readsPerSecond)})`,
+      ms(m.incrementLatencyMs.p99),
+      ms(m.readLatencyMs.p99),
+      ms(m.deliveryLatencyMs.p50),
+      ms(m.deliveryLatencyMs.p99),
+      m.messages.perIncrementPerSubscriber == null ? 'n/a' : m.messages.perIncrementPerSubscriber.toFixed(3),
+      `${m.coverage.missingOnLiveConnections} / ${m.coverage.afterCatchUp}`,
+      m.messages.misrouted + m.messages.unknownVersions + m.messages.wrongValues,
+      m.increments.s503,
+      m.inexactCounters === 0 ? 'yes' : `NO (${m.inexactCounters})`,
+      cpuCell(m.cpu),
+    ],
+  ]);
+}
