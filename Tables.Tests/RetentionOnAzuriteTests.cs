@@ -64,13 +64,13 @@ public sealed class RetentionOnAzuriteTests(AzuriteFixture azurite)
         _time.Advance(TimeSpan.FromDays(2));
         var sweep = new SweepExpiredRecords(new TableExpiredRecords(table), _time, RetentionOptions.Default with { MaxRowsPerSweep = 12 }, CounterMetrics.Unregistered());
 
-        var deleted = new List<int>();
+        var reports = new List<SweepReport>();
         for (var run = 0; run < 4; run++)
         {
-            deleted.Add((await sweep.ExecuteAsync(_ct)).Deleted);
+            reports.Add(await sweep.ExecuteAsync(_ct));
         }
 
-        Assert.Equal([12, 12, 6, 0], deleted);
+        Assert.Equal([new(12, false), new(12, false), new(6, true), new(0, true)], reports);
     }
 
     /// <summary>

@@ -69,4 +69,26 @@ public sealed class TableStoreFailureTests
 
         await Assert.ThrowsAsync<RequestFailedException>(async () => await Store.CommitAsync(TwoKeyedIncrements(), _ct));
     }
+
+    /// <summary>Rows that changed or went between the sweep's query and its transaction: the others are deleted one by one.</summary>
+    [Fact]
+    public async Task A_sweep_whose_transaction_finds_a_row_gone_deletes_the_rest_one_by_one()
+    {
+        static TableEntity Row(string key) => new("votes", "key:anonymous:" + key) { ETag = new ETag("W/\"" + key + "\"") };
+        var rows = new[] { Row("a"), Row("b"), Row("c") };
+        _reads.Setup(t => t.QueryAsync<TableEntity>(It.IsAny<string>(), 1000, It.IsAny<IEnumerable<string>>(), It.IsAny<CancellationToken>()))
+            .Returns(AsyncPageable<TableEntity>.FromPages([Page<TableEntity>.FromValues(rows, continuationToken: null, Mock.Of<Response>())]));
+        _reads.Setup(t => t.SubmitTransactionAsync(It.IsAny<IEnumerable<TableTransactionAction>>(), It.IsAny<CancellationToken>()))
+            .Returns(TableResponses.Rejected(TableResponses.TransactionFailure(404, "ResourceNotFound", failedIndex: 1)));
+        _reads.Setup(t => t.DeleteEntityAsync("votes", It.IsAny<string>(), It.IsAny<ETag>(), It.IsAny<CancellationToken>()))
+            .Returns((string _, string rowKey, ETag _, CancellationToken _) => rowKey.EndsWith('b')
+                ? Task.FromException<Response>(new RequestFailedException(404, "gone", "ResourceNotFound", null))
+                : Task.FromResult(Mock.Of<Response>()));
+
+        var report = await new TableExpiredRecords(new CounterTable(_reads.Object, _transactions.Object)).DeleteAsync(Now, 100, _ct);
+
+        Assert.Equal(new Retention.SweepReport(2, Finished: true), report);
+        _reads.Verify(t => t.DeleteEntityAsync("votes", "key:anonymous:a", new ETag("W/\"a\""), It.IsAny<CancellationToken>()), Times.Once);
+        _reads.Verify(t => t.DeleteEntityAsync("votes", "key:anonymous:c", new ETag("W/\"c\""), It.IsAny<CancellationToken>()), Times.Once);
+    }
 }

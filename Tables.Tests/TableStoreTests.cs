@@ -139,6 +139,33 @@ public sealed class TableStoreTests(AzuriteFixture azurite)
         Assert.Equal((5L, new Version(1)), (now.Counter.Value, now.Counter.Version));
     }
 
+    [Fact]
+    public async Task A_batch_sent_again_after_another_commit_is_committed_without_the_token_it_no_longer_knows()
+    {
+        var (store, _) = await NewStoreAsync();
+        await store.CommitAsync(Batches.On(await store.ReadAsync(Hits, _ct), (1, null, null)), _ct);
+        var second = Batches.On(await store.ReadAsync(Hits, _ct), (2, null, null));
+        await store.CommitAsync(second, _ct);
+        await store.CommitAsync(Batches.On(await store.ReadAsync(Hits, _ct), (3, null, null)), _ct);
+
+        Assert.Equal(new CommitOutcome.Committed(Token: null), await store.CommitAsync(second with { SentBefore = true }, _ct));
+        Assert.Equal(6, (await store.ReadAsync(Hits, _ct)).Counter.Value);
+    }
+
+    [Fact]
+    public async Task A_keyed_batch_never_applied_and_sent_again_after_the_log_moved_on_is_a_conflict()
+    {
+        var (store, _) = await NewStoreAsync();
+        await store.CommitAsync(Batches.On(await store.ReadAsync(Hits, _ct), (1, null, null)), _ct);
+        var never = Batches.On(await store.ReadAsync(Hits, _ct), (1, "never", null));
+        for (var i = 0; i < CommitLog.Capacity + 1; i++)
+        {
+            await store.CommitAsync(Batches.On(await store.ReadAsync(Hits, _ct), (1, null, null)), _ct);
+        }
+
+        Assert.IsType<CommitOutcome.Conflict>(await store.CommitAsync(never with { SentBefore = true }, _ct));
+    }
+
     [Theory]
     [InlineData(null, typeof(CommitOutcome.Unknown))]
     [InlineData("k", typeof(CommitOutcome.Committed))]
