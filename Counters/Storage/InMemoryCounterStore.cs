@@ -186,6 +186,13 @@ public sealed class InMemoryCounterStore : ICounterStore, IExpiredRecords
                 evicted++;
             }
 
+            // Collections keep the capacity of their busiest moment; give it back once most of it is empty.
+            if (evicted > 0 && Records.Count < Records.EnsureCapacity(0) / 4)
+            {
+                Records.TrimExcess();
+                _written.TrimExcess();
+            }
+
             return evicted;
         }
     }
