@@ -311,6 +311,24 @@ public sealed class GroupCommitTests
     }
 
     [Fact]
+    public async Task Dropping_idle_lanes_never_drops_one_with_a_commit_in_flight_so_its_counter_keeps_one_lane()
+    {
+        var useCase = UseCase();
+        var (first, _) = await BehindACommitInFlight(useCase, Increment());
+        var others = Enumerable.Range(0, IncrementCounter.MaxLanes)
+            .Select(i => useCase.ExecuteAsync(Increment(counter: CounterName.Parse($"n{i}").Value), _ct))
+            .ToList();
+
+        var second = useCase.ExecuteAsync(Increment(), _ct);
+
+        Assert.Single(_store.Batches, b => b.Name == Hits);
+        _store.Open();
+        Assert.Equal([1L, 2L], (await Task.WhenAll(first, second)).Select(a => a.Value!.Result.Counter.Version.Value));
+        await Task.WhenAll(others);
+        Assert.Equal([0L, 1L], _store.Batches.Where(b => b.Name == Hits).Select(b => b.Base.Counter.Version.Value));
+    }
+
+    [Fact]
     public async Task Group_commit_can_be_turned_off_and_each_increment_then_commits_alone()
     {
         var useCase = new IncrementCounter(_store, new InstantTimeProvider(), CounterMetrics.Unregistered(), IncrementOptions.Default with { GroupCommit = false }, Random.Shared);
