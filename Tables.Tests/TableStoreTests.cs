@@ -152,6 +152,23 @@ public sealed class TableStoreTests(AzuriteFixture azurite)
         Assert.Equal(6, (await store.ReadAsync(Hits, _ct)).Counter.Value);
     }
 
+    /// <summary>Its first send never arrived, and another process committed from the same base: the log names that commit, not this one.</summary>
+    [Theory]
+    [InlineData(null)]
+    [InlineData("k")]
+    public async Task A_batch_sent_again_after_another_process_committed_from_its_base_is_a_conflict(string? key)
+    {
+        var (store, _) = await NewStoreAsync();
+        var state = await store.ReadAsync(Hits, _ct);
+        var lost = Batches.On(state, (1, key, Alice));
+        await store.CommitAsync(Batches.On(state, (2, null, Bob)), _ct);
+
+        var again = await store.CommitAsync(lost with { SentBefore = true }, _ct);
+
+        Assert.IsType<CommitOutcome.Conflict>(again);
+        Assert.Equal(2, (await store.ReadAsync(Hits, _ct)).Counter.Value);
+    }
+
     [Fact]
     public async Task A_keyed_batch_never_applied_and_sent_again_after_the_log_moved_on_is_a_conflict()
     {

@@ -106,6 +106,21 @@ public sealed class InMemoryCounterStoreTests
         Assert.Equal(new CommitOutcome.Committed(Token: null), await _store.CommitAsync(batch with { SentBefore = true }, _ct));
     }
 
+    [Theory]
+    [InlineData(null)]
+    [InlineData("k")]
+    public async Task A_batch_sent_again_after_another_process_committed_from_its_base_is_a_conflict(string? key)
+    {
+        var state = await _store.ReadAsync(Hits, _ct);
+        var lost = Batches.On(state, (1, key, Alice));
+        await _store.CommitAsync(Batches.On(state, (2, null, Bob)), _ct);
+
+        var again = await _store.CommitAsync(lost with { SentBefore = true }, _ct);
+
+        Assert.IsType<CommitOutcome.Conflict>(again);
+        Assert.Equal(2, (await _store.ReadAsync(Hits, _ct)).Counter.Value);
+    }
+
     /// <summary>The commit log remembers 32 commits back, as the Table store's does: the 32nd is still known, the 33rd not.</summary>
     [Theory]
     [InlineData(31, typeof(CommitOutcome.Committed))]
