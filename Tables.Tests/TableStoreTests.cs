@@ -219,6 +219,23 @@ public sealed class TableStoreTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task A_commit_whose_answer_and_read_back_are_both_lost_is_unknown_and_the_same_batch_sent_again_is_committed_once()
+    {
+        var table = await azurite.Azurite.CreateCounterTableAsync(cancellationToken: _ct);
+        await using var proxy = FaultProxy.To(azurite.Azurite.Port);
+        var store = new TableCounterStore(azurite.Azurite.Open(table, proxy.Port));
+        var batch = Batches.On(await store.ReadAsync(Hits, _ct), (4, "k", Alice));
+        proxy.LoseAnswers(int.MaxValue, _ => true);
+
+        var outcome = await store.CommitAsync(batch, _ct);
+
+        proxy.LoseAnswers(0, _ => false);
+        Assert.IsType<CommitOutcome.Unknown>(outcome);
+        Assert.IsType<CommitOutcome.Committed>(await store.CommitAsync(batch with { SentBefore = true }, _ct));
+        Assert.Equal(4, (await store.ReadAsync(Hits, _ct)).Counter.Value);
+    }
+
+    [Fact]
     public async Task A_store_that_cannot_be_reached_is_unavailable_for_commits_and_reads()
     {
         var table = await azurite.Azurite.CreateCounterTableAsync(cancellationToken: _ct);
