@@ -15,6 +15,22 @@ export function answersByVersion(names) {
   );
 }
 
+/** Version -> first send and value of the increment answered with it, from runs of one counter. */
+export function fillAnswers(answers, name, runs, counterIndex = null) {
+  const entry = answers.get(name);
+  for (const run of runs) {
+    for (let i = 0; i < run.status.length; i++) {
+      if (run.op[i] !== 0 || run.status[i] !== 200 || (counterIndex != null && run.counter[i] !== counterIndex)) continue;
+      const v = run.version[i];
+      if (v < entry.send.length) {
+        entry.send[v] = run.send[i];
+        entry.value[v] = run.value[i];
+        entry.replayed[v] = run.replayed[i];
+      }
+    }
+  }
+}
+
 /**
  * @param collected  per connections worker, what collect() returned
  * @param subscribed Map connection key -> counter name it is subscribed to
@@ -145,4 +161,44 @@ export function finalStates(catchUps, subscribed, finals) {
     if (entry.version !== final.version || entry.value !== final.value) mismatches++;
   }
   return { mismatches, neededCatchUp: caughtUp };
+}
+
+/**
+ * The messages and coverage parts of a scenario's result, from conflatedDeliveries (d) and finalStates (f).
+ * @param acknowledged increments answered 200
+ * @param subscribersPerCounter subscribers each increment's counter has
+ */
+export function deliveryReport(d, f, stillBehind, acknowledged, subscribersPerCounter) {
+  return {
+    messages: {
+      deliveries: d.deliveries,
+      commitsSeen: d.broadcasts,
+      perIncrement: acknowledged ? d.deliveries / acknowledged : null,
+      perIncrementPerSubscriber: acknowledged ? d.deliveries / (acknowledged * subscribersPerCounter) : null,
+      outOfOrder: d.outOfOrder,
+      duplicates: d.duplicates,
+      misrouted: d.misrouted,
+      unknownVersions: d.unknownVersions,
+      wrongValues: d.wrongValues,
+    },
+    coverage: {
+      pairs: d.expected,
+      missingOnLiveConnections: d.missingLive,
+      subscribersBehindOnLiveConnections: d.behindLive,
+      missingOnReconnectedConnections: d.missingReconnected,
+      missingAfterLostAnswer: d.missingAfterLostAnswer,
+      reconnects: d.reconnects,
+      afterCatchUp: f.mismatches,
+      neededCatchUp: f.neededCatchUp,
+      stillBehindAfterDrain: stillBehind,
+    },
+  };
+}
+
+/** What every scenario with subscribers requires of its counterUpdated deliveries. */
+export function checkDeliveries(bench, scenario, d, f) {
+  bench.check(scenario, 'every subscriber ends at the final version', d.behindLive === 0 && f.mismatches === 0, `${d.behindLive} live subscribers never received their counter's final version, ${f.mismatches} differ after catch-up`);
+  bench.check(scenario, 'every increment covered on live connections', d.missingLive === 0, `${d.missingLive} (subscriber, increment) pairs never covered by a version ≥ their own`);
+  bench.check(scenario, 'nothing misdelivered', d.misrouted === 0 && d.unknownVersions === 0 && d.wrongValues === 0, `${d.misrouted} to non-subscribers, ${d.unknownVersions} unknown versions, ${d.wrongValues} with a value that is not the one answered for that version`);
+  bench.check(scenario, 'at most one counterUpdated per commit', d.duplicates === 0, `${d.duplicates} versions delivered twice to the same subscriber`);
 }

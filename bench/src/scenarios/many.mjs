@@ -1,12 +1,11 @@
 // many: C counters with S subscribers each, under a closed loop of increments (each with its own key, retried until
 // 200) and reads of random counters. Deliveries are judged as in fanout: every increment covered, per subscriber.
 import { readCounter } from '../driver/http.mjs';
-import { answersByVersion, conflatedDeliveries, finalStates } from '../delivery.mjs';
+import { answersByVersion, checkDeliveries, conflatedDeliveries, deliveryReport, fillAnswers, finalStates } from '../delivery.mjs';
 import { analyse, checkAnswers, isExact } from '../increments.mjs';
 import { progress } from '../progress.mjs';
 import { int, ms, round, summarize, table } from '../stats.mjs';
 import { cpuCell } from '../format.mjs';
-import { fillAnswers } from './fanout.mjs';
 
 export async function run(bench) {
   const { counters, subsPerCounter, mixedWriters, mixedSeconds, readShare } = bench.o;
@@ -62,26 +61,7 @@ export async function run(bench) {
     incrementLatencyMs: all.latencyMs,
     readLatencyMs: summarize(readLatency),
     deliveryLatencyMs: d.latency,
-    messages: {
-      deliveries: d.deliveries,
-      commitsSeen: d.broadcasts,
-      perIncrementPerSubscriber: all.acknowledged ? d.deliveries / (all.acknowledged * subsPerCounter) : null,
-      outOfOrder: d.outOfOrder,
-      duplicates: d.duplicates,
-      misrouted: d.misrouted,
-      unknownVersions: d.unknownVersions,
-      wrongValues: d.wrongValues,
-    },
-    coverage: {
-      pairs: d.expected,
-      missingOnLiveConnections: d.missingLive,
-      subscribersBehindOnLiveConnections: d.behindLive,
-      missingOnReconnectedConnections: d.missingReconnected,
-      missingAfterLostAnswer: d.missingAfterLostAnswer,
-      reconnects: d.reconnects,
-      afterCatchUp: f.mismatches,
-      stillBehindAfterDrain: stillBehind,
-    },
+    ...deliveryReport(d, f, stillBehind, all.acknowledged, subsPerCounter),
     inexactCounters: inexact.length,
     store,
     cpu,
@@ -89,10 +69,7 @@ export async function run(bench) {
   bench.check('many', 'exact on every counter', inexact.length === 0, `${inexact.length} counters differ from their acknowledged increments: ${inexact.slice(0, 3).join('; ')}`);
   checkAnswers(bench, 'many', all);
   bench.check('many', 'reads answered', readFailures === 0, `${readFailures} reads were not 200`);
-  bench.check('many', 'every subscriber ends at the final version', d.behindLive === 0 && f.mismatches === 0, `${d.behindLive} live subscribers behind, ${f.mismatches} differ after catch-up`);
-  bench.check('many', 'every increment covered on live connections', d.missingLive === 0, `${d.missingLive} (subscriber, increment) pairs never covered`);
-  bench.check('many', 'nothing misdelivered', d.misrouted === 0 && d.unknownVersions === 0 && d.wrongValues === 0, `${d.misrouted} misrouted, ${d.unknownVersions} unknown versions, ${d.wrongValues} wrong values`);
-  bench.check('many', 'at most one counterUpdated per commit', d.duplicates === 0, `${d.duplicates} versions delivered twice to the same subscriber`);
+  checkDeliveries(bench, 'many', d, f);
   await bench.unsubscribeAll();
   return result;
 }
