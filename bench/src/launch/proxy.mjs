@@ -172,12 +172,13 @@ export function createProxy({ targetPort, latencyMs = 0, faultRate = 0, random =
             off = 0;
             break;
           }
-          case 'body': {
+          case 'body':
+          case 'chunk-data': {
             const n = Math.min(bodyLeft, data.length - off);
             up.push(data.subarray(off, off + n));
             off += n;
             bodyLeft -= n;
-            if (bodyLeft === 0) state = 'head';
+            if (bodyLeft === 0) state = state === 'body' ? 'head' : 'chunk-size';
             break;
           }
           case 'chunk-size':
@@ -200,14 +201,6 @@ export function createProxy({ targetPort, latencyMs = 0, faultRate = 0, random =
                 state = 'chunk-data';
               }
             }
-            break;
-          }
-          case 'chunk-data': {
-            const n = Math.min(bodyLeft, data.length - off);
-            up.push(data.subarray(off, off + n));
-            off += n;
-            bodyLeft -= n;
-            if (bodyLeft === 0) state = 'chunk-size';
             break;
           }
           default: // unframed: relayed as is, never cut
