@@ -7,7 +7,8 @@ namespace LiveCounter.Tables.Testing;
 
 /// <summary>
 /// A TCP proxy between a store and its Table service that fails the way networks do, on command: it loses the answer
-/// of a chosen request after the service has handled it, and it can go dark (cut every connection, refuse new ones).
+/// of a chosen request after the service has handled it, it can go dark (cut every connection, refuse new ones), and
+/// it can hang (keep every connection open and answer nothing).
 /// </summary>
 /// <remarks>HTTP/1.1 from one client sends one request at a time per connection, so a request is recognised by its first bytes.</remarks>
 public sealed class FaultProxy : IAsyncDisposable
@@ -21,6 +22,7 @@ public sealed class FaultProxy : IAsyncDisposable
     int _answersToLose;
     Func<string, bool> _losesAnswerOf = _ => false;
     bool _dark;
+    bool _hung;
 
     FaultProxy(int target)
     {
@@ -67,6 +69,37 @@ public sealed class FaultProxy : IAsyncDisposable
             }
 
             _open.Clear();
+        }
+    }
+
+    /// <summary>
+    /// As if the service had hung: connections stay open and new ones are accepted, but nothing sent from now on is
+    /// forwarded, so nothing is ever answered, until <see cref="Resume"/>.
+    /// </summary>
+    public void Hang()
+    {
+        lock (_lock)
+        {
+            _hung = true;
+        }
+    }
+
+    public void Resume()
+    {
+        lock (_lock)
+        {
+            _hung = false;
+        }
+    }
+
+    bool Hung
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _hung;
+            }
         }
     }
 
@@ -187,6 +220,11 @@ public sealed class FaultProxy : IAsyncDisposable
             if (cut(buffer[..read]))
             {
                 return;
+            }
+
+            if (Hung)
+            {
+                continue;
             }
 
             await target.WriteAsync(buffer.AsMemory(0, read), _stop.Token);

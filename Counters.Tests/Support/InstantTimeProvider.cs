@@ -1,8 +1,14 @@
 namespace LiveCounter.Tests.Support;
 
-/// <summary>A clock whose timers fire at once and remember what they were asked to wait, so retry tests run instantly.</summary>
+/// <summary>
+/// A clock whose short timers (retry backoffs) fire at once and remember what they were asked to wait, so retry tests
+/// run instantly; a timer as long as a deadline never fires, as if every store answered in time.
+/// </summary>
 public sealed class InstantTimeProvider(DateTimeOffset now) : TimeProvider
 {
+    /// <summary>Timers due later than this never fire: far above any backoff, far below any deadline.</summary>
+    static readonly TimeSpan Longest = TimeSpan.FromSeconds(1);
+
     readonly List<TimeSpan> _delays = [];
 
     public InstantTimeProvider()
@@ -25,6 +31,11 @@ public sealed class InstantTimeProvider(DateTimeOffset now) : TimeProvider
 
     public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
     {
+        if (dueTime > Longest || dueTime == Timeout.InfiniteTimeSpan)
+        {
+            return new FiredTimer();
+        }
+
         lock (_delays)
         {
             _delays.Add(dueTime);

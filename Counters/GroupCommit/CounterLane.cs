@@ -43,6 +43,9 @@ internal sealed class CounterLane(CounterName name, LaneContext context)
     static readonly Problem Contended = Problem.Unavailable(
         "The counter is too busy right now. Nothing was written; retry with the same Idempotency-Key.");
 
+    static readonly Problem TimedOut = Problem.Unavailable(
+        "The counter store did not answer in time. Nothing was written; retry with the same Idempotency-Key.");
+
     static readonly Problem Unconfirmed = Problem.Unavailable(
         "The counter store did not confirm whether this increment was applied. Retry with the same Idempotency-Key: "
         + "if it was applied, the retry returns its result instead of counting it again.");
@@ -57,7 +60,7 @@ internal sealed class CounterLane(CounterName name, LaneContext context)
     /// <summary>The request's answer, or null when this lane is retired and the caller must take the counter's new lane.</summary>
     public Task<Outcome<IncrementSuccess>>? TrySubmit(IncrementRequest request, CancellationToken cancellationToken)
     {
-        var queued = new QueuedIncrement(request);
+        var queued = new QueuedIncrement(request, context.Time.GetTimestamp());
         bool lead;
         lock (_gate)
         {
@@ -179,90 +182,111 @@ internal sealed class CounterLane(CounterName name, LaneContext context)
         return batch;
     }
 
+    /// <summary>
+    /// Commits the batch, retrying as the outcomes allow, until it is answered or its first request's deadline passes:
+    /// then every request still in it is answered 503, and the lane moves on to the next batch.
+    /// </summary>
     async Task CommitAsync(List<QueuedIncrement> entries)
     {
+        // The first request arrived first, so its deadline is the batch's; the others are answered sooner than theirs.
+        using var bound = new CancellationTokenSource(context.Deadline.LeftFor(entries[0].ArrivedAt, context.Time), context.Time);
+        var deadline = bound.Token;
         var tries = 1;
         var uncertain = false;
+        var sending = false;
         BatchPlan? plan = null;
-        while (entries.Count > 0)
+        try
         {
-            if (plan is null)
+            while (entries.Count > 0)
             {
-                if (!await RefreshAsync(entries).ConfigureAwait(false))
+                if (plan is null)
                 {
-                    Refuse(entries, uncertain);
-                    return;
+                    if (!await RefreshAsync(entries, deadline).ConfigureAwait(false))
+                    {
+                        Refuse(entries, uncertain);
+                        return;
+                    }
+
+                    plan = BatchPlan.For(_state!, _totals, [.. entries.Select(entry => entry.Request)], context.Time.GetUtcNow(), CommitId.New());
                 }
 
-                plan = BatchPlan.For(_state!, _totals, [.. entries.Select(entry => entry.Request)], context.Time.GetUtcNow(), CommitId.New());
-            }
-
-            var started = context.Time.GetTimestamp();
-            var outcome = await context.Store.CommitAsync(plan.Batch, CancellationToken.None).ConfigureAwait(false);
-            context.Metrics.Tried(NameOf(outcome), context.Time.GetElapsedTime(started));
-            switch (outcome)
-            {
-                case CommitOutcome.Committed committed:
-                    Remember(plan.Batch, committed.Token);
-                    context.Metrics.Committed(plan.Batch.Increments);
-                    ReplyCommitted(entries, plan);
-                    return;
-
-                case CommitOutcome.KeyTaken taken:
-                    // That request (and any repeat of it in the batch) is a replay or a 422; the others go again at once.
-                    // A refusal is definite: no earlier send of this batch can land any more.
-                    ReplyFromRecord(entries, plan, taken);
-                    uncertain = false;
-                    plan = null;
-                    break;
-
-                case CommitOutcome.Conflict:
-                    // Another process wrote: the retry, after its backoff, starts from the counter as read then, not as
-                    // it was at the conflict, which on a busy counter has moved on again by the time the backoff ends.
-                    uncertain = false;
-                    context.Metrics.Conflicted();
-                    Forget();
-                    if (tries >= context.Policy.MaxAttempts)
-                    {
-                        context.Metrics.Refused("contended", entries.Count);
-                        ReplyAll(entries, Contended);
+                var started = context.Time.GetTimestamp();
+                sending = true;
+                var outcome = await context.Store.CommitAsync(plan.Batch, deadline).ConfigureAwait(false);
+                sending = false;
+                context.Metrics.Tried(NameOf(outcome), context.Time.GetElapsedTime(started));
+                switch (outcome)
+                {
+                    case CommitOutcome.Committed committed:
+                        Remember(plan.Batch, committed.Token);
+                        context.Metrics.Committed(plan.Batch.Increments);
+                        ReplyCommitted(entries, plan);
                         return;
-                    }
 
-                    context.Metrics.Retried("conflict");
-                    await Task.Delay(context.Policy.DelayAfter(tries++, context.Random.NextDouble()), context.Time).ConfigureAwait(false);
-                    plan = null;
-                    break;
+                    case CommitOutcome.KeyTaken taken:
+                        // That request (and any repeat of it in the batch) is a replay or a 422; the others go again at once.
+                        // A refusal is definite: no earlier send of this batch can land any more.
+                        ReplyFromRecord(entries, plan, taken);
+                        uncertain = false;
+                        plan = null;
+                        break;
 
-                case CommitOutcome.Unavailable when !uncertain:
-                    Refuse(entries, uncertain: false);
-                    return;
+                    case CommitOutcome.Conflict:
+                        // Another process wrote: the retry, after its backoff, starts from the counter as read then, not as
+                        // it was at the conflict, which on a busy counter has moved on again by the time the backoff ends.
+                        uncertain = false;
+                        context.Metrics.Conflicted();
+                        Forget();
+                        if (tries >= context.Policy.MaxAttempts)
+                        {
+                            context.Metrics.Refused("contended", entries.Count);
+                            ReplyAll(entries, Contended);
+                            return;
+                        }
 
-                default:
-                    // Unknown, or a store that became unreachable after an earlier send's answer was lost: either way that
-                    // send may still land, so the same batch goes again until the store says what happened.
-                    uncertain = true;
-                    Forget();
-                    if (tries >= context.Policy.MaxAttempts)
-                    {
-                        Refuse(entries, uncertain: true);
+                        context.Metrics.Retried("conflict");
+                        await Task.Delay(context.Policy.DelayAfter(tries++, context.Random.NextDouble()), context.Time, deadline).ConfigureAwait(false);
+                        plan = null;
+                        break;
+
+                    case CommitOutcome.Unavailable when !uncertain:
+                        Refuse(entries, uncertain: false);
                         return;
-                    }
 
-                    context.Metrics.Retried("unknown");
-                    await Task.Delay(context.Policy.DelayAfter(tries++, context.Random.NextDouble()), context.Time).ConfigureAwait(false);
-                    plan = plan.SentAgain();
-                    break;
+                    default:
+                        // Unknown, or a store that became unreachable after an earlier send's answer was lost: either way that
+                        // send may still land, so the same batch goes again until the store says what happened.
+                        uncertain = true;
+                        Forget();
+                        if (tries >= context.Policy.MaxAttempts)
+                        {
+                            Refuse(entries, uncertain: true);
+                            return;
+                        }
+
+                        context.Metrics.Retried("unknown");
+                        await Task.Delay(context.Policy.DelayAfter(tries++, context.Random.NextDouble()), context.Time, deadline).ConfigureAwait(false);
+                        plan = plan.SentAgain();
+                        break;
+                }
             }
+        }
+        catch (OperationCanceledException) when (bound.IsCancellationRequested)
+        {
+            // A send cut off by the deadline may still land, like one whose answer was lost; the caches may be behind it.
+            Forget();
+            var doubt = uncertain || sending;
+            context.Metrics.Refused(doubt ? "unconfirmed" : "deadline", entries.Count);
+            ReplyAll(entries, doubt ? Unconfirmed : TimedOut);
         }
     }
 
     /// <summary>Reads what the caches lack for <paramref name="entries"/>: the counter, then the totals of visitors not yet known.</summary>
-    async Task<bool> RefreshAsync(List<QueuedIncrement> entries)
+    async Task<bool> RefreshAsync(List<QueuedIncrement> entries, CancellationToken deadline)
     {
         try
         {
-            _state ??= await context.Store.ReadAsync(name, CancellationToken.None).ConfigureAwait(false);
+            _state ??= await context.Store.ReadAsync(name, deadline).ConfigureAwait(false);
             var visitors = entries.Select(entry => entry.Request.Visitor).OfType<VisitorId>().Distinct().ToList();
             if (_totals.Count + visitors.Count > MaxCachedVisitors)
             {
@@ -272,7 +296,7 @@ internal sealed class CounterLane(CounterName name, LaneContext context)
             var missing = visitors.Where(visitor => !_totals.ContainsKey(visitor)).ToList();
             if (missing.Count > 0)
             {
-                foreach (var (visitor, total) in await context.Store.ReadTotalsAsync(name, missing, CancellationToken.None).ConfigureAwait(false))
+                foreach (var (visitor, total) in await context.Store.ReadTotalsAsync(name, missing, deadline).ConfigureAwait(false))
                 {
                     _totals[visitor] = total;
                 }
@@ -374,4 +398,4 @@ internal sealed class CounterLane(CounterName name, LaneContext context)
 }
 
 /// <summary>What every lane of one use case shares.</summary>
-internal sealed record LaneContext(ICounterStore Store, TimeProvider Time, RetryPolicy Policy, Random Random, CounterMetrics Metrics);
+internal sealed record LaneContext(ICounterStore Store, TimeProvider Time, RetryPolicy Policy, AnswerDeadline Deadline, Random Random, CounterMetrics Metrics);

@@ -4,12 +4,15 @@ using LiveCounter.Problems;
 namespace LiveCounter.GroupCommit;
 
 /// <summary>One request waiting in a lane: answered exactly once, by its batch, or cancelled while it is still queued.</summary>
-internal sealed class QueuedIncrement(IncrementRequest request)
+internal sealed class QueuedIncrement(IncrementRequest request, long arrivedAt)
 {
     readonly TaskCompletionSource<Outcome<IncrementSuccess>> _answer = new(TaskCreationOptions.RunContinuationsAsynchronously);
     CancellationTokenRegistration _cancellation;
 
     public IncrementRequest Request { get; } = request;
+
+    /// <summary>When it arrived (a <see cref="TimeProvider"/> timestamp): its deadline runs from here.</summary>
+    public long ArrivedAt { get; } = arrivedAt;
 
     public Task<Outcome<IncrementSuccess>> Answer => _answer.Task;
 

@@ -12,4 +12,7 @@ public sealed record IncrementOptions(bool GroupCommit, RetryPolicy Retry)
 
     /// <summary>The configuration section both hosts read these options from.</summary>
     public const string Section = "LiveCounter";
+
+    /// <summary>Each increment is answered within this long of its arrival, committed or not.</summary>
+    public AnswerDeadline Deadline { get; init; } = AnswerDeadline.Default;
 }

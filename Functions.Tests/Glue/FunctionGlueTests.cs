@@ -77,7 +77,7 @@ public sealed class FunctionGlueTests
     [Fact]
     public async Task Reading_answers_the_handler_s_result()
     {
-        var result = await new GetCounterFunction(new GetCounter(_store)).RunAsync(Request(), "Votes", _ct);
+        var result = await new GetCounterFunction(new GetCounter(_store, TimeProvider.System, AnswerDeadline.Default)).RunAsync(Request(), "Votes", _ct);
 
         Assert.Equal("votes", Assert.IsType<Ok<Wire.CounterView>>(result.Result).Value!.Name);
     }
