@@ -1,6 +1,7 @@
 import { backoffDelay, type BackoffSchedule } from './backoff';
 import { readCounterSnapshot, readIncrementResult, type CounterSnapshot, type IncrementResult } from './messages';
 import { ApiError, networkFailure, readProblem } from './problem';
+import { retry } from './retry';
 import { sleep as realSleep } from './sleep';
 import { newUuid } from './uuid';
 
@@ -37,10 +38,12 @@ export const DEFAULT_INCREMENT_ATTEMPTS = 5;
 const DEFAULT_TIMEOUT_MS = 15_000;
 // A Retry-After beyond this is not worth keeping a click pending for.
 const MAX_RETRY_AFTER_MS = 30_000;
-// After any 5xx the increment may or may not have been applied: 502/504 come from gateways in
-// front of the app, and Functions answers 500 when the SignalR output fails after the commit
-// (design.md, "Realtime"). The idempotency key makes the retry safe: it gets the stored result.
-const isRetryable = (status: number) => status >= 500 && status <= 599;
+// Without a response, or after any 5xx, the increment may or may not have been applied: 502/504
+// come from gateways in front of the app, and Functions answers 500 when the SignalR output fails
+// after the commit (design.md, "Realtime"). The idempotency key makes the retry safe: it gets the
+// stored result.
+const isOutcomeUnknown = (error: unknown): error is ApiError =>
+  error instanceof ApiError && (error.status === 0 || (error.status >= 500 && error.status <= 599));
 
 export function createCounterApi(options: CounterApiOptions): CounterApi {
   const fetchFn = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
@@ -81,6 +84,13 @@ export function createCounterApi(options: CounterApiOptions): CounterApi {
     }
   }
 
+  async function incrementOnce(url: string, init: RequestInit): Promise<IncrementResult> {
+    const response = await request(url, init);
+    const result = readIncrementResult(await json(response));
+    if (result === null) throw new ApiError(response.status, 'The server sent a result this page cannot read.');
+    return result;
+  }
+
   return {
     async getCounter(name) {
       const response = await request(counterUrl(name), { headers: { Accept: 'application/json' }, cache: 'no-store' });
@@ -108,25 +118,11 @@ export function createCounterApi(options: CounterApiOptions): CounterApi {
         },
         body: JSON.stringify({ by }),
       };
-      for (let attempt = 0; ; attempt++) {
-        const isLast = attempt + 1 >= attempts;
-        let response: Response;
-        try {
-          response = await send(`${counterUrl(name)}/increment`, init);
-        } catch {
-          if (isLast) throw networkFailure();
-          await sleep(backoffDelay(attempt, random, INCREMENT_BACKOFF));
-          continue;
-        }
-        if (response.ok) {
-          const result = readIncrementResult(await json(response));
-          if (result === null) throw new ApiError(response.status, 'The server sent a result this page cannot read.');
-          return result;
-        }
-        const problem = await readProblem(response);
-        if (!isRetryable(response.status) || isLast) throw problem;
-        await sleep(retryDelay(problem, attempt, random));
-      }
+      return retry(() => incrementOnce(`${counterUrl(name)}/increment`, init), {
+        delayBeforeRetry: (retryNumber, error) =>
+          retryNumber + 1 < attempts && isOutcomeUnknown(error) ? retryDelay(error, retryNumber, random) : undefined,
+        sleep,
+      });
     },
   };
 }
