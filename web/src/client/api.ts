@@ -13,7 +13,8 @@ export interface CounterApi {
   subscribe(name: string, connectionId: string): Promise<void>;
   /**
    * POST /counters/{name}/increment, retried with the same Idempotency-Key while the outcome is
-   * unknown (no response, any 5xx), so a retry never counts twice.
+   * unknown (no response, any 5xx, a 2xx whose body cannot be read whole), so a retry never counts
+   * twice.
    */
   increment(name: string, by: number, idempotencyKey?: string): Promise<IncrementResult>;
 }
@@ -38,10 +39,10 @@ export const DEFAULT_INCREMENT_ATTEMPTS = 5;
 const DEFAULT_TIMEOUT_MS = 15_000;
 // A Retry-After beyond this is not worth keeping a click pending for.
 const MAX_RETRY_AFTER_MS = 30_000;
-// Without a response, or after any 5xx, the increment may or may not have been applied: 502/504
-// come from gateways in front of the app, and Functions answers 500 when the SignalR output fails
-// after the commit (design.md, "Realtime"). The idempotency key makes the retry safe: it gets the
-// stored result.
+// Without a whole response (none, or a 2xx cut off mid-body), or after any 5xx, the increment may
+// or may not have been applied: 502/504 come from gateways in front of the app, and Functions
+// answers 500 when the SignalR output fails after the commit (design.md, "Realtime"). The
+// idempotency key makes the retry safe: it gets the stored result.
 const isOutcomeUnknown = (error: unknown): error is ApiError =>
   error instanceof ApiError && (error.status === 0 || (error.status >= 500 && error.status <= 599));
 
@@ -76,11 +77,16 @@ export function createCounterApi(options: CounterApiOptions): CounterApi {
     return response;
   }
 
+  /**
+   * A 2xx body that cannot be read whole (the stream breaks, the JSON ends early) counts as no
+   * response: the Functions host sends 200 and its headers, then cuts the body off when the SignalR
+   * output fails after the function returned, so the increment was applied although nothing says so.
+   */
   async function json(response: Response): Promise<unknown> {
     try {
       return await response.json();
     } catch {
-      throw new ApiError(response.status, 'The server sent a response this page cannot read.');
+      throw networkFailure();
     }
   }
 
