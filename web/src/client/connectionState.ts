@@ -2,8 +2,8 @@
  * What the page tells the visitor about its realtime link:
  * - connecting:   before the first time the page went live (first connect, its retries included);
  * - live:         connected, subscribed to the counter and caught up: updates arrive as they happen;
- * - reconnecting: was live, lost the link, and is getting it back (SignalR's automatic reconnect,
- *                 or this client's own restart loop after a final close), until live again;
+ * - reconnecting: was live, lost the link, and is getting it back (this client's restart loop),
+ *                 until live again;
  * - offline:      the browser reports no network (navigator.onLine false). It outranks the others:
  *                 retries continue underneath and resume at once when the network returns.
  */

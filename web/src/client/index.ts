@@ -1,12 +1,6 @@
 /** The client shared by the pages: configuration, identity, the API and the live connection. */
 export { createCounterApi, INCREMENT_BACKOFF, type CounterApi, type CounterApiOptions } from './api';
-export {
-  backoffDelay,
-  foreverRetryPolicy,
-  RECONNECT_BACKOFF,
-  type BackoffSchedule,
-  type ForeverRetryPolicy,
-} from './backoff';
+export { backoffDelay, RECONNECT_BACKOFF, type BackoffSchedule } from './backoff';
 export { CONFIG_FILE_NAME, DEFAULT_API_BASE, loadConfig, resolveApiBase, type ClientConfig } from './config';
 export { browserNetworkStatus, CONNECTION_STATES, type ConnectionState, type NetworkStatus } from './connectionState';
 export {
