@@ -13,8 +13,16 @@ export class FakeHub implements HubLike {
   readonly #closed: Array<Callback<Error>> = [];
   /** Outcome of each start(): a connection id, or an Error to reject with. */
   readonly startOutcomes: Array<string | Error> = [];
+  /** A flapping server: every start succeeds, and the server closes that connection straight after. */
+  closesEveryConnection = false;
+  #accepted = 0;
 
   readonly start = vi.fn(async () => {
+    if (this.closesEveryConnection) {
+      this.connectionId = `flap-${++this.#accepted}`;
+      setTimeout(() => this.close(), 0);
+      return;
+    }
     const outcome = this.startOutcomes.shift() ?? new Error('server down');
     if (outcome instanceof Error) throw outcome;
     this.connectionId = outcome;

@@ -223,6 +223,58 @@ describe('LiveCounter reconnecting', () => {
     expect(states).toEqual(['connecting', 'live', 'reconnecting', 'live']);
   });
 
+  it('costs a server that closes every connection at once one connection per 15 s, not one per 0.5 s', async () => {
+    const { hub, api, live } = setup();
+    hub.closesEveryConnection = true;
+    live.start();
+    await vi.advanceTimersByTimeAsync(5 * 60_000);
+
+    // With the shortest jitter: starts at 0, 0.5, 1.5, 3.5, 7.5 and 15.5 s, then every 15 s.
+    const atMost = 6 + (5 * 60) / 15;
+    expect(hub.start.mock.calls.length).toBeLessThanOrEqual(atMost);
+    expect(api.subscribe.mock.calls.length).toBeLessThanOrEqual(atMost);
+    expect(api.getCounter.mock.calls.length).toBeLessThanOrEqual(atMost);
+
+    hub.closesEveryConnection = false; // the server is fixed
+    hub.startOutcomes.push('conn-stable');
+    await vi.advanceTimersByTimeAsync(30_000);
+    expect(live.state).toBe('live');
+  });
+
+  /** Two connections lost as soon as they opened (restarted after 0.5 s, then 1 s), then one that stays up `upMs`. */
+  async function flapTwiceThenHold(upMs: number) {
+    const context = setup();
+    const { hub, live } = context;
+    hub.startOutcomes.push('conn-1', 'conn-2', 'conn-3');
+    live.start();
+    await settle();
+    hub.close();
+    await vi.advanceTimersByTimeAsync(500);
+    hub.close();
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(hub.start).toHaveBeenCalledTimes(3);
+    await vi.advanceTimersByTimeAsync(upMs);
+    hub.startOutcomes.push('conn-4');
+    hub.close();
+    return context;
+  }
+
+  it('starts the backoff over once a connection stayed up 30 s', async () => {
+    const { hub, live } = await flapTwiceThenHold(30_000);
+    await vi.advanceTimersByTimeAsync(500); // the first step again
+    expect(hub.start).toHaveBeenCalledTimes(4);
+    expect(live.state).toBe('live');
+  });
+
+  it('keeps the backoff growing after a connection that lasted less than 30 s', async () => {
+    const { hub, live } = await flapTwiceThenHold(29_999);
+    await vi.advanceTimersByTimeAsync(1999);
+    expect(hub.start).toHaveBeenCalledTimes(3);
+    await vi.advanceTimersByTimeAsync(1); // the next step, 2 s
+    expect(hub.start).toHaveBeenCalledTimes(4);
+    expect(live.state).toBe('live');
+  });
+
   it('abandons the subscription retries of a connection id that is gone', async () => {
     const { hub, api, live } = setup();
     hub.startOutcomes.push('conn-1');

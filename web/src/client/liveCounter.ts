@@ -10,6 +10,7 @@ import {
   type IncrementResult,
   type VisitorTotal,
 } from './messages';
+import { ReconnectBackoff } from './reconnectBackoff';
 import { retry, type RetryRules } from './retry';
 import { sleep } from './sleep';
 import { VersionGuard } from './versionGuard';
@@ -52,6 +53,7 @@ export class LiveCounter {
   readonly #hub: HubLike;
   readonly #network: NetworkStatus;
   readonly #random: () => number;
+  readonly #backoff: ReconnectBackoff;
   readonly #counter = new VersionGuard<CounterSnapshot>();
   readonly #totals = new VersionGuard<VisitorTotal>();
   #link: LinkState = 'connecting';
@@ -70,15 +72,15 @@ export class LiveCounter {
     this.#hub = options.hub;
     this.#network = options.network ?? browserNetworkStatus();
     this.#random = options.random ?? Math.random;
+    this.#backoff = new ReconnectBackoff(this.#random);
 
     this.#hub.on('counterUpdated', (payload) => this.#onCounterUpdated(payload));
     this.#hub.on('incrementApplied', (payload) => this.#onIncrementApplied(payload));
-    // Every loss ends here (the hub has no automatic reconnect of its own, see hub.ts): start over
-    // with the same backoff as a first start that failed.
+    // Every loss ends here (the hub has no automatic reconnect of its own, see hub.ts).
     this.#hub.onclose(() => {
       if (this.#stopped) return;
       this.#lost();
-      void this.#pause(backoffDelay(0, this.#random)).then(() => this.#connect(1));
+      void this.#pause(this.#backoff.nextDelay()).then(() => this.#connect());
     });
   }
 
@@ -102,7 +104,7 @@ export class LiveCounter {
       this.#report();
     });
     this.#report();
-    void this.#connect(0);
+    void this.#connect();
   }
 
   async stop(): Promise<void> {
@@ -122,11 +124,11 @@ export class LiveCounter {
   }
 
   /** Starts the connection, retrying with backoff for as long as it takes. */
-  async #connect(failedSoFar: number): Promise<void> {
+  async #connect(): Promise<void> {
     if (this.#stopped) return;
     try {
       await retry(() => this.#hub.start(), {
-        delayBeforeRetry: (retryNumber) => backoffDelay(failedSoFar + retryNumber, this.#random),
+        delayBeforeRetry: () => this.#backoff.nextDelay(),
         sleep: (ms) => this.#pause(ms),
         stillWanted: () => !this.#stopped,
       });
@@ -137,6 +139,7 @@ export class LiveCounter {
       await this.#hub.stop();
       return;
     }
+    this.#backoff.connected();
     void this.#join();
   }
 
