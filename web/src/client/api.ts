@@ -34,8 +34,8 @@ export interface CounterApiOptions {
 }
 
 /** Increments are interactive: retry quickly and give up within seconds, not minutes. */
-export const INCREMENT_BACKOFF: BackoffSchedule = { baseMs: 500, capMs: 8_000 };
-export const DEFAULT_INCREMENT_ATTEMPTS = 5;
+const INCREMENT_BACKOFF: BackoffSchedule = { baseMs: 500, capMs: 8_000 };
+const DEFAULT_INCREMENT_ATTEMPTS = 5;
 const DEFAULT_TIMEOUT_MS = 15_000;
 // A Retry-After beyond this is not worth keeping a click pending for.
 const MAX_RETRY_AFTER_MS = 30_000;

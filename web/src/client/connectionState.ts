@@ -9,8 +9,6 @@
  */
 export type ConnectionState = 'connecting' | 'live' | 'reconnecting' | 'offline';
 
-export const CONNECTION_STATES: readonly ConnectionState[] = ['connecting', 'live', 'reconnecting', 'offline'];
-
 /** The browser's own view of the network. */
 export interface NetworkStatus {
   isOnline(): boolean;

@@ -6,7 +6,7 @@ import { backoffDelay } from './backoff';
  * it), so the delays keep growing across it. 30 s, as long as the longest delay: a page never
  * restarts on the first step more often than once per 30 s.
  */
-export const STABLE_CONNECTION_MS = 30_000;
+const STABLE_CONNECTION_MS = 30_000;
 
 /**
  * The waits between a page's connection starts. Each start costs the server a negotiate, a
