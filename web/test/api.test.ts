@@ -1,6 +1,8 @@
-import { describe, expect, it, vi } from 'vitest';
+import type { ServerResponse } from 'node:http';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createCounterApi, type CounterApiOptions } from '../src/client/api';
-import { ApiError } from '../src/client/problem';
+import { ApiError, NETWORK_FAILURE_DETAIL } from '../src/client/problem';
+import { startLocalServer, type LocalServer } from './localServer';
 
 const apiBase = 'https://example.test/api';
 const visitorId = '0b7c2a8e-35f1-4d8e-9a55-2f1f6c0e9d11';
@@ -142,6 +144,74 @@ describe('increment', () => {
   });
 });
 
+describe('increment whose 200 is cut off mid-body (Functions, when the SignalR output fails after the function returned)', () => {
+  let server: LocalServer | undefined;
+  afterEach(async () => {
+    await server?.close();
+    server = undefined;
+  });
+
+  const json = JSON.stringify(result);
+
+  /** Status and headers, half the body, then the socket goes: what the Functions host sends. */
+  function cutOff(response: ServerResponse, framing: 'content-length' | 'chunked'): void {
+    const headers: Record<string, string> = { 'Content-Type': 'application/json' };
+    if (framing === 'content-length') headers['Content-Length'] = String(Buffer.byteLength(json));
+    response.writeHead(200, headers);
+    response.write(json.slice(0, json.length / 2), () => response.socket?.destroy());
+  }
+
+  /** The retry: the host answers from the stored result. */
+  function replay(response: ServerResponse): void {
+    response.writeHead(200, { 'Content-Type': 'application/json', 'Idempotent-Replayed': 'true' });
+    response.end(json);
+  }
+
+  it.each(['content-length', 'chunked'] as const)(
+    'retries with the same Idempotency-Key and returns the replayed result (%s framing)',
+    async (framing) => {
+      const keys: Array<string | undefined> = [];
+      server = await startLocalServer((request, response) => {
+        keys.push(request.headers['idempotency-key'] as string | undefined);
+        if (keys.length === 1) cutOff(response, framing);
+        else replay(response);
+      });
+      const api = createCounterApi({ apiBase: `${server.origin}/api`, visitorId, sleep: async () => {}, random: () => 0 });
+
+      await expect(api.increment('votes', 5, 'click-1')).resolves.toEqual(result);
+      expect(keys).toEqual(['click-1', 'click-1']);
+    },
+  );
+
+  it('reads the cut body as a failed read in this runtime, so the test above is about something', async () => {
+    server = await startLocalServer((_request, response) => cutOff(response, 'content-length'));
+    const response = await fetch(`${server.origin}/api/counters/votes/increment`, { method: 'POST' });
+    expect(response.ok).toBe(true);
+    await expect(response.json()).rejects.toThrow();
+  });
+
+  it('retries a 200 whose JSON ends early (a cut body without framing) with the same key', async () => {
+    const truncated = new Response(json.slice(0, 30), { status: 200, headers: { 'Content-Type': 'application/json' } });
+    const { api, fetchFn } = setup([truncated, ok(result)]);
+    await expect(api.increment('votes', 5, 'click-1')).resolves.toEqual(result);
+    expect(fetchFn).toHaveBeenCalledTimes(2);
+    expect(headersOf(fetchFn, 1).get('Idempotency-Key')).toBe('click-1');
+  });
+
+  it('gives up after the bounded attempts with the network failure text, the outcome being unknown', async () => {
+    const cut = () => new Response(json.slice(0, 30), { status: 200, headers: { 'Content-Type': 'application/json' } });
+    const { api, fetchFn } = setup(Array.from({ length: 10 }, cut));
+    await expect(api.increment('votes', 5)).rejects.toMatchObject({ status: 0, detail: NETWORK_FAILURE_DETAIL });
+    expect(fetchFn).toHaveBeenCalledTimes(5);
+  });
+
+  it('does not retry a whole 200 body that is not an increment result', async () => {
+    const { api, fetchFn } = setup([ok({ name: 'votes', value: 'many' }), ok(result)]);
+    await expect(api.increment('votes', 5)).rejects.toMatchObject({ status: 200 });
+    expect(fetchFn).toHaveBeenCalledOnce();
+  });
+});
+
 describe('getCounter and subscribe', () => {
   it('reads a counter', async () => {
     const { api, fetchFn } = setup([ok({ name: 'votes', value: 0, version: 0, updatedAt: null })]);
@@ -152,6 +222,12 @@ describe('getCounter and subscribe', () => {
   it('rejects a malformed counter body', async () => {
     const { api } = setup([ok({ name: 'votes', value: 'many' })]);
     await expect(api.getCounter('votes')).rejects.toBeInstanceOf(ApiError);
+  });
+
+  it('reports a counter body that ends early as a network failure', async () => {
+    const cut = new Response('{"name":"votes","val', { status: 200, headers: { 'Content-Type': 'application/json' } });
+    const { api } = setup([cut]);
+    await expect(api.getCounter('votes')).rejects.toMatchObject({ status: 0, detail: NETWORK_FAILURE_DETAIL });
   });
 
   it('subscribes a connection id', async () => {

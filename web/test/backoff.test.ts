@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backoffDelay, foreverRetryPolicy, RECONNECT_BACKOFF } from '../src/client/backoff';
+import { backoffDelay, RECONNECT_BACKOFF } from '../src/client/backoff';
 
 const lowest = () => 0;
 const highest = () => 0.999999;
@@ -44,32 +44,5 @@ describe('backoffDelay', () => {
   it('honours a custom schedule', () => {
     expect(backoffDelay(0, highest, { baseMs: 100, capMs: 250 })).toBe(100);
     expect(backoffDelay(5, highest, { baseMs: 100, capMs: 250 })).toBe(250);
-  });
-});
-
-describe('foreverRetryPolicy', () => {
-  it('never returns null, so SignalR never stops reconnecting', () => {
-    const policy = foreverRetryPolicy(Math.random);
-    let elapsed = 0;
-    for (let previousRetryCount = 0; previousRetryCount < 2_000; previousRetryCount++) {
-      const delay = policy.nextRetryDelayInMilliseconds({
-        previousRetryCount,
-        elapsedMilliseconds: elapsed,
-        retryReason: new Error('gone'),
-      });
-      expect(delay).not.toBeNull();
-      expect(Number.isFinite(delay)).toBe(true);
-      expect(delay).toBeGreaterThan(0);
-      expect(delay).toBeLessThanOrEqual(30_000);
-      elapsed += delay;
-    }
-  });
-
-  it('follows the backoff schedule', () => {
-    const policy = foreverRetryPolicy(lowest);
-    const delays = [0, 1, 2, 3, 10].map((previousRetryCount) =>
-      policy.nextRetryDelayInMilliseconds({ previousRetryCount, elapsedMilliseconds: 0, retryReason: new Error() }),
-    );
-    expect(delays).toEqual([500, 1000, 2000, 4000, 15000]);
   });
 });

@@ -6,17 +6,23 @@ import type { CounterSnapshot } from '../src/client/messages';
 
 type Callback<T> = (arg?: T) => void;
 
-/** A SignalR connection driven by the test: which starts fail, drops, reconnects, messages. */
+/** A SignalR connection driven by the test: which starts fail, when it is lost, messages. */
 export class FakeHub implements HubLike {
   connectionId: string | null = null;
   readonly #handlers = new Map<string, Array<(...args: unknown[]) => void>>();
-  readonly #reconnecting: Array<Callback<Error>> = [];
-  readonly #reconnected: Array<Callback<string>> = [];
   readonly #closed: Array<Callback<Error>> = [];
   /** Outcome of each start(): a connection id, or an Error to reject with. */
   readonly startOutcomes: Array<string | Error> = [];
+  /** A flapping server: every start succeeds, and the server closes that connection straight after. */
+  closesEveryConnection = false;
+  #accepted = 0;
 
   readonly start = vi.fn(async () => {
+    if (this.closesEveryConnection) {
+      this.connectionId = `flap-${++this.#accepted}`;
+      setTimeout(() => this.close(), 0);
+      return;
+    }
     const outcome = this.startOutcomes.shift() ?? new Error('server down');
     if (outcome instanceof Error) throw outcome;
     this.connectionId = outcome;
@@ -29,12 +35,6 @@ export class FakeHub implements HubLike {
   on(methodName: string, handler: (...args: unknown[]) => void): void {
     this.#handlers.set(methodName, [...(this.#handlers.get(methodName) ?? []), handler]);
   }
-  onreconnecting(callback: Callback<Error>): void {
-    this.#reconnecting.push(callback);
-  }
-  onreconnected(callback: Callback<string>): void {
-    this.#reconnected.push(callback);
-  }
   onclose(callback: Callback<Error>): void {
     this.#closed.push(callback);
   }
@@ -42,17 +42,7 @@ export class FakeHub implements HubLike {
   send(methodName: string, payload: unknown): void {
     for (const handler of this.#handlers.get(methodName) ?? []) handler(payload);
   }
-  /** SignalR's automatic reconnect: the link drops... */
-  drop(): void {
-    this.connectionId = null;
-    for (const callback of this.#reconnecting) callback(new Error('connection lost'));
-  }
-  /** ...and comes back with a new connection id. */
-  reconnect(connectionId: string): void {
-    this.connectionId = connectionId;
-    for (const callback of this.#reconnected) callback(connectionId);
-  }
-  /** SignalR gave up (server closed without allowing reconnect). */
+  /** The connection is lost: the server closed it, or the network dropped it. */
   close(): void {
     this.connectionId = null;
     for (const callback of this.#closed) callback(new Error('closed'));

@@ -27,6 +27,13 @@ function setup() {
 
 const settle = () => vi.advanceTimersByTimeAsync(0);
 
+/** The connection is lost, and the page's restart one backoff step later (500 ms) gets `connectionId`. */
+async function loseAndReconnect(hub: FakeHub, connectionId: string): Promise<void> {
+  hub.startOutcomes.push(connectionId);
+  hub.close();
+  await vi.advanceTimersByTimeAsync(500);
+}
+
 beforeEach(() => {
   vi.useFakeTimers();
 });
@@ -112,17 +119,17 @@ describe('LiveCounter connecting', () => {
 });
 
 describe('LiveCounter reconnecting', () => {
-  it('re-subscribes with the new connection id and catches up after an automatic reconnect', async () => {
+  it('re-subscribes with the new connection id and catches up after the connection is restored', async () => {
     const { hub, api, live, states, shown } = setup();
     hub.startOutcomes.push('conn-1');
     api.getCounter.mockResolvedValueOnce(snapshot(5)).mockResolvedValueOnce(snapshot(9));
     live.start();
     await settle();
 
-    hub.drop();
+    hub.startOutcomes.push('conn-2');
+    hub.close();
     expect(live.state).toBe('reconnecting');
-    hub.reconnect('conn-2');
-    await settle();
+    await vi.advanceTimersByTimeAsync(500);
 
     expect(api.subscribe).toHaveBeenLastCalledWith('votes', 'conn-2');
     expect(shown.at(-1)).toEqual(snapshot(9)); // the missed updates, caught up
@@ -138,9 +145,7 @@ describe('LiveCounter reconnecting', () => {
     hub.send('incrementApplied', { name: 'votes', value: 41, version: 41, by: 1, yourTotal: 3 });
     expect(live.yourTotal).toBe(3);
 
-    hub.drop();
-    hub.reconnect('conn-2');
-    await settle();
+    await loseAndReconnect(hub, 'conn-2');
 
     expect(live.snapshot).toEqual(snapshot(0));
     expect(shown.at(-1)).toEqual(snapshot(0));
@@ -160,9 +165,7 @@ describe('LiveCounter reconnecting', () => {
     hub.send('incrementApplied', appliedTotal(6, 3));
     expect(live.yourTotal).toBe(3);
 
-    hub.drop();
-    hub.reconnect('conn-2'); // the new server is at version 8 by now
-    await settle();
+    await loseAndReconnect(hub, 'conn-2'); // the new server is at version 8 by now
     expect(live.snapshot).toEqual(snapshot(8));
     expect(live.yourTotal).toBeUndefined();
 
@@ -180,9 +183,7 @@ describe('LiveCounter reconnecting', () => {
     await settle();
     hub.send('incrementApplied', appliedTotal(6, 3));
 
-    hub.drop();
-    hub.reconnect('conn-2');
-    await settle(); // subscribed; the catch-up read is still out
+    await loseAndReconnect(hub, 'conn-2'); // subscribed; the catch-up read is still out
     live.acceptIncrement({ ...snapshot(1), by: 1, yourTotal: 1 }); // lower than 6, yet newer
     answer(snapshot(0)); // the read was served before that increment
     await settle();
@@ -200,14 +201,12 @@ describe('LiveCounter reconnecting', () => {
     await settle();
     live.acceptIncrement({ ...snapshot(6), by: 1, yourTotal: 3 });
 
-    hub.drop();
-    hub.reconnect('conn-2');
-    await settle();
+    await loseAndReconnect(hub, 'conn-2');
     expect(live.yourTotal).toBe(3);
     expect(totals).toEqual([3]);
   });
 
-  it('starts over when SignalR closes for good', async () => {
+  it('keeps restarting a lost connection, with growing delays', async () => {
     const { hub, api, live, states } = setup();
     hub.startOutcomes.push('conn-1');
     live.start();
@@ -224,6 +223,58 @@ describe('LiveCounter reconnecting', () => {
     expect(states).toEqual(['connecting', 'live', 'reconnecting', 'live']);
   });
 
+  it('costs a server that closes every connection at once one connection per 15 s, not one per 0.5 s', async () => {
+    const { hub, api, live } = setup();
+    hub.closesEveryConnection = true;
+    live.start();
+    await vi.advanceTimersByTimeAsync(5 * 60_000);
+
+    // With the shortest jitter: starts at 0, 0.5, 1.5, 3.5, 7.5 and 15.5 s, then every 15 s.
+    const atMost = 6 + (5 * 60) / 15;
+    expect(hub.start.mock.calls.length).toBeLessThanOrEqual(atMost);
+    expect(api.subscribe.mock.calls.length).toBeLessThanOrEqual(atMost);
+    expect(api.getCounter.mock.calls.length).toBeLessThanOrEqual(atMost);
+
+    hub.closesEveryConnection = false; // the server is fixed
+    hub.startOutcomes.push('conn-stable');
+    await vi.advanceTimersByTimeAsync(30_000);
+    expect(live.state).toBe('live');
+  });
+
+  /** Two connections lost as soon as they opened (restarted after 0.5 s, then 1 s), then one that stays up `upMs`. */
+  async function flapTwiceThenHold(upMs: number) {
+    const context = setup();
+    const { hub, live } = context;
+    hub.startOutcomes.push('conn-1', 'conn-2', 'conn-3');
+    live.start();
+    await settle();
+    hub.close();
+    await vi.advanceTimersByTimeAsync(500);
+    hub.close();
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(hub.start).toHaveBeenCalledTimes(3);
+    await vi.advanceTimersByTimeAsync(upMs);
+    hub.startOutcomes.push('conn-4');
+    hub.close();
+    return context;
+  }
+
+  it('starts the backoff over once a connection stayed up 30 s', async () => {
+    const { hub, live } = await flapTwiceThenHold(30_000);
+    await vi.advanceTimersByTimeAsync(500); // the first step again
+    expect(hub.start).toHaveBeenCalledTimes(4);
+    expect(live.state).toBe('live');
+  });
+
+  it('keeps the backoff growing after a connection that lasted less than 30 s', async () => {
+    const { hub, live } = await flapTwiceThenHold(29_999);
+    await vi.advanceTimersByTimeAsync(1999);
+    expect(hub.start).toHaveBeenCalledTimes(3);
+    await vi.advanceTimersByTimeAsync(1); // the next step, 2 s
+    expect(hub.start).toHaveBeenCalledTimes(4);
+    expect(live.state).toBe('live');
+  });
+
   it('abandons the subscription retries of a connection id that is gone', async () => {
     const { hub, api, live } = setup();
     hub.startOutcomes.push('conn-1');
@@ -232,8 +283,7 @@ describe('LiveCounter reconnecting', () => {
     });
     live.start();
     await settle();
-    hub.drop();
-    hub.reconnect('conn-2');
+    await loseAndReconnect(hub, 'conn-2');
     await vi.advanceTimersByTimeAsync(60_000);
 
     const conn1Tries = api.subscribe.mock.calls.filter(([, id]) => id === 'conn-1').length;
@@ -311,6 +361,24 @@ describe('LiveCounter network and lifetime', () => {
     expect(hub.start.mock.calls.length).toBe(triesBefore + 1);
     expect(live.state).toBe('live');
     expect(states).toEqual(['connecting', 'offline', 'connecting', 'live']);
+  });
+
+  it('also restores a lost connection at once when the network is back', async () => {
+    const { hub, network, live } = setup();
+    hub.startOutcomes.push('conn-1');
+    live.start();
+    await settle();
+    hub.close();
+    await vi.advanceTimersByTimeAsync(500 + 1000 + 2000 + 4000); // the restarts fail meanwhile
+    const triesBefore = hub.start.mock.calls.length;
+
+    network.set(false);
+    hub.startOutcomes.push('conn-2');
+    network.set(true);
+    await settle();
+
+    expect(hub.start.mock.calls.length).toBe(triesBefore + 1);
+    expect(live.state).toBe('live');
   });
 
   it('stops retrying once stopped', async () => {

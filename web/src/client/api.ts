@@ -1,6 +1,7 @@
 import { backoffDelay, type BackoffSchedule } from './backoff';
 import { readCounterSnapshot, readIncrementResult, type CounterSnapshot, type IncrementResult } from './messages';
 import { ApiError, networkFailure, readProblem } from './problem';
+import { retry } from './retry';
 import { sleep as realSleep } from './sleep';
 import { newUuid } from './uuid';
 
@@ -12,7 +13,8 @@ export interface CounterApi {
   subscribe(name: string, connectionId: string): Promise<void>;
   /**
    * POST /counters/{name}/increment, retried with the same Idempotency-Key while the outcome is
-   * unknown (no response, any 5xx), so a retry never counts twice.
+   * unknown (no response, any 5xx, a 2xx whose body cannot be read whole), so a retry never counts
+   * twice.
    */
   increment(name: string, by: number, idempotencyKey?: string): Promise<IncrementResult>;
 }
@@ -32,15 +34,17 @@ export interface CounterApiOptions {
 }
 
 /** Increments are interactive: retry quickly and give up within seconds, not minutes. */
-export const INCREMENT_BACKOFF: BackoffSchedule = { baseMs: 500, capMs: 8_000 };
-export const DEFAULT_INCREMENT_ATTEMPTS = 5;
+const INCREMENT_BACKOFF: BackoffSchedule = { baseMs: 500, capMs: 8_000 };
+const DEFAULT_INCREMENT_ATTEMPTS = 5;
 const DEFAULT_TIMEOUT_MS = 15_000;
 // A Retry-After beyond this is not worth keeping a click pending for.
 const MAX_RETRY_AFTER_MS = 30_000;
-// After any 5xx the increment may or may not have been applied: 502/504 come from gateways in
-// front of the app, and Functions answers 500 when the SignalR output fails after the commit
-// (design.md, "Realtime"). The idempotency key makes the retry safe: it gets the stored result.
-const isRetryable = (status: number) => status >= 500 && status <= 599;
+// Without a whole response (none, or a 2xx cut off mid-body), or after any 5xx, the increment may
+// or may not have been applied: 502/504 come from gateways in front of the app, and Functions
+// answers 500 when the SignalR output fails after the commit (design.md, "Realtime"). The
+// idempotency key makes the retry safe: it gets the stored result.
+const isOutcomeUnknown = (error: unknown): error is ApiError =>
+  error instanceof ApiError && (error.status === 0 || (error.status >= 500 && error.status <= 599));
 
 export function createCounterApi(options: CounterApiOptions): CounterApi {
   const fetchFn = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
@@ -73,12 +77,24 @@ export function createCounterApi(options: CounterApiOptions): CounterApi {
     return response;
   }
 
+  /**
+   * A 2xx body that cannot be read whole (the stream breaks, the JSON ends early) counts as no
+   * response: the Functions host sends 200 and its headers, then cuts the body off when the SignalR
+   * output fails after the function returned, so the increment was applied although nothing says so.
+   */
   async function json(response: Response): Promise<unknown> {
     try {
       return await response.json();
     } catch {
-      throw new ApiError(response.status, 'The server sent a response this page cannot read.');
+      throw networkFailure();
     }
+  }
+
+  async function incrementOnce(url: string, init: RequestInit): Promise<IncrementResult> {
+    const response = await request(url, init);
+    const result = readIncrementResult(await json(response));
+    if (result === null) throw new ApiError(response.status, 'The server sent a result this page cannot read.');
+    return result;
   }
 
   return {
@@ -108,25 +124,11 @@ export function createCounterApi(options: CounterApiOptions): CounterApi {
         },
         body: JSON.stringify({ by }),
       };
-      for (let attempt = 0; ; attempt++) {
-        const isLast = attempt + 1 >= attempts;
-        let response: Response;
-        try {
-          response = await send(`${counterUrl(name)}/increment`, init);
-        } catch {
-          if (isLast) throw networkFailure();
-          await sleep(backoffDelay(attempt, random, INCREMENT_BACKOFF));
-          continue;
-        }
-        if (response.ok) {
-          const result = readIncrementResult(await json(response));
-          if (result === null) throw new ApiError(response.status, 'The server sent a result this page cannot read.');
-          return result;
-        }
-        const problem = await readProblem(response);
-        if (!isRetryable(response.status) || isLast) throw problem;
-        await sleep(retryDelay(problem, attempt, random));
-      }
+      return retry(() => incrementOnce(`${counterUrl(name)}/increment`, init), {
+        delayBeforeRetry: (retryNumber, error) =>
+          retryNumber + 1 < attempts && isOutcomeUnknown(error) ? retryDelay(error, retryNumber, random) : undefined,
+        sleep,
+      });
     },
   };
 }

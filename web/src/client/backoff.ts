@@ -1,5 +1,3 @@
-import type { IRetryPolicy, RetryContext } from '@microsoft/signalr';
-
 /** Retry delays: exponential, capped, jittered. Shared by reconnects, subscriptions and increments. */
 
 export interface BackoffSchedule {
@@ -27,22 +25,4 @@ export function backoffDelay(
   const ceiling = Math.min(schedule.capMs, schedule.baseMs * 2 ** n);
   const r = Math.min(Math.max(random(), 0), 1);
   return Math.round(ceiling / 2 + (ceiling / 2) * r);
-}
-
-/** A retry policy whose type says it: a delay every time, never null (which means "give up"). */
-export interface ForeverRetryPolicy extends IRetryPolicy {
-  nextRetryDelayInMilliseconds(context: RetryContext): number;
-}
-
-/**
- * SignalR's automatic reconnect policy that never gives up: the default one stops after four
- * tries, which leaves a page dead after a server restart that takes longer than ~45 s.
- */
-export function foreverRetryPolicy(
-  random: () => number = Math.random,
-  schedule: BackoffSchedule = RECONNECT_BACKOFF,
-): ForeverRetryPolicy {
-  return {
-    nextRetryDelayInMilliseconds: (context) => backoffDelay(context.previousRetryCount, random, schedule),
-  };
 }

@@ -3,8 +3,8 @@
  * the pages at another API (a Function App on its own host) by overwriting one file, no rebuild.
  */
 
-export const DEFAULT_API_BASE = '/api';
-export const CONFIG_FILE_NAME = 'config.json';
+const DEFAULT_API_BASE = '/api';
+const CONFIG_FILE_NAME = 'config.json';
 
 export interface ClientConfig {
   /** Absolute URL of the API prefix, without a trailing slash, e.g. https://host/api. */

@@ -2,14 +2,12 @@
  * What the page tells the visitor about its realtime link:
  * - connecting:   before the first time the page went live (first connect, its retries included);
  * - live:         connected, subscribed to the counter and caught up: updates arrive as they happen;
- * - reconnecting: was live, lost the link, and is getting it back (SignalR's automatic reconnect,
- *                 or this client's own restart loop after a final close), until live again;
+ * - reconnecting: was live, lost the link, and is getting it back (this client's restart loop),
+ *                 until live again;
  * - offline:      the browser reports no network (navigator.onLine false). It outranks the others:
  *                 retries continue underneath and resume at once when the network returns.
  */
 export type ConnectionState = 'connecting' | 'live' | 'reconnecting' | 'offline';
-
-export const CONNECTION_STATES: readonly ConnectionState[] = ['connecting', 'live', 'reconnecting', 'offline'];
 
 /** The browser's own view of the network. */
 export interface NetworkStatus {

@@ -10,6 +10,8 @@ import {
   type IncrementResult,
   type VisitorTotal,
 } from './messages';
+import { ReconnectBackoff } from './reconnectBackoff';
+import { retry, type RetryRules } from './retry';
 import { sleep } from './sleep';
 import { VersionGuard } from './versionGuard';
 
@@ -51,6 +53,7 @@ export class LiveCounter {
   readonly #hub: HubLike;
   readonly #network: NetworkStatus;
   readonly #random: () => number;
+  readonly #backoff: ReconnectBackoff;
   readonly #counter = new VersionGuard<CounterSnapshot>();
   readonly #totals = new VersionGuard<VisitorTotal>();
   #link: LinkState = 'connecting';
@@ -69,17 +72,15 @@ export class LiveCounter {
     this.#hub = options.hub;
     this.#network = options.network ?? browserNetworkStatus();
     this.#random = options.random ?? Math.random;
+    this.#backoff = new ReconnectBackoff(this.#random);
 
     this.#hub.on('counterUpdated', (payload) => this.#onCounterUpdated(payload));
     this.#hub.on('incrementApplied', (payload) => this.#onIncrementApplied(payload));
-    this.#hub.onreconnecting(() => this.#lost());
-    this.#hub.onreconnected(() => void this.#join());
-    // Only when SignalR itself stopped (the server closed without allowing reconnect):
-    // start over with the same backoff as a first start that failed.
+    // Every loss ends here (the hub has no automatic reconnect of its own, see hub.ts).
     this.#hub.onclose(() => {
       if (this.#stopped) return;
       this.#lost();
-      void this.#connect(1);
+      void this.#pause(this.#backoff.nextDelay()).then(() => this.#connect());
     });
   }
 
@@ -103,7 +104,7 @@ export class LiveCounter {
       this.#report();
     });
     this.#report();
-    void this.#connect(0);
+    void this.#connect();
   }
 
   async stop(): Promise<void> {
@@ -123,22 +124,23 @@ export class LiveCounter {
   }
 
   /** Starts the connection, retrying with backoff for as long as it takes. */
-  async #connect(firstAttempt: number): Promise<void> {
-    for (let attempt = firstAttempt; !this.#stopped; attempt++) {
-      if (attempt > 0) await this.#pause(backoffDelay(attempt - 1, this.#random));
-      if (this.#stopped) return;
-      try {
-        await this.#hub.start();
-      } catch {
-        continue;
-      }
-      if (this.#stopped) {
-        await this.#hub.stop();
-        return;
-      }
-      void this.#join();
+  async #connect(): Promise<void> {
+    if (this.#stopped) return;
+    try {
+      await retry(() => this.#hub.start(), {
+        delayBeforeRetry: () => this.#backoff.nextDelay(),
+        sleep: (ms) => this.#pause(ms),
+        stillWanted: () => !this.#stopped,
+      });
+    } catch {
+      return; // stopped meanwhile: retry gives up only then
+    }
+    if (this.#stopped) {
+      await this.#hub.stop();
       return;
     }
+    this.#backoff.connected();
+    void this.#join();
   }
 
   /** A (new) connection id is up: subscribe it, then catch up. Retries until done or superseded. */
@@ -152,27 +154,24 @@ export class LiveCounter {
       counterEpoch: this.#counter.beginEpoch(),
       totalsEpoch: this.#totals.beginEpoch(),
     };
+    const whileCurrent: RetryRules = {
+      delayBeforeRetry: (retryNumber) => backoffDelay(retryNumber, this.#random),
+      sleep: (ms) => this.#pause(ms),
+      stillWanted: isCurrent,
+    };
+    const { api, name } = this.#options;
 
-    // 404 here usually means the server restarted and does not know this id (yet): retry, and
-    // if the id really is gone, the connection's own close/reconnect supersedes this session.
-    for (let attempt = 0; isCurrent(); attempt++) {
-      try {
-        await this.#options.api.subscribe(this.#options.name, connectionId);
-        break;
-      } catch {
-        await this.#pause(backoffDelay(attempt, this.#random));
-      }
+    let read: CounterSnapshot;
+    try {
+      // 404 here usually means the server restarted and does not know this id (yet): retry, and
+      // if the id really is gone, the connection's own close supersedes this session.
+      await retry(() => api.subscribe(name, connectionId), whileCurrent);
+      if (!isCurrent()) return;
+      read = await retry(() => api.getCounter(name), whileCurrent);
+    } catch {
+      return; // superseded: retry gives up only then, and the newer session joins on its own
     }
-
-    for (let attempt = 0; isCurrent(); attempt++) {
-      try {
-        const read = await this.#options.api.getCounter(this.#options.name);
-        this.#caughtUp(catchUp, read);
-        break;
-      } catch {
-        await this.#pause(backoffDelay(attempt, this.#random));
-      }
-    }
+    this.#caughtUp(catchUp, read);
 
     if (!isCurrent()) return;
     this.#wasLive = true;
