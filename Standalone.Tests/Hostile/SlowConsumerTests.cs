@@ -1,5 +1,4 @@
 using System.Net;
-using LiveCounter.Standalone.Realtime;
 using LiveCounter.Standalone.Tests.Infrastructure;
 using LiveCounter.Wire;
 using Microsoft.AspNetCore.SignalR.Client;
@@ -10,11 +9,11 @@ namespace LiveCounter.Standalone.Tests.Hostile;
 /// A subscriber that stops reading must not hold back the increments of its counter, nor delivery to the others.
 /// </summary>
 /// <remarks>
-/// The bound: an increment waits at most 2 s for its messages (RealtimeSender.SendBound); every subscriber that reads
-/// has them by then. The stuck subscriber stays connected until SignalR's transport send timeout (10 s after its
-/// socket stalled) closes it, and for that whole time each increment costs at most the bound. Each increment here
-/// gets a patience of 5 s: room for a loaded machine above the bound, and below the 10 s an increment waited before
-/// the bound existed, so without it this test fails. The patience is a failure bound, not a speed measurement.
+/// No answer waits for its messages (RealtimeSenderTests shows it against a hub that never completes a send); here a
+/// real subscriber stops reading until SignalR's transport send timeout (10 s after its socket stalled) closes it,
+/// and the increments and the healthy subscriber carry on. Each increment gets a patience of 5 s: room for a loaded
+/// machine, and below the 10 s an increment waited when answers awaited their sends. The patience is a failure
+/// bound, not a speed measurement: the benchmark measures what the stuck subscriber costs.
 /// </remarks>
 [Collection(Heavy.Name)]
 public sealed class SlowConsumerTests(LiveCounterServer server) : IClassFixture<LiveCounterServer>, IAsyncDisposable
@@ -26,7 +25,7 @@ public sealed class SlowConsumerTests(LiveCounterServer server) : IClassFixture<
     const int IncrementsPerRound = 4_000;
     const int MaxRounds = 25;
 
-    static readonly TimeSpan Patience = RealtimeSender.SendBound + TimeSpan.FromSeconds(3);
+    static readonly TimeSpan Patience = TimeSpan.FromSeconds(5);
 
     static readonly string Name = "slow-" + new string('x', CounterName.MaxLength - 5);
 
@@ -35,7 +34,7 @@ public sealed class SlowConsumerTests(LiveCounterServer server) : IClassFixture<
     HubConnection? _healthyConnection;
 
     [Fact]
-    public async Task A_subscriber_that_never_reads_holds_no_increment_back_beyond_the_two_second_send_bound()
+    public async Task A_subscriber_that_never_reads_holds_no_increment_back_and_the_others_still_receive_every_update()
     {
         await using var stuck = await StuckSubscriber.ConnectAsync(server.BaseAddress, StuckVisitor);
         await SubscribeAsync(stuck.ConnectionId);

@@ -7,46 +7,80 @@ namespace LiveCounter.Standalone.Realtime;
 /// <summary>Carries out the realtime actions of an answer through the hub: the counterpart of the Functions output bindings.</summary>
 /// <remarks>
 /// A SignalR group or user send completes only when its write to every recipient has, and the write to a connection
-/// that stopped reading waits until that connection's buffers drain. Unbounded, one such client would hold back
-/// every increment of its counter until SignalR's transport send timeout (10 s by default) closed it. So an
-/// answer waits at most <see cref="SendBound"/> for its messages: every recipient that reads already has them by
-/// then, a stuck one still gets them queued behind its backlog, and delivery is at most once anyway. Cancelling does
-/// not disconnect the stuck client (SignalR treats a write cancelled by its caller as no failure): its later messages
-/// wait the same bound until the transport send timeout closes it and its page reconnects and re-reads.
+/// that stopped reading waits until that connection's buffers drain. So no answer waits for its messages: they are
+/// handed to SignalR, which writes them at once to every connection that reads, and the answer goes. A message
+/// still waiting for a stuck connection after <see cref="SendBound"/> is given up for that connection alone
+/// (delivery is at most once; the page re-reads when it reconnects), which bounds what a stuck connection can hold:
+/// its messages of the last two seconds, until SignalR's transport send timeout closes it. Group changes are
+/// awaited: they touch no socket, and a 204 must mean the connection is in the group.
 /// </remarks>
-public sealed class RealtimeSender(IHubContext<CounterHub> hub, TimeProvider time)
+public sealed partial class RealtimeSender(IHubContext<CounterHub> hub, TimeProvider time, ILogger<RealtimeSender> logger)
 {
-    /// <summary>How long one answer may wait for its slowest recipient.</summary>
+    /// <summary>How long a message may wait for a recipient that does not read before that recipient goes without it.</summary>
     public static readonly TimeSpan SendBound = TimeSpan.FromSeconds(2);
 
-    /// <summary>Carries out <paramref name="answer"/>'s actions, then hands back its HTTP result.</summary>
+    /// <summary>Carries out <paramref name="answer"/>'s actions (its messages sent off, not awaited), then hands back its HTTP result.</summary>
     public async Task<TResult> CarryOutAsync<TResult>(Answer<TResult> answer)
         where TResult : IResult
     {
         ArgumentNullException.ThrowIfNull(answer);
-
-        // Not tied to the request: once an increment is committed its broadcast goes out even if the caller left.
-        // The messages start together and share the bound, so a stuck recipient of both costs one bound, not two.
-        using var bound = new CancellationTokenSource(SendBound, time);
-        var sends = answer.Actions.Select(action => CarryOutAsync(action, bound.Token)).ToArray();
-        try
+        foreach (var action in answer.Actions)
         {
-            await Task.WhenAll(sends);
-        }
-        catch (OperationCanceledException) when (bound.IsCancellationRequested)
-        {
-            // Only the recipients still stuck at the bound are left waiting; the request itself succeeded.
+            switch (action)
+            {
+                case RealtimeAction.Send send:
+                    SendOff(send.Message);
+                    break;
+                case RealtimeAction.Join join:
+                    await hub.Groups.AddToGroupAsync(join.Subscription.Connection.Value, join.Subscription.GroupName);
+                    break;
+                case RealtimeAction.Leave leave:
+                    await hub.Groups.RemoveFromGroupAsync(leave.Subscription.Connection.Value, leave.Subscription.GroupName);
+                    break;
+                default:
+                    throw new InvalidOperationException($"Unknown realtime action {action.GetType().Name}.");
+            }
         }
 
         return answer.Result;
     }
 
-    Task CarryOutAsync(RealtimeAction action, CancellationToken cancellationToken) => action switch
+    /// <summary>Not tied to the request: once an increment is committed its messages go out even if the caller left.</summary>
+    void SendOff(RealtimeMessage message)
     {
-        RealtimeAction.Send { Message: { To: Audience.Group group } message } => hub.Clients.Group(group.Name).SendAsync(message.Target, message.Argument, cancellationToken),
-        RealtimeAction.Send { Message: { To: Audience.User user } message } => hub.Clients.User(user.Visitor.Value).SendAsync(message.Target, message.Argument, cancellationToken),
-        RealtimeAction.Join join => hub.Groups.AddToGroupAsync(join.Subscription.Connection.Value, join.Subscription.GroupName, cancellationToken),
-        RealtimeAction.Leave leave => hub.Groups.RemoveFromGroupAsync(leave.Subscription.Connection.Value, leave.Subscription.GroupName, cancellationToken),
-        _ => throw new InvalidOperationException($"Unknown realtime action {action.GetType().Name}."),
-    };
+        var bound = new CancellationTokenSource(SendBound, time);
+        Task sending;
+        try
+        {
+            sending = message.To switch
+            {
+                Audience.Group group => hub.Clients.Group(group.Name).SendAsync(message.Target, message.Argument, bound.Token),
+                Audience.User user => hub.Clients.User(user.Visitor.Value).SendAsync(message.Target, message.Argument, bound.Token),
+                _ => throw new InvalidOperationException($"Unknown audience {message.To.GetType().Name}."),
+            };
+        }
+        catch
+        {
+            bound.Dispose();
+            throw;
+        }
+
+        _ = sending.ContinueWith(
+            (sent, state) =>
+            {
+                ((CancellationTokenSource)state!).Dispose();
+                if (sent.Exception is { } failure)
+                {
+                    NotSent(logger, message.Target, failure.GetBaseException());
+                }
+            },
+            bound,
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
+    }
+
+    // A stuck recipient that ran out of time is not a failure: SignalR completes a write cancelled by its caller quietly.
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A realtime message ({Target}) could not be sent.")]
+    static partial void NotSent(ILogger logger, string target, Exception exception);
 }
