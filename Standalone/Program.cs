@@ -10,6 +10,7 @@ var builder = WebApplication.CreateBuilder(new WebApplicationOptions
     WebRootPath = WebRoot.Locate(),
 });
 
+builder.Logging.KeepVisitorIdsOutOfLogs();
 builder.Services.AddLiveCounter(builder.Configuration);
 builder.Services.AddMetricsExport(builder.Configuration);
 builder.Services.AddOpenApi(options => options.DescribesCountersApi());

@@ -11,6 +11,18 @@ public static partial class RequestLogging
 {
     public const string Category = "LiveCounter.Standalone.Requests";
 
+    /// <summary>ASP.NET Core's own request lines: "Request starting POST http://…/api/negotiate?visitorId=…".</summary>
+    const string HostingCategory = "Microsoft.AspNetCore.Hosting.Diagnostics";
+
+    /// <summary>
+    /// Turns ASP.NET Core's own request lines off in code, as the one line per request here replaces them: they carry
+    /// the full URL, and with it the visitor id of every negotiate and connection. appsettings.json turns them off too,
+    /// but it is found only when the app starts in its own folder; this rule holds wherever it starts, and a filter
+    /// added here comes after the settings' rules for the same category, so no setting can turn them back on.
+    /// </summary>
+    public static ILoggingBuilder KeepVisitorIdsOutOfLogs(this ILoggingBuilder logging) =>
+        logging.AddFilter(HostingCategory, LogLevel.Warning);
+
     public static IApplicationBuilder UseRequestLogging(this IApplicationBuilder app)
     {
         var logger = app.ApplicationServices.GetRequiredService<ILoggerFactory>().CreateLogger(Category);
