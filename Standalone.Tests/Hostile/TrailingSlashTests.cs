@@ -88,6 +88,19 @@ public sealed class TrailingSlashTests(LiveCounterServer server) : IClassFixture
         Assert.DoesNotContain("connectionId", response.BodyText, StringComparison.Ordinal);
     }
 
+    /// <summary>SignalR answers an unreadable negotiateVersion with a 200 carrying {"error"}; the contract wants a problem.</summary>
+    [Theory]
+    [InlineData("/api/negotiate?visitorId=3f2c9a1e-5d4b-4c3a-9b2a-1e0f9d8c7b6a&negotiateVersion=abc")]
+    [InlineData("/api/negotiate/?visitorId=3f2c9a1e-5d4b-4c3a-9b2a-1e0f9d8c7b6a&negotiateVersion=-1")]
+    [InlineData("/api/negotiate?visitorId=3f2c9a1e-5d4b-4c3a-9b2a-1e0f9d8c7b6a&negotiateVersion=1&negotiateVersion=1")]
+    [InlineData("/api/negotiate?visitorId=3f2c9a1e-5d4b-4c3a-9b2a-1e0f9d8c7b6a&negotiateVersion=")]
+    public async Task Negotiate_with_a_malformed_negotiate_version_is_a_400_problem(string target)
+    {
+        using var response = await _http.PostAsync(new Uri(target, UriKind.Relative), null, _ct);
+
+        await response.AssertProblemAsync(400);
+    }
+
     [Fact]
     public async Task Negotiate_with_a_trailing_slash_and_a_visitor_id_negotiates()
     {

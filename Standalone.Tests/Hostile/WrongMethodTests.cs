@@ -49,6 +49,23 @@ public sealed class WrongMethodTests(LiveCounterServer server) : IClassFixture<L
         await seed.AssertUnchangedAsync();
     }
 
+    /// <summary>The hub's connection endpoint takes GET (WebSockets, server-sent events, long polling), POST and DELETE (long polling).</summary>
+    [Theory]
+    [InlineData("PUT", "api?id=x")]
+    [InlineData("PATCH", "api?id=x")]
+    [InlineData("PUT", "api/?id=x")]
+    [InlineData("OPTIONS", "api?id=x")]
+    [InlineData("PUT", "api")]
+    public async Task A_method_the_hub_s_connection_endpoint_does_not_take_is_a_405_problem_with_allow(string method, string path)
+    {
+        using var request = new HttpRequestMessage(new HttpMethod(method), path) { Content = new StringContent("{}", Encoding.UTF8, "application/json") };
+
+        using var response = await _http.SendAsync(request, _ct);
+
+        await response.AssertProblemAsync(405);
+        Assert.Equal(["GET", "POST", "DELETE"], response.Content.Headers.Allow);
+    }
+
     [Theory]
     [InlineData("/" + Counter)]
     [InlineData("/" + Counter + "/increment")]
