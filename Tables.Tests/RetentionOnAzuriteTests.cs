@@ -51,6 +51,59 @@ public sealed class RetentionOnAzuriteTests(AzuriteFixture azurite)
         Assert.Equal(5_000, (await RowsAsync(table, "visitor:")).Sum(visitor => visitor.GetInt64("Total")!.Value));
     }
 
+    /// <summary>
+    /// Two processes share a table, one keeping records a day, one two seconds; the other's sweep five seconds later
+    /// deletes only the brief record, so the day-long key is still a replay and is not counted again.
+    /// </summary>
+    [Fact]
+    public async Task A_sweep_deletes_each_record_by_the_window_of_the_process_that_wrote_it()
+    {
+        var table = await azurite.Azurite.CreateCounterTableAsync(cancellationToken: _ct);
+        var store = new TableCounterStore(table);
+        var dayLong = new IncrementCounter(store, _time, CounterMetrics.Unregistered());
+        var brief = new IncrementCounter(store, _time, CounterMetrics.Unregistered(), IncrementOptions.Default with { RecordRetention = TimeSpan.FromSeconds(2) }, Random.Shared);
+        await dayLong.ExecuteAsync(Increment(5, "kept", Alice), _ct);
+        await brief.ExecuteAsync(Increment(1, "brief", Bob), _ct);
+        _time.Advance(TimeSpan.FromSeconds(5));
+
+        var report = await new SweepExpiredRecords(new TableExpiredRecords(table), _time, RetentionOptions.Default with { Window = TimeSpan.FromSeconds(2) }, CounterMetrics.Unregistered()).ExecuteAsync(_ct);
+
+        Assert.Equal(new SweepReport(1, Finished: true), report);
+        Assert.True((await brief.ExecuteAsync(Increment(5, "kept", Alice), _ct)).Value!.Replayed);
+        Assert.Equal(6, (await store.ReadAsync(Hits, _ct)).Counter.Value);
+    }
+
+    /// <summary>Records written before records carried their expiry keep the old rule: creation plus the default day.</summary>
+    [Fact]
+    public async Task A_record_without_an_expiry_of_its_own_expires_a_day_after_it_was_written()
+    {
+        var table = await azurite.Azurite.CreateCounterTableAsync(cancellationToken: _ct);
+        var now = _time.GetUtcNow();
+        TableEntity Record(string key, TimeSpan age, TimeSpan? window) => new("hits", RowKeys.RecordPrefix + "anonymous:" + key)
+        {
+            ["Value"] = 1L,
+            ["Version"] = 1L,
+            ["By"] = 1,
+            ["CommitId"] = "legacy",
+            ["CreatedAt"] = now - age,
+            ["ExpiresAt"] = window is { } w ? now - age + w : null,
+        };
+        foreach (var record in new[]
+        {
+            Record("old-legacy", TimeSpan.FromHours(25), null),
+            Record("young-legacy", TimeSpan.FromHours(23), null),
+            Record("old-with-two-days", TimeSpan.FromHours(30), TimeSpan.FromDays(2)),
+        })
+        {
+            await table.Reads.AddEntityAsync(record, _ct);
+        }
+
+        var report = await new SweepExpiredRecords(new TableExpiredRecords(table), _time, RetentionOptions.Default, CounterMetrics.Unregistered()).ExecuteAsync(_ct);
+
+        Assert.Equal(new SweepReport(1, Finished: true), report);
+        Assert.Equal(["key:anonymous:old-with-two-days", "key:anonymous:young-legacy"], (await RowsAsync(table, RowKeys.RecordPrefix)).Select(r => r.RowKey).Order());
+    }
+
     [Fact]
     public async Task A_sweep_bounded_in_rows_stops_and_the_next_one_carries_on()
     {

@@ -27,7 +27,8 @@ public sealed class TableStoreFailureTests
             second.Counter,
             [new IncrementRecord(IdempotencyKey.Parse("a").Value!, first), new IncrementRecord(IdempotencyKey.Parse("b").Value!, second)],
             new Dictionary<Visitors.VisitorId, long> { [Alice] = 2 },
-            Now);
+            Now,
+            Now.AddDays(1));
     }
 
     void TransactionFails(Exception failure) =>
@@ -76,8 +77,10 @@ public sealed class TableStoreFailureTests
     {
         static TableEntity Row(string key) => new("votes", "key:anonymous:" + key) { ETag = new ETag("W/\"" + key + "\"") };
         var rows = new[] { Row("a"), Row("b"), Row("c") };
-        _reads.Setup(t => t.QueryAsync<TableEntity>(It.IsAny<string>(), 1000, It.IsAny<IEnumerable<string>>(), It.IsAny<CancellationToken>()))
+        _reads.Setup(t => t.QueryAsync<TableEntity>(It.Is<string>(filter => filter.Contains("ExpiresAt", StringComparison.Ordinal)), 1000, It.IsAny<IEnumerable<string>>(), It.IsAny<CancellationToken>()))
             .Returns(AsyncPageable<TableEntity>.FromPages([Page<TableEntity>.FromValues(rows, continuationToken: null, Mock.Of<Response>())]));
+        _reads.Setup(t => t.QueryAsync<TableEntity>(It.Is<string>(filter => filter.Contains("CreatedAt", StringComparison.Ordinal)), 1000, It.IsAny<IEnumerable<string>>(), It.IsAny<CancellationToken>()))
+            .Returns(AsyncPageable<TableEntity>.FromPages([Page<TableEntity>.FromValues([], continuationToken: null, Mock.Of<Response>())]));
         _reads.Setup(t => t.SubmitTransactionAsync(It.IsAny<IEnumerable<TableTransactionAction>>(), It.IsAny<CancellationToken>()))
             .Returns(TableResponses.Rejected(TableResponses.TransactionFailure(404, "ResourceNotFound", failedIndex: 1)));
         _reads.Setup(t => t.DeleteEntityAsync("votes", It.IsAny<string>(), It.IsAny<ETag>(), It.IsAny<CancellationToken>()))

@@ -30,8 +30,12 @@ public sealed class RecordEntity : ITableEntity
     /// <summary>The commit that wrote the record: a writer whose answer was lost finds its own id here.</summary>
     public string CommitId { get; set; } = string.Empty;
 
-    /// <summary>When the record was written; records expire a retention period after it.</summary>
+    /// <summary>When the record was written.</summary>
     public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>When the record expires, by the window of the process that wrote it; absent on records written before
+    /// records carried it, which expire the default window after <see cref="CreatedAt"/>.</summary>
+    public DateTimeOffset? ExpiresAt { get; set; }
 
     public static RecordEntity From(IncrementRecord record, CommitBatch batch)
     {
@@ -45,6 +49,7 @@ public sealed class RecordEntity : ITableEntity
             RowKey = RowKeys.Record(result.Visitor, record.Key),
             CommitId = batch.Id.Value,
             CreatedAt = batch.At,
+            ExpiresAt = batch.ExpiresAt,
             Value = counter.Value,
             Version = counter.Version.Value,
             UpdatedAt = counter.UpdatedAt,

@@ -24,8 +24,13 @@ public static class CountersApiServices
         ArgumentNullException.ThrowIfNull(configuration);
         var deadline = new AnswerDeadline(
             configuration.GetValue($"{IncrementOptions.Section}:{AnswerDeadline.Setting}", AnswerDeadline.Default.Within));
+        var retention = RetentionOptions.Default with
+        {
+            Window = configuration.GetValue($"{IncrementOptions.Section}:{RetentionOptions.WindowSetting}", RetentionOptions.Default.Window),
+        };
         var options = IncrementOptions.Default with
         {
+            RecordRetention = retention.Window,
             GroupCommit = configuration.GetValue($"{IncrementOptions.Section}:{nameof(IncrementOptions.GroupCommit)}", defaultValue: true),
             Deadline = deadline,
         };
@@ -41,10 +46,7 @@ public static class CountersApiServices
             Random.Shared));
         services.AddSingleton(deadline);
         services.AddSingleton<GetCounter>();
-        services.AddSingleton(RetentionOptions.Default with
-        {
-            Window = configuration.GetValue($"{IncrementOptions.Section}:{RetentionOptions.WindowSetting}", RetentionOptions.Default.Window),
-        });
+        services.AddSingleton(retention);
         services.AddSingleton<SweepExpiredRecords>();
         services.ConfigureHttpJsonOptions(json => ApiJson.Apply(json.SerializerOptions));
         return services;

@@ -38,6 +38,39 @@ public sealed class RetentionTests
         Assert.Equal(7, (await _store.ReadTotalsAsync(Hits, [Alice], _ct))[Alice]);
     }
 
+    /// <summary>A process whose window is 2 s sweeps a store another process writes with the default day.</summary>
+    [Fact]
+    public async Task A_sweep_with_a_short_window_leaves_the_records_another_process_wrote_with_a_long_one()
+    {
+        var useCase = UseCase();
+        await useCase.ExecuteAsync(Increment(5, "kept", Alice), _ct);
+        _time.Advance(TimeSpan.FromSeconds(5));
+
+        var report = await Sweep(Day with { Window = TimeSpan.FromSeconds(2) }).ExecuteAsync(_ct);
+
+        Assert.Equal(new SweepReport(0, Finished: true), report);
+        Assert.True((await useCase.ExecuteAsync(Increment(5, "kept", Alice), _ct)).Value!.Replayed);
+        Assert.Equal(5, (await _store.ReadAsync(Hits, _ct)).Counter.Value);
+    }
+
+    /// <summary>Two processes with different windows on one store: each record keeps the window of the process that wrote it.</summary>
+    [Fact]
+    public async Task Each_record_expires_by_the_window_of_the_process_that_wrote_it()
+    {
+        var dayLong = UseCase();
+        var brief = new IncrementCounter(_store, _time, CounterMetrics.Unregistered(), IncrementOptions.Default with { RecordRetention = TimeSpan.FromSeconds(2) }, Random.Shared);
+        await dayLong.ExecuteAsync(Increment(5, "kept", Alice), _ct);
+        await brief.ExecuteAsync(Increment(1, "brief", Bob), _ct);
+        _time.Advance(TimeSpan.FromSeconds(5));
+
+        var report = await Sweep().ExecuteAsync(_ct);
+
+        Assert.Equal(new SweepReport(1, Finished: true), report);
+        Assert.True((await dayLong.ExecuteAsync(Increment(5, "kept", Alice), _ct)).Value!.Replayed);
+        Assert.False((await brief.ExecuteAsync(Increment(1, "brief", Bob), _ct)).Value!.Replayed);
+        Assert.Equal(7, (await _store.ReadAsync(Hits, _ct)).Counter.Value);
+    }
+
     [Fact]
     public async Task A_record_exactly_as_old_as_the_window_is_kept()
     {

@@ -27,6 +27,6 @@ public static class Batches
             }
         }
 
-        return new CommitBatch(CommitId.New(), state, counter, records, totals, At);
+        return new CommitBatch(CommitId.New(), state, counter, records, totals, At, At + LiveCounter.Retention.RetentionOptions.Default.Window);
     }
 }

@@ -40,7 +40,7 @@ internal sealed class BatchPlan
 
     /// <param name="totals">The total of every visitor in <paramref name="requests"/> under <paramref name="start"/>.</param>
     public static BatchPlan For(
-        CounterState start, IReadOnlyDictionary<VisitorId, long> totals, IReadOnlyList<IncrementRequest> requests, DateTimeOffset at, CommitId id)
+        CounterState start, IReadOnlyDictionary<VisitorId, long> totals, IReadOnlyList<IncrementRequest> requests, DateTimeOffset at, TimeSpan retention, CommitId id)
     {
         var counter = start.Counter;
         var steps = new Step[requests.Count];
@@ -82,7 +82,7 @@ internal sealed class BatchPlan
             steps[index] = new Step.Apply(result, messages);
         }
 
-        return new BatchPlan(new CommitBatch(id, start, counter, records, finalTotals, at), steps, recordOwners);
+        return new BatchPlan(new CommitBatch(id, start, counter, records, finalTotals, at, at + retention), steps, recordOwners);
     }
 
     /// <summary>Each applied increment with the messages it carries: one <c>counterUpdated</c>, one <c>incrementApplied</c> per visitor.</summary>

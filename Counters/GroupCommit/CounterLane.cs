@@ -207,7 +207,7 @@ internal sealed class CounterLane(CounterName name, LaneContext context)
                         return;
                     }
 
-                    plan = BatchPlan.For(_state!, _totals, [.. entries.Select(entry => entry.Request)], context.Time.GetUtcNow(), CommitId.New());
+                    plan = BatchPlan.For(_state!, _totals, [.. entries.Select(entry => entry.Request)], context.Time.GetUtcNow(), context.RecordRetention, CommitId.New());
                 }
 
                 var started = context.Time.GetTimestamp();
@@ -398,4 +398,5 @@ internal sealed class CounterLane(CounterName name, LaneContext context)
 }
 
 /// <summary>What every lane of one use case shares.</summary>
-internal sealed record LaneContext(ICounterStore Store, TimeProvider Time, RetryPolicy Policy, AnswerDeadline Deadline, Random Random, CounterMetrics Metrics);
+internal sealed record LaneContext(
+    ICounterStore Store, TimeProvider Time, RetryPolicy Policy, AnswerDeadline Deadline, TimeSpan RecordRetention, Random Random, CounterMetrics Metrics);

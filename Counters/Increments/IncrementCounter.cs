@@ -22,7 +22,7 @@ public sealed class IncrementCounter
     public IncrementCounter(ICounterStore store, TimeProvider time, CounterMetrics metrics, IncrementOptions options, Random random)
     {
         ArgumentNullException.ThrowIfNull(options);
-        _context = new LaneContext(store, time, options.Retry, options.Deadline, random, metrics);
+        _context = new LaneContext(store, time, options.Retry, options.Deadline, options.RecordRetention, random, metrics);
         _groupCommit = options.GroupCommit;
     }
 

@@ -13,6 +13,9 @@ public sealed record IncrementOptions(bool GroupCommit, RetryPolicy Retry)
     /// <summary>The configuration section both hosts read these options from.</summary>
     public const string Section = "LiveCounter";
 
+    /// <summary>How long the records this process writes keep their keys: each record stores its own expiry.</summary>
+    public TimeSpan RecordRetention { get; init; } = Retention.RetentionOptions.Default.Window;
+
     /// <summary>Each increment is answered within this long of its arrival, committed or not.</summary>
     public AnswerDeadline Deadline { get; init; } = AnswerDeadline.Default;
 }

@@ -2,7 +2,7 @@ using LiveCounter.Metrics;
 
 namespace LiveCounter.Retention;
 
-/// <summary>The retention use case: deletes the idempotency records older than the window, bounded in rows and time.</summary>
+/// <summary>The retention use case: deletes the idempotency records whose expiry has passed, bounded in rows and time.</summary>
 public sealed class SweepExpiredRecords(IExpiredRecords records, TimeProvider time, RetentionOptions options, CounterMetrics metrics)
 {
     public async Task<SweepReport> ExecuteAsync(CancellationToken cancellationToken)
@@ -10,7 +10,7 @@ public sealed class SweepExpiredRecords(IExpiredRecords records, TimeProvider ti
         ArgumentNullException.ThrowIfNull(options);
         using var bound = new CancellationTokenSource(options.MaxSweepDuration, time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(bound.Token, cancellationToken);
-        var report = await records.DeleteAsync(time.GetUtcNow() - options.Window, options.MaxRowsPerSweep, linked.Token).ConfigureAwait(false);
+        var report = await records.DeleteAsync(time.GetUtcNow(), options.MaxRowsPerSweep, linked.Token).ConfigureAwait(false);
         metrics.Expired(report.Deleted);
         return report;
     }

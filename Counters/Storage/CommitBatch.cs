@@ -10,13 +10,15 @@ namespace LiveCounter.Storage;
 /// <param name="Records">One per increment with an idempotency key, in arrival order; each is added only if its key is new.</param>
 /// <param name="Totals">Each visitor of the batch once, with the total after their last increment in it.</param>
 /// <param name="At">When the batch was computed: every increment's update time, and the records' creation time.</param>
+/// <param name="ExpiresAt">When the batch's records expire: <paramref name="At"/> plus the writing process's retention window.</param>
 public sealed record CommitBatch(
     CommitId Id,
     CounterState Base,
     CounterSnapshot After,
     IReadOnlyList<IncrementRecord> Records,
     IReadOnlyDictionary<VisitorId, long> Totals,
-    DateTimeOffset At)
+    DateTimeOffset At,
+    DateTimeOffset ExpiresAt)
 {
     /// <summary>
     /// True when this very batch was sent before and its outcome is unknown: only then can a refusal be the batch's own

@@ -114,10 +114,10 @@ public sealed class InMemoryCounterStore : ICounterStore, IExpiredRecords
     }
 
     /// <summary>
-    /// Evicts expired records partition by partition, each under its own lock and only as far as its oldest records
-    /// have expired (records are kept in the order they were written): no pause of the whole store, whatever its size.
+    /// Evicts expired records partition by partition, each under its own lock and only as far as its soonest-expiring
+    /// records have expired (records are kept in the order they expire): no pause of the whole store, whatever its size.
     /// </summary>
-    public Task<SweepReport> DeleteAsync(DateTimeOffset createdBefore, int maxRows, CancellationToken cancellationToken)
+    public Task<SweepReport> DeleteAsync(DateTimeOffset now, int maxRows, CancellationToken cancellationToken)
     {
         var deleted = 0;
         foreach (var partition in _partitions.Values)
@@ -129,7 +129,7 @@ public sealed class InMemoryCounterStore : ICounterStore, IExpiredRecords
 
             lock (partition)
             {
-                deleted += partition.Evict(createdBefore, maxRows - deleted);
+                deleted += partition.Evict(now, maxRows - deleted);
             }
         }
 
@@ -162,8 +162,8 @@ public sealed class InMemoryCounterStore : ICounterStore, IExpiredRecords
 
         public Dictionary<VisitorId, long> Totals { get; } = [];
 
-        /// <summary>Each record in the order written, for eviction: the oldest come first.</summary>
-        readonly Queue<(DateTimeOffset CreatedAt, (VisitorId?, IdempotencyKey) Key)> _written = new();
+        /// <summary>Each record by its expiry, for eviction: the first to expire come first.</summary>
+        readonly PriorityQueue<(VisitorId?, IdempotencyKey), DateTimeOffset> _expiring = new();
 
         public Dictionary<(VisitorId? Visitor, IdempotencyKey Key), (IncrementResult Result, CommitId CommitId)> Records { get; } = [];
 
@@ -171,18 +171,18 @@ public sealed class InMemoryCounterStore : ICounterStore, IExpiredRecords
         {
             var key = (record.Result.Visitor, record.Key);
             Records.Add(key, (record.Result, batch.Id));
-            _written.Enqueue((batch.At, key));
+            _expiring.Enqueue(key, batch.ExpiresAt);
         }
 
-        /// <summary>Removes up to <paramref name="most"/> records written before <paramref name="createdBefore"/>.</summary>
-        public int Evict(DateTimeOffset createdBefore, int most)
+        /// <summary>Removes up to <paramref name="most"/> records whose expiry is before <paramref name="now"/>.</summary>
+        public int Evict(DateTimeOffset now, int most)
         {
             var evicted = 0;
             // A key is written again only after its record was evicted, so each queued key is still its own record.
-            while (evicted < most && _written.TryPeek(out var oldest) && oldest.CreatedAt < createdBefore)
+            while (evicted < most && _expiring.TryPeek(out var key, out var expiresAt) && expiresAt < now)
             {
-                _written.Dequeue();
-                Records.Remove(oldest.Key);
+                _expiring.Dequeue();
+                Records.Remove(key);
                 evicted++;
             }
 
@@ -190,7 +190,7 @@ public sealed class InMemoryCounterStore : ICounterStore, IExpiredRecords
             if (evicted > 0 && Records.Count < Records.EnsureCapacity(0) / 4)
             {
                 Records.TrimExcess();
-                _written.TrimExcess();
+                _expiring.TrimExcess();
             }
 
             return evicted;
