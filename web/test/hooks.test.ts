@@ -235,6 +235,7 @@ for (const variant of variants) {
     refuses('https:// without a host', { API_BASE_URL: 'https://' }, /must start with https:\/\//);
     refuses('https:/// without a host', { API_BASE_URL: 'https:///' }, /must start with https:\/\//);
     refuses('https:///api without a host', { API_BASE_URL: 'https:///api' }, /must start with https:\/\//);
+    refuses('HTTPS:// in capitals (both scripts compare case-sensitively)', { API_BASE_URL: 'HTTPS://func-api.azurewebsites.net/api' }, /must start with https:\/\//);
     refuses('a quote', { API_BASE_URL: `${api}"` }, /quote, backslash, whitespace or control character/);
     refuses('a backslash', { API_BASE_URL: `${api}\\` }, /quote, backslash, whitespace or control character/);
     refuses('a space', { API_BASE_URL: 'https://func api.azurewebsites.net/api' }, /quote, backslash, whitespace or control character/);
