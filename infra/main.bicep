@@ -9,7 +9,10 @@ targetScope = 'subscription'
 param environmentName string
 
 // The regions that offer the Flex Consumption plan, as listed by the Azure-Samples Flex
-// Consumption quickstart (functions-quickstart-dotnet-azd). azd offers only these in its prompt.
+// Consumption quickstart (functions-quickstart-dotnet-azd, infra/main.bicep; its list was last
+// refreshed on 2025-05-05), without the quickstart's 'eastus2euap': that is an EUAP (early updates,
+// "canary") region, where a subscription cannot create a resource group unless it is enrolled.
+// azd offers only these in its prompt.
 @minLength(1)
 @description('Region for every resource except the Static Web App. Limited to the regions that offer the Flex Consumption plan (az functionapp list-flexconsumption-locations).')
 @allowed([
@@ -22,7 +25,6 @@ param environmentName string
   'eastasia'
   'eastus'
   'eastus2'
-  'eastus2euap'
   'francecentral'
   'germanywestcentral'
   'italynorth'
