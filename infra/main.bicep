@@ -58,7 +58,7 @@ param location string
 @description('Object id of the principal running azd (azd passes AZURE_PRINCIPAL_ID). It gets the same data roles as the app so local runs can use the cloud resources. Empty skips these assignments.')
 param principalId string = ''
 
-@description('Kind of principal behind principalId.')
+@description('Kind of principal behind principalId. azd fills AZURE_PRINCIPAL_TYPE in itself (1.17.1 and later): ServicePrincipal when it is signed in with a client id, else User.')
 @allowed([
   'User'
   'ServicePrincipal'
