@@ -90,6 +90,15 @@ param maximumInstanceCount int = 40
 ])
 param instanceMemoryMB int = 2048
 
+// The platform's default would be 16 at 2,048 MB and 32 at 4,096 MB. The increment handler waits on
+// Table Storage and SignalR rather than on the CPU, and group commit batches only the increments of one
+// counter that are in flight on one instance at once: more per instance means bigger commits and fewer
+// instances. docs/deploy.md ("HTTP concurrency per instance") says why 100 and what it costs.
+@description('Concurrent HTTP invocations per Flex Consumption instance (functionAppConfig.scaleAndConcurrency.triggers.http.perInstanceConcurrency). Once set, it stays when instanceMemoryMB changes. The upper bound is this template\'s guard, not a documented platform limit.')
+@minValue(1)
+@maxValue(1000)
+param httpPerInstanceConcurrency int = 100
+
 var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
 var tags = {
   'azd-env-name': environmentName
@@ -205,6 +214,7 @@ module api 'app/api.bicep' = {
     allowedOrigins: allowedOrigins
     maximumInstanceCount: maximumInstanceCount
     instanceMemoryMB: instanceMemoryMB
+    httpPerInstanceConcurrency: httpPerInstanceConcurrency
   }
   // Create the role assignments before the function app, so they exist when the host first
   // starts (Entra propagation can still take some minutes).
