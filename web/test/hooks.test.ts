@@ -155,7 +155,8 @@ const api = 'https://func-api-abc123.azurewebsites.net/api';
 
 const variants: Array<{ name: string; script: string; run: Runner; available: boolean; timeout: number }> = [
   { name: 'write-web-config.sh (sh)', script: 'write-web-config.sh', run: runSh, available: shPath !== undefined, timeout: 20_000 },
-  { name: 'write-web-config.ps1 (pwsh)', script: 'write-web-config.ps1', run: runPwsh, available: pwshPath !== undefined, timeout: 60_000 },
+  // The stand-in azd is a sh script, so the .ps1 runs only where sh does too.
+  { name: 'write-web-config.ps1 (pwsh)', script: 'write-web-config.ps1', run: runPwsh, available: pwshPath !== undefined && shPath !== undefined, timeout: 60_000 },
 ];
 
 for (const variant of variants) {
