@@ -9,7 +9,10 @@ targetScope = 'subscription'
 param environmentName string
 
 // The regions that offer the Flex Consumption plan, as listed by the Azure-Samples Flex
-// Consumption quickstart (functions-quickstart-dotnet-azd). azd offers only these in its prompt.
+// Consumption quickstart (functions-quickstart-dotnet-azd, infra/main.bicep; its list was last
+// refreshed on 2025-05-05), without the quickstart's 'eastus2euap': that is an EUAP (early updates,
+// "canary") region, where a subscription cannot create a resource group unless it is enrolled.
+// azd offers only these in its prompt.
 @minLength(1)
 @description('Region for every resource except the Static Web App. Limited to the regions that offer the Flex Consumption plan (az functionapp list-flexconsumption-locations).')
 @allowed([
@@ -22,7 +25,6 @@ param environmentName string
   'eastasia'
   'eastus'
   'eastus2'
-  'eastus2euap'
   'francecentral'
   'germanywestcentral'
   'italynorth'
@@ -56,7 +58,7 @@ param location string
 @description('Object id of the principal running azd (azd passes AZURE_PRINCIPAL_ID). It gets the same data roles as the app so local runs can use the cloud resources. Empty skips these assignments.')
 param principalId string = ''
 
-@description('Kind of principal behind principalId.')
+@description('Kind of principal behind principalId. azd fills AZURE_PRINCIPAL_TYPE in itself (1.17.1 and later): ServicePrincipal when it is signed in with a client id, else User.')
 @allowed([
   'User'
   'ServicePrincipal'
@@ -87,6 +89,15 @@ param maximumInstanceCount int = 40
   4096
 ])
 param instanceMemoryMB int = 2048
+
+// The platform's default would be 16 at 2,048 MB and 32 at 4,096 MB. The increment handler waits on
+// Table Storage and SignalR rather than on the CPU, and group commit batches only the increments of one
+// counter that are in flight on one instance at once: more per instance means bigger commits and fewer
+// instances. docs/deploy.md ("HTTP concurrency per instance") says why 100 and what it costs.
+@description('Concurrent HTTP invocations per Flex Consumption instance (functionAppConfig.scaleAndConcurrency.triggers.http.perInstanceConcurrency). Once set, it stays when instanceMemoryMB changes. The upper bound is this template\'s guard, not a documented platform limit.')
+@minValue(1)
+@maxValue(1000)
+param httpPerInstanceConcurrency int = 100
 
 var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
 var tags = {
@@ -203,6 +214,7 @@ module api 'app/api.bicep' = {
     allowedOrigins: allowedOrigins
     maximumInstanceCount: maximumInstanceCount
     instanceMemoryMB: instanceMemoryMB
+    httpPerInstanceConcurrency: httpPerInstanceConcurrency
   }
   // Create the role assignments before the function app, so they exist when the host first
   // starts (Entra propagation can still take some minutes).

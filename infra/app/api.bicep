@@ -26,6 +26,10 @@ param allowedOrigins string[]
 param maximumInstanceCount int = 40
 param instanceMemoryMB int = 2048
 
+@description('Concurrent HTTP invocations per instance; all HTTP functions of the app scale together as one group.')
+@minValue(1)
+param httpPerInstanceConcurrency int = 100
+
 @description('.NET version for the dotnet-isolated runtime on Flex Consumption.')
 param runtimeVersion string = '10.0'
 
@@ -90,6 +94,11 @@ resource functionApp 'Microsoft.Web/sites@2025-03-01' = {
       scaleAndConcurrency: {
         maximumInstanceCount: maximumInstanceCount
         instanceMemoryMB: instanceMemoryMB
+        triggers: {
+          http: {
+            perInstanceConcurrency: httpPerInstanceConcurrency
+          }
+        }
       }
       runtime: {
         name: 'dotnet-isolated'
