@@ -22,7 +22,7 @@ export class Bench {
    * @param server   { url, pid, storePids: () => [pid], proxyStats: async () => stats|null }
    */
   constructor(options, server) {
-    this.o = options;
+    this.options = options;
     this.base = server.url;
     this.serverPid = server.pid;
     this.proxyStats = server.proxyStats ?? (async () => null);

@@ -1,8 +1,9 @@
 // What the answers to a run's increments say, and the exactness checks every scenario applies to them.
+import { Op } from './driver/http.mjs';
 import { summarize } from './stats.mjs';
 
 /**
- * Sums up the increments (op 0) of one or more driver runs, optionally of one counter: how many were
+ * Sums up the increments (Op.increment) of one or more driver runs, optionally of one counter: how many were
  * acknowledged (final 200), the tries and 5xx it took, replays, and whether each version was handed out once.
  */
 export function analyse(runs, { counter = null } = {}) {
@@ -29,7 +30,7 @@ export function analyse(runs, { counter = null } = {}) {
   for (const run of runs) {
     a.failures.push(...(run.failures ?? []));
     for (let i = 0; i < run.status.length; i++) {
-      if (run.op[i] !== 0 || (counter != null && run.counter[i] !== counter)) continue;
+      if (run.op[i] !== Op.increment || (counter != null && run.counter[i] !== counter)) continue;
       a.increments++;
       a.attempts += run.attempts[i];
       if (run.attempts[i] > 1) a.retried++;

@@ -22,11 +22,18 @@ import * as wrk from './scenarios/wrk.mjs';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const benchDir = path.resolve(here, '..');
 
+/** The connection path's warm-up: this many connections, broadcasts at this rate for a second, then a pause for the last messages. */
+const WARM_CONNECTIONS = 16;
+const WARM_BROADCASTS_PER_SECOND = 50;
+const WARM_LAST_MESSAGES_MS = 200;
+/** The increments' warm-up stops early once steady, but never before this (or --warmup-seconds when shorter). */
+const WARMUP_MIN_MS = 3000;
+
 /** Warm-up: increments until the server's rate is steady, so tiered JIT has optimised it before anything is measured. */
 async function warmup(bench) {
-  const maxMs = bench.o.warmupSeconds * 1000;
+  const maxMs = bench.options.warmupSeconds * 1000;
   progress.set('warmup (until steady)');
-  return bench.load[0].call('warm', { base: bench.base, name: `${bench.run}-warmup`, writers: bench.o.writers, minMs: Math.min(3000, maxMs), maxMs, plain: bench.o.plainWriters });
+  return bench.load[0].call('warm', { base: bench.base, name: `${bench.run}-warmup`, writers: bench.options.writers, minMs: Math.min(WARMUP_MIN_MS, maxMs), maxMs, plain: bench.options.plainWriters });
 }
 
 /**
@@ -36,61 +43,96 @@ async function warmup(bench) {
 async function warmConnections(bench) {
   progress.set('warmup: connections');
   const name = `${bench.run}-warm-connections`;
-  await bench.subscribeGeneral(Math.min(16, bench.o.connections), () => name);
-  await bench.load[0].call('paced', { base: bench.base, name, rate: 50, durationMs: 1000, connections: 2 });
-  await sleep(200);
+  await bench.subscribeGeneral(Math.min(WARM_CONNECTIONS, bench.options.connections), () => name);
+  await bench.load[0].call('paced', { base: bench.base, name, rate: WARM_BROADCASTS_PER_SECOND, durationMs: 1000, connections: 2 });
+  await sleep(WARM_LAST_MESSAGES_MS);
   await bench.collectAll();
   await bench.unsubscribeAll();
 }
 
-async function main() {
-  let options;
+/** The options, or the exit status when there is nothing to run (help, or an error). */
+function parseArguments(argv) {
   try {
-    options = parse(process.argv.slice(2));
+    const options = parse(argv);
+    if (options.help) {
+      console.log(HELP);
+      return { exitCode: 0 };
+    }
+    if (!options.url && !options.app) {
+      console.error('bench: no --url. Run ./bench/run.sh to build and start Standalone, or pass --url of a running server.');
+      return { exitCode: 2 };
+    }
+    return { options };
   } catch (error) {
     console.error(`bench: ${error.message}`);
-    return 2;
+    return { exitCode: 2 };
   }
-  if (options.help) {
-    console.log(HELP);
-    return 0;
+}
+
+/**
+ * The server to drive: started with its store (--app), stopped on Ctrl-C or SIGTERM as well as at the end, or
+ * the one at --url, checked to answer. Throws with a message for the user when it cannot be had.
+ */
+async function startServer(options, paths) {
+  if (!options.app) {
+    try {
+      await readCounter(options.url, 'bench-ping', { attempts: 1 });
+    } catch (error) {
+      throw new Error(`${options.url} does not answer GET /api/counters/bench-ping: ${error.message}`);
+    }
+    return { stack: null, server: { url: options.url, pid: options.serverPid } };
   }
-  if (!options.url && !options.app) {
-    console.error('bench: no --url. Run ./bench/run.sh to build and start Standalone, or pass --url of a running server.');
-    return 2;
-  }
+  process.stderr.write(`bench: starting Standalone on the ${options.store === 'tables' ? 'Table store (Azurite)' : 'in-memory store'}\n`);
+  const stack = await startStack(options, paths);
+  process.stderr.write(`bench: ${describeServer(stack)} at ${stack.url} (pid ${stack.serverPid}), log ${path.relative(process.cwd(), stack.logFile)}\n`);
+  const stop = (signal) => {
+    progress.stop();
+    process.stderr.write(`bench: ${signal}, stopping what it started\n`);
+    stack.stop().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  return { stack, server: { url: stack.url, pid: stack.serverPid, storePids: stack.storePids, proxyStats: stack.proxyStats } };
+}
+
+/** The scenarios asked for, in their fixed order; each result goes into bench.results. */
+async function runScenarios(bench, options, { benchDir }) {
+  const want = (s) => options.scenarioList.includes(s);
+  await warmConnections(bench);
+  if (want('connections')) bench.results.connections = await connections.run(bench);
+  if (options.warmupSeconds > 0) bench.results.warmup = await warmup(bench);
+  if (want('fanout')) bench.results.fanout = await fanout.run(bench);
+  if (want('many')) bench.results.many = await many.run(bench);
+  if (want('users')) bench.results.users = await users.run(bench);
+  progress.set('closing connections');
+  await Promise.all(bench.subs.map((w) => w.call('closeAll')));
+  if (want('hot')) bench.results.hot = await hot.run(bench);
+  if (want('wrk')) bench.results.wrk = await wrk.run(bench, { benchDir });
+}
+
+/** Phases in which other processes used more than NOISY_OTHER_CORES. */
+function noisyPhases(results) {
+  return Object.entries(results)
+    .flatMap(([k, v]) => (Array.isArray(v) ? v.map((x, i) => [`${k}[${i}]`, x]) : [[k, v]]))
+    .filter(([, v]) => isNoisy(v?.cpu))
+    .map(([k]) => k);
+}
+
+async function main() {
+  const { options, exitCode } = parseArguments(process.argv.slice(2));
+  if (!options) return exitCode;
 
   const startedAt = new Date();
   const stamp = startedAt.toISOString().replace(/[:.]/g, '-');
   const resultsDir = path.join(benchDir, 'results');
   mkdirSync(resultsDir, { recursive: true });
-  let stack = null;
+  let stack;
   let server;
-  if (options.app) {
-    try {
-      process.stderr.write(`bench: starting Standalone on the ${options.store === 'tables' ? 'Table store (Azurite)' : 'in-memory store'}\n`);
-      stack = await startStack(options, { benchDir, resultsDir, stamp });
-    } catch (error) {
-      console.error(`bench: ${error.message}`);
-      return 2;
-    }
-    process.stderr.write(`bench: ${describeServer(stack)} at ${stack.url} (pid ${stack.serverPid}), log ${path.relative(process.cwd(), stack.logFile)}\n`);
-    server = { url: stack.url, pid: stack.serverPid, storePids: stack.storePids, proxyStats: stack.proxyStats };
-    const stop = (signal) => {
-      progress.stop();
-      process.stderr.write(`bench: ${signal}, stopping what it started\n`);
-      stack.stop().finally(() => process.exit(130));
-    };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  } else {
-    try {
-      await readCounter(options.url, 'bench-ping', { attempts: 1 });
-    } catch (error) {
-      console.error(`bench: ${options.url} does not answer GET /api/counters/bench-ping: ${error.message}`);
-      return 2;
-    }
-    server = { url: options.url, pid: options.serverPid };
+  try {
+    ({ stack, server } = await startServer(options, { benchDir, resultsDir, stamp }));
+  } catch (error) {
+    console.error(`bench: ${error.message}`);
+    return 2;
   }
 
   const report = {
@@ -108,17 +150,7 @@ async function main() {
   progress.start(bench.all, server.pid);
   let crashed = null;
   try {
-    const want = (s) => options.scenarioList.includes(s);
-    await warmConnections(bench);
-    if (want('connections')) bench.results.connections = await connections.run(bench);
-    if (options.warmupSeconds > 0) bench.results.warmup = await warmup(bench);
-    if (want('fanout')) bench.results.fanout = await fanout.run(bench);
-    if (want('many')) bench.results.many = await many.run(bench);
-    if (want('users')) bench.results.users = await users.run(bench);
-    progress.set('closing connections');
-    await Promise.all(bench.subs.map((w) => w.call('closeAll')));
-    if (want('hot')) bench.results.hot = await hot.run(bench);
-    if (want('wrk')) bench.results.wrk = await wrk.run(bench, { benchDir });
+    await runScenarios(bench, options, { benchDir });
   } catch (error) {
     crashed = error;
   } finally {
@@ -135,10 +167,7 @@ async function main() {
   report.failures = bench.failures;
   report.calibrationMs = bench.calibrations;
   report.error = crashed ? String(crashed.stack ?? crashed) : null;
-  report.noisyPhases = Object.entries(bench.results)
-    .flatMap(([k, v]) => (Array.isArray(v) ? v.map((x, i) => [`${k}[${i}]`, x]) : [[k, v]]))
-    .filter(([, v]) => isNoisy(v?.cpu))
-    .map(([k]) => k);
+  report.noisyPhases = noisyPhases(bench.results);
 
   const file = options.out ?? path.join(resultsDir, `${stamp}.json`);
   mkdirSync(path.dirname(file), { recursive: true });

@@ -6,7 +6,31 @@ import { Client, Pool } from 'undici';
 import { Growable, eachLimited, now, sleep } from '../stats.mjs';
 
 const JSON_HEADERS = { 'content-type': 'application/json' };
+
+/** What a record is (the column `op`): an increment, a read, or the replay of a visitor's last Idempotency-Key. */
+export const Op = Object.freeze({ increment: 0, read: 1, replay: 2 });
 export const INCREMENT_BODY = '{"by":1}';
+
+/** Keep-alive connections of the pool for bookkeeping requests (subscriptions, catch-up reads). */
+const BOOKKEEPING_CONNECTIONS = 16;
+/** A failed GET of a counter waits this many ms times the attempt's number before the next. */
+const READ_RETRY_STEP_MS = 100;
+/** How long an increment is retried before it is reported unacknowledged. */
+const GIVE_UP_MS = 60_000;
+/** A writer's keep-alive connection stays open this long between requests. */
+const WRITER_KEEP_ALIVE_MS = 60_000;
+/** The pages' backoff (web/src/client): Retry-After (at most 30 s) plus up to 250 ms, else 250-500 ms doubling to 4-8 s. */
+const RETRY_AFTER_MAX_MS = 30_000;
+const RETRY_AFTER_JITTER_MS = 250;
+const BACKOFF_FIRST_CEILING_MS = 500;
+const BACKOFF_MAX_CEILING_MS = 8000;
+/** A record keeps the text of its first few failures, cut to this many characters. */
+const FAILURES_KEPT = 5;
+const FAILURE_TEXT_CHARS = 300;
+/** The open loop's first send is scheduled this long after it starts, so the first sends are not already late. */
+const SCHEDULE_LEAD_MS = 20;
+/** Warm-up is steady when the mean of this many windows is within tolerance of the mean of as many before them. */
+const STEADY_WINDOWS = 3;
 
 let sharedPool = null;
 let sharedBase = null;
@@ -15,7 +39,7 @@ let sharedBase = null;
 export function pool(base) {
   if (sharedBase !== base) {
     sharedPool?.close();
-    sharedPool = new Pool(base, { connections: 16, pipelining: 1 });
+    sharedPool = new Pool(base, { connections: BOOKKEEPING_CONNECTIONS, pipelining: 1 });
     sharedBase = base;
   }
   return sharedPool;
@@ -51,12 +75,12 @@ export async function readCounter(base, name, { attempts = 10 } = {}) {
       response = await call(pool(base), 'GET', counterPath(name));
     } catch (error) {
       if (attempt >= attempts) throw error;
-      await sleep(100 * attempt);
+      await sleep(READ_RETRY_STEP_MS * attempt);
       continue;
     }
     if (response.status === 200) return JSON.parse(response.text);
     if (response.status < 500 || attempt >= attempts) throw new Error(`GET ${name}: ${response.status} ${response.text}`);
-    await sleep(100 * attempt);
+    await sleep(READ_RETRY_STEP_MS * attempt);
   }
 }
 
@@ -94,10 +118,10 @@ async function attempt(dispatcher, method, path, body, headers) {
   }
 }
 
-/** The pages' increment backoff (web/src/client): Retry-After plus up to 250 ms, else 250-500 ms doubling to 4-8 s. */
+/** The pages' increment backoff (see the constants above). */
 function retryDelay(failed, retries) {
-  if (failed.retryAfter != null) return Math.min(failed.retryAfter * 1000, 30_000) + Math.round(Math.random() * 250);
-  const ceiling = Math.min(8000, 500 * 2 ** retries);
+  if (failed.retryAfter != null) return Math.min(failed.retryAfter * 1000, RETRY_AFTER_MAX_MS) + Math.round(Math.random() * RETRY_AFTER_JITTER_MS);
+  const ceiling = Math.min(BACKOFF_MAX_CEILING_MS, BACKOFF_FIRST_CEILING_MS * 2 ** retries);
   return Math.round(ceiling / 2 + (ceiling / 2) * Math.random());
 }
 
@@ -123,7 +147,7 @@ export async function increment(dispatcher, path, { key = null, visitorId = null
     if (a.status === 503) x.s503++;
     else if (a.status >= 500) x.s5xx++;
     else if (a.status === 0) x.errors++;
-    x.error = `${a.status} ${a.text.slice(0, 300)}`;
+    x.error = `${a.status} ${a.text.slice(0, FAILURE_TEXT_CHARS)}`;
     const retryable = a.status === 0 || a.status >= 500;
     if (retryable && !(a.status === 503 && saysNothingWritten(a.text))) x.uncertain = true;
     if (!key || !retryable) break;
@@ -156,11 +180,11 @@ function records() {
     counter: new Growable(Uint32Array),
     who: new Growable(Uint32Array), // writer or visitor
     seq: new Growable(Uint32Array), // the writer's or visitor's n-th increment, from 1
-    op: new Growable(Uint8Array), // 0 increment, 1 read, 2 replay of the visitor's last Idempotency-Key
+    op: new Growable(Uint8Array), // Op
   };
   const failures = [];
   return {
-    add(x, { counter = 0, who = 0, seq = 0, op = 0 } = {}) {
+    add(x, { counter = 0, who = 0, seq = 0, op = Op.increment } = {}) {
       columns.send.push(x.send);
       columns.latency.push(x.latency);
       columns.status.push(x.status);
@@ -177,7 +201,7 @@ function records() {
       columns.who.push(who);
       columns.seq.push(seq);
       columns.op.push(op);
-      if (x.status !== 200 && failures.length < 5) failures.push(x.error ?? `${x.status} ${x.text?.slice(0, 300)}`);
+      if (x.status !== 200 && failures.length < FAILURES_KEPT) failures.push(x.error ?? `${x.status} ${x.text?.slice(0, FAILURE_TEXT_CHARS)}`);
     },
     done: () => ({ ...Object.fromEntries(Object.entries(columns).map(([k, v]) => [k, v.toArray()])), failures }),
   };
@@ -185,12 +209,10 @@ function records() {
 
 /** Opens one keep-alive connection per writer and warms each with a read. */
 async function writersFor(base, count, warmName) {
-  const clients = Array.from({ length: count }, () => new Client(base, { pipelining: 1, keepAliveTimeout: 60_000 }));
+  const clients = Array.from({ length: count }, () => new Client(base, { pipelining: 1, keepAliveTimeout: WRITER_KEEP_ALIVE_MS }));
   await Promise.all(clients.map((c) => call(c, 'GET', counterPath(warmName))));
   return clients;
 }
-
-const GIVE_UP_MS = 60_000;
 
 // ---------------------------------------------------------------------------------------------------------------
 // Load patterns
@@ -249,9 +271,9 @@ export async function warm({ base, name, writers, minMs, maxMs, windowMs = 1000,
       windows.push((answeredInWindow * 1000) / windowMs);
       answeredInWindow = 0;
       const mean = (list) => list.reduce((a, b) => a + b, 0) / list.length;
-      if (windows.length >= 6) {
-        const last = mean(windows.slice(-3));
-        const before = mean(windows.slice(-6, -3));
+      if (windows.length >= 2 * STEADY_WINDOWS) {
+        const last = mean(windows.slice(-STEADY_WINDOWS));
+        const before = mean(windows.slice(-2 * STEADY_WINDOWS, -STEADY_WINDOWS));
         steady = Math.abs(last - before) <= tolerance * before;
       }
       if ((steady && now() - started >= minMs) || now() - started >= maxMs) stop = true;
@@ -285,7 +307,7 @@ export async function paced({ base, name, rate, durationMs, connections: poolSiz
   const path = `${counterPath(name)}/increment`;
   const inFlight = new Set();
   let skipped = 0;
-  const started = now() + 20;
+  const started = now() + SCHEDULE_LEAD_MS;
   for (let i = 0; i < total; i++) {
     const due = started + (i * 1000) / rate;
     await sleep(Math.ceil(due - now())); // setTimeout truncates: never send before the schedule
@@ -321,7 +343,7 @@ export async function mixed({ base, namesList, writers, durationMs, readShare, p
         const c = Math.floor(Math.random() * namesList.length);
         if (Math.random() < readShare) {
           const x = await attempt(client, 'GET', counterPath(namesList[c]));
-          r.add({ ...x, send: x.start }, { counter: c, who: w, op: 1 });
+          r.add({ ...x, send: x.start }, { counter: c, who: w, op: Op.read });
         } else {
           const x = await increment(client, `${counterPath(namesList[c])}/increment`, plain ? {} : { key: randomUUID(), giveUpAt: now() + GIVE_UP_MS });
           r.add(x, { counter: c, who: w });
@@ -352,7 +374,7 @@ export async function visitors({ base, name, visitorIds, perVisitor, concurrency
       r.add(x, { who: v, seq: k });
     }
     const replay = await increment(dispatcher, path, { key, visitorId, giveUpAt: now() + GIVE_UP_MS });
-    r.add(replay, { who: v, seq: perVisitor, op: 2 });
+    r.add(replay, { who: v, seq: perVisitor, op: Op.replay });
   });
   const finished = now();
   await dispatcher.close();

@@ -11,7 +11,7 @@ import { cpuCell, verdict } from '../format.mjs';
 
 export async function run(bench) {
   const results = [];
-  for (const { subscribers, rate } of bench.o.fanoutList) {
+  for (const { subscribers, rate } of bench.options.fanoutList) {
     const label = `${subscribers}@${rate}`;
     const name = `${bench.run}-fan-${subscribers}-${String(rate).replace('.', '_')}`;
     progress.set(`fanout ${label}: subscribe`);
@@ -19,7 +19,7 @@ export async function run(bench) {
     await bench.collectAll();
     progress.set(`fanout ${label}`);
     const { value: runResult, cpu, store } = await bench.measure(() =>
-      bench.load[0].call('paced', { base: bench.base, name, rate, durationMs: bench.o.fanoutSeconds * 1000, plain: bench.o.plainWriters }),
+      bench.load[0].call('paced', { base: bench.base, name, rate, durationMs: bench.options.fanoutSeconds * 1000, plain: bench.options.plainWriters }),
     );
     const a = analyse([runResult]);
     const final = await readCounter(bench.base, name);
@@ -36,7 +36,7 @@ export async function run(bench) {
     const result = {
       subscribers,
       rate,
-      seconds: bench.o.fanoutSeconds,
+      seconds: bench.options.fanoutSeconds,
       increments: { ...a, skippedAtInFlightCap: runResult.skipped },
       httpLatencyMs: a.latencyMs,
       generatorLagMs: summarize(runResult.lag),

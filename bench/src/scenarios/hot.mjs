@@ -10,6 +10,11 @@ import { int, ms, round, summarize, table } from '../stats.mjs';
 import { cpuCell, verdict, yesNo } from '../format.mjs';
 import { shares } from '../workers.mjs';
 
+/** The first commit sizes kept in order in the results (the sequence shows what the distribution hides). */
+const COMMIT_SEQUENCE_KEPT = 60;
+/** How long the subscriber gets to receive the final version. */
+const DRAIN_TIMEOUT_MS = 10_000;
+
 const BUCKETS = [
   [1, 1],
   [2, 3],
@@ -26,11 +31,11 @@ export function commitSizes(versions) {
   const sizes = distinct.map((v, i) => v - (i === 0 ? 0 : distinct[i - 1]));
   const histogram = BUCKETS.map(([lo, hi]) => ({ from: lo, to: hi === Infinity ? null : hi, commits: sizes.filter((s) => s >= lo && s <= hi).length }));
   // The sequence shows patterns the distribution hides (closed-loop writers answered together come back together).
-  return { commits: sizes.length, sizes: summarize(sizes), histogram, first: sizes.slice(0, 60) };
+  return { commits: sizes.length, sizes: summarize(sizes), histogram, first: sizes.slice(0, COMMIT_SEQUENCE_KEPT) };
 }
 
 export async function run(bench) {
-  const { writers, increments, hotSeconds, plainWriters } = bench.o;
+  const { writers, increments, hotSeconds, plainWriters } = bench.options;
   const name = `${bench.run}-hot`;
   progress.set('hot: subscriber');
   const watcher = bench.subs[0];
@@ -67,7 +72,7 @@ export async function run(bench) {
   const final = await readCounter(bench.base, name);
 
   progress.set('hot: drain');
-  const stillBehind = await bench.drainAll({ [name]: final.version });
+  const stillBehind = await bench.drainAll({ [name]: final.version }, DRAIN_TIMEOUT_MS);
   const collected = await bench.collectAll();
   const u = collected[0].updated;
   const versions = [];

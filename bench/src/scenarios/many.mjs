@@ -1,6 +1,6 @@
 // many: C counters with S subscribers each, under a closed loop of increments (each with its own key, retried until
 // 200) and reads of random counters. Deliveries are judged as in fanout: every increment covered, per subscriber.
-import { readCounter } from '../driver/http.mjs';
+import { Op, readCounter } from '../driver/http.mjs';
 import { answersByVersion, checkDeliveries, conflatedDeliveries, deliveryReport, fillAnswers, finalStates } from '../delivery.mjs';
 import { analyse, checkAnswers, isExact } from '../increments.mjs';
 import { progress } from '../progress.mjs';
@@ -8,14 +8,14 @@ import { int, ms, round, summarize, table } from '../stats.mjs';
 import { cpuCell } from '../format.mjs';
 
 export async function run(bench) {
-  const { counters, subsPerCounter, mixedWriters, mixedSeconds, readShare } = bench.o;
+  const { counters, subsPerCounter, mixedWriters, mixedSeconds, readShare } = bench.options;
   const names = Array.from({ length: counters }, (_, i) => `${bench.run}-many-${i}`);
   progress.set('many: subscribe');
   const subscribed = await bench.subscribeGeneral(counters * subsPerCounter, (j) => names[j % counters]);
   await bench.collectAll();
   progress.set('many counters');
   const { value: runResult, cpu, store } = await bench.measure(() =>
-    bench.load[0].call('mixed', { base: bench.base, namesList: names, writers: mixedWriters, durationMs: mixedSeconds * 1000, readShare, plain: bench.o.plainWriters }),
+    bench.load[0].call('mixed', { base: bench.base, namesList: names, writers: mixedWriters, durationMs: mixedSeconds * 1000, readShare, plain: bench.options.plainWriters }),
   );
   const all = analyse([runResult]);
   const perCounter = names.map((_, c) => analyse([runResult], { counter: c }));
@@ -23,7 +23,7 @@ export async function run(bench) {
   let reads = 0;
   let readFailures = 0;
   for (let i = 0; i < runResult.status.length; i++) {
-    if (runResult.op[i] !== 1) continue;
+    if (runResult.op[i] !== Op.read) continue;
     reads++;
     readLatency.push(runResult.latency[i]);
     if (runResult.status[i] !== 200) readFailures++;
