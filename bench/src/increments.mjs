@@ -15,7 +15,8 @@ export function analyse(runs, { counter = null } = {}) {
     retried: 0, // increments that needed more than one try
     s503: 0,
     s5xx: 0, // other than 503
-    networkErrors: 0,
+    networkErrors: 0, // tries without an answer
+    unreadable2xx: 0, // of those, 2xx whose body could not be read whole (retried like a network error)
     other: 0, // final answers that were neither 200 nor retryable (4xx)
     replays: 0, // final 200 with Idempotent-Replayed: true
     replaysAfterLostAnswer: 0,
@@ -37,6 +38,7 @@ export function analyse(runs, { counter = null } = {}) {
       a.s503 += run.s503[i];
       a.s5xx += run.s5xx[i];
       a.networkErrors += run.errors[i];
+      a.unreadable2xx += run.unreadable?.[i] ?? 0;
       if (run.status[i] !== 200) {
         a.unacknowledged++;
         if (run.status[i] < 500 && run.status[i] !== 0) a.other++;

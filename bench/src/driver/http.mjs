@@ -62,23 +62,58 @@ export async function call(dispatcher, method, path, body, headers = {}) {
   return { status: response.statusCode, headers: response.headers, text };
 }
 
+/**
+ * A request whose answer is read whole or not at all: `status` is what the server answered, and `unreadable` says
+ * why the body of a 2xx could not be read whole (the connection closed mid-body, a body that is not the JSON of a
+ * counter). Such a 2xx is no answer: the caller treats it as a network error, as the pages do (the increment may
+ * have been applied; a retry with the same key gets the replay). Throws when no answer started at all.
+ */
+export async function requestWhole(dispatcher, method, path, body, headers = {}) {
+  const response = await dispatcher.request({
+    method,
+    path,
+    headers: body === undefined ? headers : { ...JSON_HEADERS, ...headers },
+    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  const answer = { status: response.statusCode, headers: response.headers, text: '', json: null, unreadable: null };
+  try {
+    answer.text = await response.body.text();
+  } catch (error) {
+    answer.unreadable = `the body broke off: ${error.code ?? error.message}`;
+    return answer;
+  }
+  if (answer.status >= 200 && answer.status < 300 && answer.status !== 204) {
+    try {
+      answer.json = JSON.parse(answer.text);
+    } catch {
+      answer.unreadable = `the body is not whole JSON (${answer.text.length} bytes)`;
+      return answer;
+    }
+    if (!Number.isInteger(answer.json?.version) || !Number.isInteger(answer.json?.value)) answer.unreadable = 'the body has no integer version and value';
+  }
+  return answer;
+}
+
+const isSuccess = (status) => status >= 200 && status < 300;
+
 export const counterPath = (name) => `/api/counters/${encodeURIComponent(name)}`;
 
 /**
- * GET a counter. A 5xx or a network error is retried (a store behind a faulty proxy may fail a read); anything
- * else that is not 200 throws.
+ * GET a counter. A 5xx or a network error (a 2xx whose body cannot be read whole among them) is retried (a store
+ * behind a faulty proxy may fail a read); anything else that is not 200 throws.
  */
 export async function readCounter(base, name, { attempts = 10 } = {}) {
   for (let attempt = 1; ; attempt++) {
     let response;
     try {
-      response = await call(pool(base), 'GET', counterPath(name));
+      response = await requestWhole(pool(base), 'GET', counterPath(name));
+      if (isSuccess(response.status) && response.unreadable) throw new Error(`GET ${name}: ${response.status} whose ${response.unreadable}`);
     } catch (error) {
       if (attempt >= attempts) throw error;
       await sleep(READ_RETRY_STEP_MS * attempt);
       continue;
     }
-    if (response.status === 200) return JSON.parse(response.text);
+    if (response.status === 200) return response.json;
     if (response.status < 500 || attempt >= attempts) throw new Error(`GET ${name}: ${response.status} ${response.text}`);
     await sleep(READ_RETRY_STEP_MS * attempt);
   }
@@ -91,30 +126,41 @@ let sent = 0;
 let answered = 0;
 export const httpProgress = () => ({ sent, answered });
 
-/** One request: its start, latency, status (0: no answer), and what a 200 or a problem carried. */
-async function attempt(dispatcher, method, path, body, headers) {
+/**
+ * One request: its start, latency, status (0: no answer), and what a 200 or a problem carried. A 2xx whose body
+ * cannot be read whole counts as no answer (status 0, `unreadable` set): the increment may have been applied.
+ */
+export async function attempt(dispatcher, method, path, body, headers) {
   sent++;
   const start = now();
+  const x = { start, latency: 0, status: 0, version: -1, value: -1, yourTotal: -1, replayed: false, unreadable: false, text: '', retryAfter: null, contentType: null };
   try {
-    const response = await call(dispatcher, method, path, body, headers);
-    const end = now();
+    const response = await requestWhole(dispatcher, method, path, body, headers);
+    x.latency = now() - start;
     answered++;
-    const x = { start, latency: end - start, status: response.status, version: -1, value: -1, yourTotal: -1, replayed: false, text: '', retryAfter: null };
+    if (isSuccess(response.status) && response.unreadable) {
+      x.unreadable = true;
+      x.text = `${response.status} whose ${response.unreadable}`;
+      return x;
+    }
+    x.status = response.status;
+    x.contentType = response.headers['content-type'] ?? null;
     if (response.status === 200) {
-      const json = JSON.parse(response.text);
-      x.version = json.version;
-      x.value = json.value;
-      x.yourTotal = json.yourTotal ?? -1;
+      x.version = response.json.version;
+      x.value = response.json.value;
+      x.yourTotal = response.json.yourTotal ?? -1;
       x.replayed = response.headers['idempotent-replayed'] === 'true';
     } else {
-      x.text = response.text;
+      x.text = response.unreadable ? `(${response.unreadable})` : response.text;
       const after = Number(response.headers['retry-after']);
       x.retryAfter = Number.isFinite(after) ? after : null;
     }
     return x;
   } catch (error) {
     answered++;
-    return { start, latency: now() - start, status: 0, version: -1, value: -1, yourTotal: -1, replayed: false, text: String(error), retryAfter: null };
+    x.latency = now() - start;
+    x.text = String(error);
+    return x;
   }
 }
 
@@ -138,7 +184,7 @@ export async function increment(dispatcher, path, { key = null, visitorId = null
   const headers = {};
   if (key) headers['idempotency-key'] = key;
   if (visitorId) headers['x-visitor-id'] = visitorId;
-  const x = { send: now(), latency: 0, status: 0, version: -1, value: -1, yourTotal: -1, replayed: false, attempts: 0, s503: 0, s5xx: 0, errors: 0, uncertain: false, error: null };
+  const x = { send: now(), latency: 0, status: 0, version: -1, value: -1, yourTotal: -1, replayed: false, attempts: 0, s503: 0, s5xx: 0, errors: 0, unreadable: 0, uncertain: false, error: null };
   for (;;) {
     const a = await attempt(dispatcher, 'POST', path, body, headers);
     x.attempts++;
@@ -147,6 +193,7 @@ export async function increment(dispatcher, path, { key = null, visitorId = null
     if (a.status === 503) x.s503++;
     else if (a.status >= 500) x.s5xx++;
     else if (a.status === 0) x.errors++;
+    if (a.unreadable) x.unreadable++;
     x.error = `${a.status} ${a.text.slice(0, FAILURE_TEXT_CHARS)}`;
     const retryable = a.status === 0 || a.status >= 500;
     if (retryable && !(a.status === 503 && saysNothingWritten(a.text))) x.uncertain = true;
@@ -177,6 +224,7 @@ function records() {
     s503: new Growable(Uint16Array),
     s5xx: new Growable(Uint16Array), // 5xx other than 503
     errors: new Growable(Uint16Array), // tries without an answer
+    unreadable: new Growable(Uint16Array), // of those, 2xx whose body could not be read whole
     counter: new Growable(Uint32Array),
     who: new Growable(Uint32Array), // writer or visitor
     seq: new Growable(Uint32Array), // the writer's or visitor's n-th increment, from 1
@@ -197,6 +245,7 @@ function records() {
       columns.s503.push(x.s503 ?? (x.status === 503 ? 1 : 0));
       columns.s5xx.push(x.s5xx ?? (x.status >= 500 && x.status !== 503 ? 1 : 0));
       columns.errors.push(x.errors ?? (x.status === 0 ? 1 : 0));
+      columns.unreadable.push(typeof x.unreadable === 'number' ? x.unreadable : x.unreadable ? 1 : 0);
       columns.counter.push(counter);
       columns.who.push(who);
       columns.seq.push(seq);
