@@ -3,10 +3,11 @@ import { Op } from './driver/http.mjs';
 import { summarize } from './stats.mjs';
 
 /**
- * Sums up the increments (Op.increment) of one or more driver runs, optionally of one counter: how many were
+ * Sums up the increments (Op.increment) of one or more driver runs, optionally of one counter or of the ones sent
+ * to one instance (--instances): how many were
  * acknowledged (final 200), the tries and 5xx it took, replays, and whether each version was handed out once.
  */
-export function analyse(runs, { counter = null } = {}) {
+export function analyse(runs, { counter = null, instance = null } = {}) {
   const a = {
     increments: 0,
     acknowledged: 0,
@@ -31,7 +32,7 @@ export function analyse(runs, { counter = null } = {}) {
   for (const run of runs) {
     a.failures.push(...(run.failures ?? []));
     for (let i = 0; i < run.status.length; i++) {
-      if (run.op[i] !== Op.increment || (counter != null && run.counter[i] !== counter)) continue;
+      if (run.op[i] !== Op.increment || (counter != null && run.counter[i] !== counter) || (instance != null && run.instance[i] !== instance)) continue;
       a.increments++;
       a.attempts += run.attempts[i];
       if (run.attempts[i] > 1) a.retried++;

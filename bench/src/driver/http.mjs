@@ -1,7 +1,7 @@
 // The HTTP side of a bench process: the API's requests over undici keep-alive connections, and the load patterns
 // the scenarios drive (closed loops, an open loop at a fixed rate, visitors). main.mjs runs these in worker
 // processes (worker.mjs) and joins the records afterwards.
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { Client, Pool } from 'undici';
 import { Growable, eachLimited, now, sleep } from '../stats.mjs';
 
@@ -227,12 +227,13 @@ function records() {
     unreadable: new Growable(Uint16Array), // of those, 2xx whose body could not be read whole
     counter: new Growable(Uint32Array),
     who: new Growable(Uint32Array), // writer or visitor
+    instance: new Growable(Uint8Array), // which of the servers (--instances) it was sent to
     seq: new Growable(Uint32Array), // the writer's or visitor's n-th increment, from 1
     op: new Growable(Uint8Array), // Op
   };
   const failures = [];
   return {
-    add(x, { counter = 0, who = 0, seq = 0, op = Op.increment } = {}) {
+    add(x, { counter = 0, who = 0, seq = 0, op = Op.increment, instance = 0 } = {}) {
       columns.send.push(x.send);
       columns.latency.push(x.latency);
       columns.status.push(x.status);
@@ -248,6 +249,7 @@ function records() {
       columns.unreadable.push(typeof x.unreadable === 'number' ? x.unreadable : x.unreadable ? 1 : 0);
       columns.counter.push(counter);
       columns.who.push(who);
+      columns.instance.push(instance);
       columns.seq.push(seq);
       columns.op.push(op);
       if (x.status !== 200 && failures.length < FAILURES_KEPT) failures.push(x.error ?? `${x.status} ${x.text?.slice(0, FAILURE_TEXT_CHARS)}`);
@@ -256,9 +258,9 @@ function records() {
   };
 }
 
-/** Opens one keep-alive connection per writer and warms each with a read. */
-async function writersFor(base, count, warmName) {
-  const clients = Array.from({ length: count }, () => new Client(base, { pipelining: 1, keepAliveTimeout: WRITER_KEEP_ALIVE_MS }));
+/** Opens one keep-alive connection per writer (writer i to bases[i mod bases], or base) and warms each with a read. */
+async function writersFor(base, count, warmName, bases = [base]) {
+  const clients = Array.from({ length: count }, (_, i) => new Client(bases[i % bases.length], { pipelining: 1, keepAliveTimeout: WRITER_KEEP_ALIVE_MS }));
   await Promise.all(clients.map((c) => call(c, 'GET', counterPath(warmName))));
   return clients;
 }
@@ -267,20 +269,39 @@ async function writersFor(base, count, warmName) {
 // Load patterns
 
 /**
- * Closed loop on one counter: `writers` keep-alive connections, each sending up to `perWriter` increments back to
- * back, none started after `maxMs`. Each writer is one visitor, and each increment has a fresh key and is retried
- * until 200 (unless `plain`: no key, no visitor, sent once).
+ * The bench's Idempotency-Keys: a tag of the driver call (8 hex digits), the writer (or visitor) and its n-th
+ * increment, so that the store's key rows say which increment they hold (storage.mjs). Each call returns its tag.
  */
-export async function hot({ base, name, writers, perWriter, maxMs, writerOffset = 0, plain = false }) {
-  const clients = await writersFor(base, writers, name);
+export const benchKey = (tag, who, seq) => `${tag}_${who}_${seq}`;
+export const newKeyTag = () => randomBytes(4).toString('hex');
+
+/** The writer and seq of a key made by benchKey with this tag, or null. */
+export function parseBenchKey(tag, key) {
+  const match = /^([0-9a-f]{8})_(\d+)_(\d+)$/.exec(key);
+  return match && match[1] === tag ? { who: Number(match[2]), seq: Number(match[3]) } : null;
+}
+
+/**
+ * Closed loop on one counter: `writers` keep-alive connections, each sending up to `perWriter` increments back to
+ * back, none started after `maxMs`. Global writer `writerOffset + i` writes to `bases[(writerOffset + i) mod
+ * bases.length]` (one server unless --instances). Each writer is one visitor, and each increment has its own key
+ * (benchKey) and is retried until 200 (unless `plain`: no key, no visitor, sent once). Returns the records and each
+ * writer's visitor id.
+ */
+export async function hot({ base, bases = [base], name, writers, perWriter, maxMs, writerOffset = 0, plain = false }) {
+  const tag = newKeyTag();
+  const instanceOf = (who) => who % bases.length;
+  const ordered = Array.from({ length: writers }, (_, i) => bases[instanceOf(writerOffset + i)]);
+  const clients = await writersFor(base, writers, name, ordered);
   const r = records();
   const path = `${counterPath(name)}/increment`;
+  const visitorIds = Array.from({ length: writers }, () => (plain ? null : randomUUID()));
   const started = now();
   const stopAt = started + maxMs;
   let cutShort = false;
   await Promise.all(
     clients.map(async (client, w) => {
-      const visitorId = plain ? null : randomUUID();
+      const who = writerOffset + w;
       for (let k = 1; k <= perWriter; k++) {
         if (now() > stopAt) {
           cutShort = true;
@@ -288,14 +309,14 @@ export async function hot({ base, name, writers, perWriter, maxMs, writerOffset 
         }
         const x = plain
           ? await increment(client, path, {})
-          : await increment(client, path, { key: randomUUID(), visitorId, giveUpAt: now() + GIVE_UP_MS });
-        r.add(x, { who: writerOffset + w, seq: k });
+          : await increment(client, path, { key: benchKey(tag, who, k), visitorId: visitorIds[w], giveUpAt: now() + GIVE_UP_MS });
+        r.add(x, { who, seq: k, instance: instanceOf(who) });
       }
     }),
   );
   const finished = now();
   await Promise.all(clients.map((c) => c.close()));
-  return { started, finished, cutShort, ...r.done() };
+  return { started, finished, cutShort, keyed: !plain, keyTag: tag, visitorIds, writerOffset, ...r.done() };
 }
 
 /**
@@ -306,8 +327,8 @@ export async function hot({ base, name, writers, perWriter, maxMs, writerOffset 
  * `plain`, each increment has a key and a visitor, as the hot scenario's do, so the same paths get compiled; the
  * answers are not looked at and nothing is retried.
  */
-export async function warm({ base, name, writers, minMs, maxMs, windowMs = 1000, tolerance = 0.1, plain = false }) {
-  const clients = await writersFor(base, writers, name);
+export async function warm({ base, bases = [base], name, writers, minMs, maxMs, windowMs = 1000, tolerance = 0.1, plain = false }) {
+  const clients = await writersFor(base, writers, name, bases);
   const path = `${counterPath(name)}/increment`;
   const started = now();
   const windows = [];
@@ -355,6 +376,7 @@ export async function paced({ base, name, rate, durationMs, connections: poolSiz
   const total = Math.round((rate * durationMs) / 1000);
   const path = `${counterPath(name)}/increment`;
   const inFlight = new Set();
+  const tag = newKeyTag();
   let skipped = 0;
   const started = now() + SCHEDULE_LEAD_MS;
   for (let i = 0; i < total; i++) {
@@ -365,7 +387,7 @@ export async function paced({ base, name, rate, durationMs, connections: poolSiz
       continue;
     }
     lag.push(now() - due);
-    const p = increment(dispatcher, path, plain ? {} : { key: randomUUID(), giveUpAt: now() + GIVE_UP_MS }).then((x) => {
+    const p = increment(dispatcher, path, plain ? {} : { key: benchKey(tag, 0, i + 1), giveUpAt: now() + GIVE_UP_MS }).then((x) => {
       r.add(x, { seq: i + 1 });
       inFlight.delete(p);
     });
@@ -374,7 +396,7 @@ export async function paced({ base, name, rate, durationMs, connections: poolSiz
   await Promise.all(inFlight);
   const finished = now();
   await dispatcher.close();
-  return { started, finished, skipped, lag: lag.toArray(), ...r.done() };
+  return { started, finished, skipped, lag: lag.toArray(), keyed: !plain, keyTag: tag, ...r.done() };
 }
 
 /**
@@ -384,25 +406,28 @@ export async function paced({ base, name, rate, durationMs, connections: poolSiz
 export async function mixed({ base, namesList, writers, durationMs, readShare, plain = false }) {
   const clients = await writersFor(base, writers, namesList[0]);
   const r = records();
+  const tag = newKeyTag();
   const started = now();
   const deadline = started + durationMs;
   await Promise.all(
     clients.map(async (client, w) => {
+      let seq = 0;
       while (now() < deadline) {
         const c = Math.floor(Math.random() * namesList.length);
         if (Math.random() < readShare) {
           const x = await attempt(client, 'GET', counterPath(namesList[c]));
           r.add({ ...x, send: x.start }, { counter: c, who: w, op: Op.read });
         } else {
-          const x = await increment(client, `${counterPath(namesList[c])}/increment`, plain ? {} : { key: randomUUID(), giveUpAt: now() + GIVE_UP_MS });
-          r.add(x, { counter: c, who: w });
+          seq++;
+          const x = await increment(client, `${counterPath(namesList[c])}/increment`, plain ? {} : { key: benchKey(tag, w, seq), giveUpAt: now() + GIVE_UP_MS });
+          r.add(x, { counter: c, who: w, seq });
         }
       }
     }),
   );
   const finished = now();
   await Promise.all(clients.map((c) => c.close()));
-  return { started, finished, ...r.done() };
+  return { started, finished, keyed: !plain, keyTag: tag, ...r.done() };
 }
 
 /**
@@ -414,11 +439,12 @@ export async function visitors({ base, name, visitorIds, perVisitor, concurrency
   const dispatcher = new Pool(base, { connections: Math.min(concurrency, visitorIds.length), pipelining: 1 });
   const r = records();
   const path = `${counterPath(name)}/increment`;
+  const tag = newKeyTag();
   const started = now();
   await eachLimited(visitorIds, concurrency, async (visitorId, v) => {
     let key = null;
     for (let k = 1; k <= perVisitor; k++) {
-      key = randomUUID();
+      key = benchKey(tag, v, k);
       const x = await increment(dispatcher, path, { key, visitorId, giveUpAt: now() + GIVE_UP_MS });
       r.add(x, { who: v, seq: k });
     }
@@ -427,5 +453,5 @@ export async function visitors({ base, name, visitorIds, perVisitor, concurrency
   });
   const finished = now();
   await dispatcher.close();
-  return { started, finished, ...r.done() };
+  return { started, finished, keyed: true, keyTag: tag, ...r.done() };
 }

@@ -139,11 +139,15 @@ export async function unsubscribeAll({ base, concurrency = 16 }) {
   return pairs.length;
 }
 
-/** Waits until every connection subscribed to a name has seen its target version, or the timeout. */
-export async function drain({ targets, timeoutMs }) {
+/**
+ * Waits until every connection subscribed to a name has seen its target version, or the timeout. `only`: the
+ * indexes of the connections to wait for (others are not looked at), e.g. one per instance with its own target.
+ */
+export async function drain({ targets, timeoutMs, only = null }) {
   const deadline = now() + timeoutMs;
+  const watched = only ? only.map((index) => connections[index]) : connections;
   const behind = () =>
-    connections.filter((s) => !s.closed && [...s.names].some((n) => targets[n] != null && (s.last.get(n)?.version ?? 0) < targets[n])).length;
+    watched.filter((s) => !s.closed && [...s.names].some((n) => targets[n] != null && (s.last.get(n)?.version ?? 0) < targets[n])).length;
   while (behind() > 0 && now() < deadline) await sleep(20);
   return { behind: behind() };
 }
