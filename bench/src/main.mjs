@@ -33,7 +33,8 @@ const WARMUP_MIN_MS = 3000;
 async function warmup(bench) {
   const maxMs = bench.options.warmupSeconds * 1000;
   progress.set('warmup (until steady)');
-  return bench.load[0].call('warm', { base: bench.base, name: `${bench.run}-warmup`, writers: bench.options.writers, minMs: Math.min(WARMUP_MIN_MS, maxMs), maxMs, plain: bench.options.plainWriters });
+  const name = `${bench.run}-warmup${bench.bases.length > 1 ? `-n${bench.bases.length}` : ''}`;
+  return bench.load[0].call('warm', { base: bench.base, bases: bench.bases, name, writers: bench.options.writers, minMs: Math.min(WARMUP_MIN_MS, maxMs), maxMs, plain: bench.options.plainWriters });
 }
 
 /**
@@ -69,6 +70,38 @@ function parseArguments(argv) {
   }
 }
 
+/** Every stack the bench has started and not stopped yet: Ctrl-C and SIGTERM stop them all. */
+const running = new Set();
+
+function stopOnSignals() {
+  const stop = (signal) => {
+    progress.stop();
+    process.stderr.write(`bench: ${signal}, stopping what it started\n`);
+    Promise.allSettled([...running].map((stack) => stack.stop())).finally(() => process.exit(130));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+/** Starts a stack of its own for one scenario (a hot variant on N instances, the memory flood), runs fn on it, stops it. */
+async function onOwnStack(bench, paths, shape, fn) {
+  const stack = await startStack(bench.options, paths, shape);
+  running.add(stack);
+  process.stderr.write(`bench: ${describeServer(stack)} at ${stack.servers.map((s) => s.url).join(', ')}, logs ${stack.servers.map((s) => path.relative(process.cwd(), s.logFile)).join(', ')}\n`);
+  const previous = bench.server;
+  bench.use(stack);
+  try {
+    const result = await fn(stack);
+    result.server = { description: describeServer(stack), command: stack.command, logs: stack.servers.map((s) => s.logFile), pids: stack.servers.map((s) => s.pid) };
+    result.storeProxyWholeStack = await stack.proxyStats().catch(() => null);
+    return result;
+  } finally {
+    bench.use(previous);
+    await stack.stop();
+    running.delete(stack);
+  }
+}
+
 /**
  * The server to drive: started with its store (--app), stopped on Ctrl-C or SIGTERM as well as at the end, or
  * the one at --url, checked to answer. Throws with a message for the user when it cannot be had.
@@ -84,30 +117,48 @@ async function startServer(options, paths) {
   }
   process.stderr.write(`bench: starting Standalone on the ${options.store === 'tables' ? 'Table store (Azurite)' : 'in-memory store'}\n`);
   const stack = await startStack(options, paths);
+  running.add(stack);
   process.stderr.write(`bench: ${describeServer(stack)} at ${stack.url} (pid ${stack.serverPid}), log ${path.relative(process.cwd(), stack.logFile)}\n`);
-  const stop = (signal) => {
-    progress.stop();
-    process.stderr.write(`bench: ${signal}, stopping what it started\n`);
-    stack.stop().finally(() => process.exit(130));
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
-  return { stack, server: { url: stack.url, pid: stack.serverPid, storePids: stack.storePids, proxyStats: stack.proxyStats } };
+  return { stack, server: stack };
+}
+
+/** Whether a scenario runs on the run's own server (the others start stacks of their own). */
+const needsRunServer = (options) => options.scenarioList.some((s) => s !== 'hot' || options.instanceList == null);
+
+/** The hot scenario's variants: on the run's server, or each on a fresh stack of N instances (--instances). */
+async function runHot(bench, options, paths) {
+  const results = [];
+  for (const variant of options.hotVariants) {
+    if (variant.instances == null) {
+      results.push(await hot.run(bench, variant));
+      continue;
+    }
+    const label = `hot-n${variant.instances}${variant.stuck ? '-stuck' : ''}`;
+    results.push(
+      await onOwnStack(bench, paths, { instances: variant.instances, metrics: true, label }, async () => {
+        const warm = options.warmupSeconds > 0 ? await warmup(bench) : null;
+        return { ...(await hot.run(bench, variant)), warmup: warm };
+      }),
+    );
+  }
+  return results;
 }
 
 /** The scenarios asked for, in their fixed order; each result goes into bench.results. */
-async function runScenarios(bench, options, { benchDir }) {
+async function runScenarios(bench, options, paths) {
   const want = (s) => options.scenarioList.includes(s);
-  await warmConnections(bench);
-  if (want('connections')) bench.results.connections = await connections.run(bench);
-  if (options.warmupSeconds > 0) bench.results.warmup = await warmup(bench);
-  if (want('fanout')) bench.results.fanout = await fanout.run(bench);
-  if (want('many')) bench.results.many = await many.run(bench);
-  if (want('users')) bench.results.users = await users.run(bench);
-  progress.set('closing connections');
-  await Promise.all(bench.subs.map((w) => w.call('closeAll')));
-  if (want('hot')) bench.results.hot = await hot.run(bench);
-  if (want('wrk')) bench.results.wrk = await wrk.run(bench, { benchDir });
+  if (needsRunServer(options)) {
+    await warmConnections(bench);
+    if (want('connections')) bench.results.connections = await connections.run(bench);
+    if (options.warmupSeconds > 0) bench.results.warmup = await warmup(bench);
+    if (want('fanout')) bench.results.fanout = await fanout.run(bench);
+    if (want('many')) bench.results.many = await many.run(bench);
+    if (want('users')) bench.results.users = await users.run(bench);
+    progress.set('closing connections');
+    await Promise.all(bench.subs.map((w) => w.call('closeAll')));
+  }
+  if (want('hot')) bench.results.hot = await runHot(bench, options, paths);
+  if (want('wrk')) bench.results.wrk = await wrk.run(bench, { benchDir: paths.benchDir });
 }
 
 /** Phases in which other processes used more than NOISY_OTHER_CORES. */
@@ -126,19 +177,23 @@ async function main() {
   const stamp = startedAt.toISOString().replace(/[:.]/g, '-');
   const resultsDir = path.join(benchDir, 'results');
   mkdirSync(resultsDir, { recursive: true });
-  let stack;
-  let server;
-  try {
-    ({ stack, server } = await startServer(options, { benchDir, resultsDir, stamp }));
-  } catch (error) {
-    console.error(`bench: ${error.message}`);
-    return 2;
+  const paths = { benchDir, resultsDir, stamp };
+  stopOnSignals();
+  let stack = null;
+  let server = null;
+  if (needsRunServer(options)) {
+    try {
+      ({ stack, server } = await startServer(options, paths));
+    } catch (error) {
+      console.error(`bench: ${error.message}`);
+      return 2;
+    }
   }
 
   const report = {
     startedAt: startedAt.toISOString(),
-    url: server.url,
-    serverPid: server.pid,
+    url: server?.url ?? null,
+    serverPid: server?.pid ?? server?.serverPid ?? null,
     server: stack ? { command: stack.command, store: stack.store, log: stack.logFile } : null,
     machine: machine(benchDir),
     loadAverageAtStart: os.loadavg().map((x) => round(x, 2)),
@@ -147,10 +202,10 @@ async function main() {
     failures: null,
   };
   const bench = new Bench(options, server);
-  progress.start(bench.all, server.pid);
+  progress.start(bench.all, () => bench.serverPid);
   let crashed = null;
   try {
-    await runScenarios(bench, options, { benchDir });
+    await runScenarios(bench, options, paths);
   } catch (error) {
     crashed = error;
   } finally {
@@ -159,6 +214,7 @@ async function main() {
     if (stack) {
       report.storeProxy = await stack.proxyStats().catch(() => null);
       await stack.stop();
+      running.delete(stack);
     }
   }
   report.finishedAt = new Date().toISOString();

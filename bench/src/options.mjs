@@ -28,6 +28,12 @@ The server run.sh starts (not with --url):
                              line gets through, then the connection is reset); counted per kind in the report
   --group-commit <on|off>    off passes --LiveCounter:GroupCommit=false: every increment reads, computes and
                              commits alone, racing the others (the behaviour before group commit). Default on
+  --instances <n[,n...]>     tables, hot: the hot scenario on n Standalone processes sharing one Azurite table
+                             (a fresh Azurite, proxy and processes for each n; writer i writes to instance i mod n,
+                             one subscriber per instance), e.g. 1,4 prints N = 1 and N = 4 side by side. Each
+                             process exports its LiveCounter meter to its log (--LiveCounter:Metrics=console, every
+                             second), from which conflicts, retries and 503s by reason and batch sizes are reported
+                             per instance; the table is read afterwards for exactness and commit sizes
   --app <dll>                the built Standalone to start (run.sh passes it)
 
 Options:
@@ -39,6 +45,12 @@ Options:
   --increments <n>           hot: increments per writer (default 3000 on memory, 9600/writers (at least 300) on
                              tables); writers stop starting new ones after --hot-seconds
   --hot-seconds <s>          hot: no new increment starts after this long (default 20)
+  --stuck-subscriber [on|off|off,on]
+                             hot: one more subscriber on the hot counter that never reads its socket; it is filled
+                             (increments to another counter it is subscribed to) until the server's socket to it is
+                             full before the writers start. off,on runs hot without and with it, side by side. The
+                             server drops it about 10 s after it stalled: keep --hot-seconds under 8 to measure
+                             the whole phase with it stuck
   --plain-writers            hot, fanout, many and warm-up: increments without Idempotency-Key or visitor id,
                              sent once (how the figures in docs/performance.md before group commit were taken)
   --writer-procs <n>         hot: Node processes the writers are spread over (default 1)
@@ -77,6 +89,8 @@ const DEFAULTS = {
   groupCommit: 'on',
   scenarios: 'connections,fanout,many,users,hot',
   writers: 32,
+  instances: null,
+  stuckSubscriber: 'off',
   increments: null,
   hotSeconds: 20,
   plainWriters: false,
@@ -103,7 +117,10 @@ const DEFAULTS = {
 const camel = (flag) => flag.replace(/-([a-z])/g, (_, c) => c.toUpperCase());
 const flag = (key) => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
 const BOOLEAN = new Set(['wrk', 'help', 'plainWriters']);
-const TEXT = new Set(['url', 'app', 'store', 'groupCommit', 'scenarios', 'fanout', 'out']);
+const TEXT = new Set(['url', 'app', 'store', 'groupCommit', 'scenarios', 'fanout', 'out', 'instances', 'stuckSubscriber']);
+/** Options whose value may be left out: the flag alone means this. */
+const BARE = { stuckSubscriber: 'on' };
+const MAX_INSTANCES = 16;
 export const SCENARIOS = ['connections', 'fanout', 'many', 'users', 'hot', 'wrk'];
 
 export function parse(argv) {
@@ -122,6 +139,10 @@ export function parse(argv) {
     given.add(key);
     if (BOOLEAN.has(key)) {
       options[key] = match[2] === undefined ? true : match[2] !== 'false';
+      continue;
+    }
+    if (match[2] === undefined && key in BARE && (argv[i + 1] === undefined || argv[i + 1].startsWith('--'))) {
+      options[key] = BARE[key];
       continue;
     }
     const value = match[2] ?? argv[++i];
@@ -164,6 +185,27 @@ export function parse(argv) {
     if (!Number.isInteger(options[key]) || options[key] < 1) throw new Error(`${flag(key)} must be a whole number ≥ 1`);
   }
   if (options.readShare > 1) throw new Error('--read-share must be between 0 and 1');
+  parseHotVariants(options);
   if (options.hotSeconds <= 0) throw new Error('--hot-seconds must be more than 0');
   return options;
+}
+
+/**
+ * The hot scenario's variants, in the order they run: every --instances value (null: the server of the run, not a
+ * stack of its own) with every --stuck-subscriber value.
+ */
+function parseHotVariants(options) {
+  options.instanceList = null;
+  if (options.instances != null) {
+    options.instanceList = String(options.instances).split(',').map((text) => Number(text.trim()));
+    for (const n of options.instanceList) {
+      if (!Number.isInteger(n) || n < 1 || n > MAX_INSTANCES) throw new Error(`--instances wants whole numbers from 1 to ${MAX_INSTANCES}, not '${options.instances}'`);
+    }
+    if (options.store !== 'tables') throw new Error('--instances shares one Table store between processes: add --store tables');
+    if (options.url) throw new Error('--instances starts its own servers; it does not work with --url');
+    if (!options.scenarioList.includes('hot')) throw new Error('--instances is for the hot scenario: add it to --scenarios');
+  }
+  const stuckList = options.stuckSubscriber.split(',').map((text) => text.trim());
+  for (const value of stuckList) if (!['on', 'off'].includes(value)) throw new Error(`--stuck-subscriber is on, off or off,on, not '${options.stuckSubscriber}'`);
+  options.hotVariants = (options.instanceList ?? [null]).flatMap((instances) => stuckList.map((stuck) => ({ instances, stuck: stuck === 'on' })));
 }
