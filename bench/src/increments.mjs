@@ -1,6 +1,7 @@
 // What the answers to a run's increments say, and the exactness checks every scenario applies to them.
 import { Op } from './driver/http.mjs';
 import { summarize } from './stats.mjs';
+import { checkReadsWithinStorage, checkStorage, storageExact } from './storage.mjs';
 
 /**
  * Sums up the increments (Op.increment) of one or more driver runs, optionally of one counter or of the ones sent
@@ -76,6 +77,19 @@ export function checkAnswers(bench, scenario, a) {
   bench.check(scenario, 'every increment acknowledged', a.unacknowledged === 0, `${a.unacknowledged} never answered 200 (${a.other} answered 4xx): ${a.failures.join(' | ')}`);
   bench.check(scenario, 'replays only after a lost answer', a.unexplainedReplays === 0, `${a.unexplainedReplays} answers were replays although every earlier try was refused with "nothing was written"`);
   bench.check(scenario, 'no 5xx other than 503', a.s5xx === 0, `${a.s5xx} answers were 5xx other than 503: ${a.failures.join(' | ')}`);
+}
+
+/**
+ * The exactness checks of one counter: on the Table store (storage judged, see storage.mjs) the answers' checks,
+ * the partition's and the read after the run within what is stored; elsewhere the answers against the read
+ * (versions 1..N once each, which holds for one process with one lane). Returns whether it was exact.
+ */
+export function checkCounter(bench, scenario, a, final, storage) {
+  if (!storage) return checkIncrements(bench, scenario, a, final);
+  checkAnswers(bench, scenario, a);
+  checkStorage(bench, scenario, storage);
+  checkReadsWithinStorage(bench, scenario, [final], storage);
+  return storageExact(storage);
 }
 
 /** The checks of a keyed run of one counter against the counter read afterwards. */

@@ -326,3 +326,29 @@ export function checkStorage(bench, scenario, s) {
   bench.check(scenario, 'visitor totals', s.visitorTotalsWrong === 0 && s.unknownVisitors === 0, `${s.visitorTotalsWrong} visitor rows differ from their writer's count (${s.visitorExamples.join('; ')}), ${s.unknownVisitors} visitor rows of nobody in this run`);
   bench.check(scenario, 'each commit from one instance', s.commits.spanningInstances === 0, `${s.commits.spanningInstances} commits hold key rows of writers on different instances`);
 }
+
+/**
+ * The partition of counter `name` judged against `runs` on the Table store (the bench started Azurite and has its
+ * key), or null elsewhere: then exactness is judged from the answers (versions 1..N once each).
+ */
+export async function storageOf(bench, name, runs, { counter = null, writers }) {
+  const tableClient = bench.tableClient();
+  if (!tableClient) return null;
+  return judgeStorage({ rows: await readPartition(tableClient, name), runs, counter, writers });
+}
+
+/** checkStorage over many counters: one check per kind, failing with the number of counters and the first few. */
+export function checkStorageOfCounters(bench, scenario, judged) {
+  const kinds = new Map(); // check -> details of the counters that failed it
+  for (const { name, storage } of judged) {
+    const collect = { check: (_, check, ok, detail) => (kinds.has(check) || kinds.set(check, []), ok || kinds.get(check).push(`${name}: ${detail}`)) };
+    checkStorage(collect, scenario, storage);
+  }
+  for (const [check, failed] of kinds) bench.check(scenario, `${check}, on every counter`, failed.length === 0, `${failed.length} counters: ${failed.slice(0, EXAMPLES).join(' | ')}`);
+}
+
+/** A read after the run may lag what is stored (with lanes a process counts other lanes as it last read them), never exceed it. */
+export function checkReadsWithinStorage(bench, scenario, reads, storage) {
+  const above = reads.filter((r) => r.value > storage.sumValue || r.version > storage.sumVersion);
+  bench.check(scenario, 'reads after the run show no more than storage', above.length === 0, `${above.length} reads above Σ Value ${storage.sumValue} / Σ Version ${storage.sumVersion}: ${above.map((r) => `${r.value}/${r.version}`).join(', ')}`);
+}

@@ -4,7 +4,8 @@
 // first message at that subscriber of a version ≥ its own. Measured for every increment and every subscriber.
 import { readCounter } from '../driver/http.mjs';
 import { answersByVersion, checkDeliveries, conflatedDeliveries, deliveryReport, fillAnswers, finalStates } from '../delivery.mjs';
-import { analyse, checkIncrements } from '../increments.mjs';
+import { analyse, checkCounter } from '../increments.mjs';
+import { storageOf } from '../storage.mjs';
 import { progress } from '../progress.mjs';
 import { int, ms, summarize, table } from '../stats.mjs';
 import { cpuCell, verdict } from '../format.mjs';
@@ -23,6 +24,7 @@ export async function run(bench) {
     );
     const a = analyse([runResult]);
     const final = await readCounter(bench.base, name);
+    const storage = await storageOf(bench, name, [runResult], { writers: [{ visitorId: null, instance: 0 }] });
     progress.set(`fanout ${label}: drain`);
     const stillBehind = await bench.drainAll({ [name]: final.version });
     const collected = await bench.collectAll();
@@ -43,13 +45,14 @@ export async function run(bench) {
       deliveryLatencyMs: d.latency,
       ...deliveryReport(d, f, stillBehind, a.acknowledged, subscribers),
       final,
+      storage,
       store,
       target: target == null ? null : { p99Ms: target },
       meetsTarget: target == null ? null : d.latency.p99 != null && d.latency.p99 <= target,
       cpu,
     };
     const scenario = `fanout ${label}`;
-    checkIncrements(bench, scenario, a, final);
+    checkCounter(bench, scenario, a, final, storage);
     checkDeliveries(bench, scenario, d, f);
     results.push(result);
     await bench.unsubscribeAll();

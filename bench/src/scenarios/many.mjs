@@ -3,8 +3,12 @@
 import { Op, readCounter } from '../driver/http.mjs';
 import { answersByVersion, checkDeliveries, conflatedDeliveries, deliveryReport, fillAnswers, finalStates } from '../delivery.mjs';
 import { analyse, checkAnswers, isExact } from '../increments.mjs';
+import { checkReadsWithinStorage, checkStorageOfCounters, storageExact, storageOf } from '../storage.mjs';
 import { progress } from '../progress.mjs';
-import { int, ms, round, summarize, table } from '../stats.mjs';
+import { eachLimited, int, ms, round, summarize, table } from '../stats.mjs';
+
+/** Partitions read from Azurite at once after the run. */
+const PARALLEL_READS = 8;
 import { cpuCell } from '../format.mjs';
 
 export async function run(bench) {
@@ -30,6 +34,10 @@ export async function run(bench) {
   }
   const finals = new Map();
   for (const name of names) finals.set(name, await readCounter(bench.base, name));
+  const writers = Array.from({ length: mixedWriters }, () => ({ visitorId: null, instance: 0 }));
+  const storages = new Array(counters).fill(null);
+  await eachLimited(names, PARALLEL_READS, async (name, c) => (storages[c] = await storageOf(bench, name, [runResult], { counter: c, writers })));
+  const judged = storages[0] ? names.map((name, c) => ({ name, storage: storages[c] })) : null;
   progress.set('many: drain');
   const stillBehind = await bench.drainAll(Object.fromEntries(names.map((n) => [n, finals.get(n).version])));
   const collected = await bench.collectAll();
@@ -43,7 +51,8 @@ export async function run(bench) {
   names.forEach((n, c) => {
     const a = perCounter[c];
     const final = finals.get(n);
-    if (!isExact(a, final)) inexact.push(`${n}: final ${final.value}/${final.version}, acknowledged ${a.acknowledged}`);
+    const exact = judged ? storageExact(storages[c]) : isExact(a, final);
+    if (!exact) inexact.push(`${n}: final ${final.value}/${final.version}, acknowledged ${a.acknowledged}${judged ? `, stored ${storages[c].sumValue}/${storages[c].sumVersion} in ${storages[c].keyRows} key rows` : ''}`);
   });
   const seconds = (runResult.finished - runResult.started) / 1000;
   const result = {
@@ -63,11 +72,17 @@ export async function run(bench) {
     deliveryLatencyMs: d.latency,
     ...deliveryReport(d, f, stillBehind, all.acknowledged, subsPerCounter),
     inexactCounters: inexact.length,
+    exactness: judged ? 'storage' : 'answers',
     store,
     cpu,
   };
   bench.check('many', 'exact on every counter', inexact.length === 0, `${inexact.length} counters differ from their acknowledged increments: ${inexact.slice(0, 3).join('; ')}`);
   checkAnswers(bench, 'many', all);
+  if (judged) {
+    checkStorageOfCounters(bench, 'many', judged);
+    const reads = { check: (scenario, check, ok, detail) => ok || bench.check(scenario, check, ok, detail) };
+    names.forEach((n, c) => checkReadsWithinStorage(reads, 'many', [finals.get(n)], storages[c]));
+  }
   bench.check('many', 'reads answered', readFailures === 0, `${readFailures} reads were not 200`);
   checkDeliveries(bench, 'many', d, f);
   await bench.unsubscribeAll();

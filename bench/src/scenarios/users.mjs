@@ -5,7 +5,8 @@
 // its connections by an incrementApplied of a version ≥ its own, and nothing may reach anyone else.
 import { randomUUID } from 'node:crypto';
 import { Op, readCounter } from '../driver/http.mjs';
-import { analyse as analyseIncrements, checkIncrements } from '../increments.mjs';
+import { analyse as analyseIncrements, checkCounter } from '../increments.mjs';
+import { storageOf } from '../storage.mjs';
 import { progress } from '../progress.mjs';
 import { int, ms, sleep, summarize, table } from '../stats.mjs';
 import { cpuCell } from '../format.mjs';
@@ -50,6 +51,7 @@ async function collect(bench) {
   const increments = analyseIncrements([answers]);
   const byVisitor = answersByVisitor(answers, visitorCount, visitorIncrements);
   const final = await readCounter(bench.base, name);
+  const storage = await storageOf(bench, name, [answers], { writers: visitorIds.map((visitorId) => ({ visitorId, instance: 0 })) });
   progress.set('users: drain');
   const targets = Object.fromEntries(visitorIds.map((id, visitor) => [id, byVisitor.lastVersion[visitor]]));
   const behind = await Promise.all(bench.subs.map((connections) => connections.call('drainApplied', { name, targets, timeoutMs: DRAIN_TIMEOUT_MS })));
@@ -63,6 +65,7 @@ async function collect(bench) {
     increments,
     byVisitor,
     final,
+    storage,
     messages,
     stillBehindAfterDrain: behind.reduce((sum, drained) => sum + drained.behind, 0),
     cpu,
@@ -174,6 +177,7 @@ function analyse(collected) {
       stillBehindAfterDrain: collected.stillBehindAfterDrain,
     },
     final: collected.final,
+    storage: collected.storage,
     store: collected.store,
     cpu: collected.cpu,
   };
@@ -181,7 +185,7 @@ function analyse(collected) {
 
 function check(bench, result, increments) {
   const { messages, increments: answered } = result;
-  checkIncrements(bench, 'users', increments, result.final);
+  checkCounter(bench, 'users', increments, result.final, result.storage);
   bench.check('users', 'nothing misdelivered', messages.misdelivered === 0 && messages.counterUpdatedWithoutSubscription === 0, `${messages.misdelivered} incrementApplied reached another visitor or counter, ${messages.counterUpdatedWithoutSubscription} counterUpdated without a subscription`);
   bench.check('users', 'every increment covered on its visitor\'s connections', messages.missing === 0, `${messages.missing} (connection, increment) pairs never covered by an incrementApplied of a version ≥ its own`);
   bench.check('users', 'at most one incrementApplied per visitor and commit', messages.duplicates === 0 && messages.wrongBy === 0, `${messages.duplicates} versions delivered twice to one connection, ${messages.wrongBy} with a by that is not 1`);
