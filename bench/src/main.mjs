@@ -18,6 +18,7 @@ import * as many from './scenarios/many.mjs';
 import * as users from './scenarios/users.mjs';
 import * as hot from './scenarios/hot.mjs';
 import * as wrk from './scenarios/wrk.mjs';
+import * as memory from './scenarios/memory.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const benchDir = path.resolve(here, '..');
@@ -122,8 +123,9 @@ async function startServer(options, paths) {
   return { stack, server: stack };
 }
 
-/** Whether a scenario runs on the run's own server (the others start stacks of their own). */
-const needsRunServer = (options) => options.scenarioList.some((s) => s !== 'hot' || options.instanceList == null);
+/** Whether a scenario runs on the run's own server (hot with --instances, and memory with --app, start stacks of their own). */
+const ownStack = (options, scenario) => (scenario === 'hot' && options.instanceList != null) || (scenario === 'memory' && options.app != null);
+const needsRunServer = (options) => options.scenarioList.some((s) => !ownStack(options, s));
 
 /** The hot scenario's variants: on the run's server, or each on a fresh stack of N instances (--instances). */
 async function runHot(bench, options, paths) {
@@ -159,6 +161,12 @@ async function runScenarios(bench, options, paths) {
   }
   if (want('hot')) bench.results.hot = await runHot(bench, options, paths);
   if (want('wrk')) bench.results.wrk = await wrk.run(bench, { benchDir: paths.benchDir });
+  if (want('memory')) {
+    bench.results.memory = ownStack(options, 'memory')
+      ? await onOwnStack(bench, paths, { serverArgs: memory.capArgs(options), label: 'memory' }, () => memory.run(bench))
+      : await memory.run(bench);
+    memory.check(bench, bench.results.memory);
+  }
 }
 
 /** Phases in which other processes used more than NOISY_OTHER_CORES. */

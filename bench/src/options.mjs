@@ -17,6 +17,10 @@ Scenarios (--scenarios, comma-separated; default all but wrk):
                 writer's visitor id, retried with the same key after a 5xx or a network error until it answers
                 200: increments/s, latency, 503s, exactness, and the commit sizes seen by one subscriber
   wrk           the hot counter again, driven by wrk (Debian package) without keys; also enabled by --wrk
+  memory        in-memory store: on a Standalone of its own (fresh, with the --max-* caps), floods of --flood
+                increments needing new room (new counter names, then new visitor ids on one counter, then new
+                Idempotency-Keys on one counter), each sent once: the server's VmRSS before, during and after
+                each flood, the answers by status (a cap reached answers 507 application/problem+json)
 
 The server run.sh starts (not with --url):
   --store <memory|tables>    memory (default): the in-memory store. tables: the Table store on Azurite 3.37.0
@@ -70,6 +74,11 @@ Options:
   --wrk-threads <n>          wrk: threads (default 2)
   --warmup-seconds <s>       at most this long, increments until the rate is steady, so tiered JIT has
                              optimised the server before anything is measured (default 10)
+  --flood <n>                memory: requests per flood (default 50000)
+  --flood-concurrency <n>    memory: requests in flight (default 32)
+  --max-counters <n>         memory: started with --LiveCounter:InMemory:MaxCounters=<n> (and likewise
+  --max-visitors <n>           MaxVisitors, MaxRecords); small caps make the floods reach them quickly.
+  --max-records <n>            Not given: the server's defaults
   --out <file>               JSON results file (default bench/results/<timestamp>.json)
   --help                     this text
 
@@ -110,6 +119,11 @@ const DEFAULTS = {
   wrkSeconds: 10,
   wrkThreads: 2,
   warmupSeconds: 10,
+  flood: 50000,
+  floodConcurrency: 32,
+  maxCounters: null,
+  maxVisitors: null,
+  maxRecords: null,
   out: null,
   help: false,
 };
@@ -121,7 +135,7 @@ const TEXT = new Set(['url', 'app', 'store', 'groupCommit', 'scenarios', 'fanout
 /** Options whose value may be left out: the flag alone means this. */
 const BARE = { stuckSubscriber: 'on' };
 const MAX_INSTANCES = 16;
-export const SCENARIOS = ['connections', 'fanout', 'many', 'users', 'hot', 'wrk'];
+export const SCENARIOS = ['connections', 'fanout', 'many', 'users', 'hot', 'wrk', 'memory'];
 
 export function parse(argv) {
   const options = { ...DEFAULTS };
@@ -181,7 +195,10 @@ export function parse(argv) {
   if (options.increments == null) {
     options.increments = options.store === 'tables' ? Math.max(300, Math.ceil(9600 / Math.max(1, options.writers))) : 3000;
   }
-  for (const key of ['writers', 'increments', 'writerProcs', 'procs', 'counters', 'subsPerCounter', 'mixedWriters', 'visitors', 'visitorIncrements', 'wrkThreads']) {
+  if (options.scenarioList.includes('memory') && options.store !== 'memory') throw new Error('the memory scenario measures the in-memory store: leave out --store tables');
+  const caps = ['maxCounters', 'maxVisitors', 'maxRecords'].filter((k) => given.has(k));
+  if (caps.length && options.url) throw new Error(`${caps.map(flag).join(', ')} configure the server the memory scenario starts; with --url the server is already configured`);
+  for (const key of ['writers', 'increments', 'writerProcs', 'procs', 'counters', 'subsPerCounter', 'mixedWriters', 'visitors', 'visitorIncrements', 'wrkThreads', 'flood', 'floodConcurrency', ...caps]) {
     if (!Number.isInteger(options[key]) || options[key] < 1) throw new Error(`${flag(key)} must be a whole number ≥ 1`);
   }
   if (options.readShare > 1) throw new Error('--read-share must be between 0 and 1');

@@ -8,6 +8,7 @@ import * as many from './scenarios/many.mjs';
 import * as users from './scenarios/users.mjs';
 import * as hot from './scenarios/hot.mjs';
 import * as wrk from './scenarios/wrk.mjs';
+import * as memory from './scenarios/memory.mjs';
 
 export function describeServer(server) {
   if (!server) return 'an external server (--url): its store and settings are its own';
@@ -49,10 +50,11 @@ function storeRows(report) {
 export function render(report) {
   const r = report.results;
   const out = [];
-  out.push(`LiveCounter bench  ${report.startedAt}  ${report.url ?? '(each hot variant on servers of its own)'}`);
+  out.push(`LiveCounter bench  ${report.startedAt}  ${report.url ?? '(every scenario on servers of its own)'}`);
   out.push(`${report.machine.cores} cores (${report.machine.cpuModel}), ${report.machine.memoryGiB} GiB, .NET SDK ${report.machine.dotnet}, Node ${report.machine.node}, @microsoft/signalr ${report.machine.signalrClient}`);
-  if (report.server || !r.hot?.some((h) => h.server)) out.push(`server: ${describeServer(report.server)}`);
+  if (report.server || !(r.hot?.some((h) => h.server) || r.memory?.server)) out.push(`server: ${describeServer(report.server)}`);
   for (const h of (r.hot ?? []).filter((x) => x.server)) out.push(`server of hot ${h.label}: ${h.server.description}`);
+  if (r.memory?.server) out.push(`server of memory: ${r.memory.server.description} (${r.memory.server.command})`);
   out.push(`cpu: cores used in the measured phase by the server${report.options.store === 'tables' ? ' / the store (Azurite and the proxy)' : ''} / all bench processes (the busiest one: each is one Node thread, 1.0 is its limit) / anything else (NOISY when > ${NOISY_OTHER_CORES} in a phase of ${NOISE_MIN_SECONDS} s or more)`);
   if (r.warmup) {
     const w = r.warmup;
@@ -68,6 +70,7 @@ export function render(report) {
   if (r.many) out.push('', many.render(r.many));
   if (r.connections) out.push('', connections.render(r.connections));
   if (r.users) out.push('', users.render(r.users));
+  if (r.memory) out.push('', memory.render(r.memory));
   if (report.storeProxy || r.hot?.some((h) => h.store)) {
     out.push('', table([['store proxy', 'requests (transactions / reads / other)', 'cut before reaching Azurite', 'cut when the answer started (answer lost)'], ...storeRows(report)]));
   }

@@ -171,6 +171,8 @@ function retryDelay(failed, retries) {
   return Math.round(ceiling / 2 + (ceiling / 2) * Math.random());
 }
 
+export const INSUFFICIENT_STORAGE = 507;
+
 /** The server says so in every 503 whose increment certainly did not happen. */
 const saysNothingWritten = (text) => text.includes('Nothing was written');
 
@@ -195,7 +197,8 @@ export async function increment(dispatcher, path, { key = null, visitorId = null
     else if (a.status === 0) x.errors++;
     if (a.unreadable) x.unreadable++;
     x.error = `${a.status} ${a.text.slice(0, FAILURE_TEXT_CHARS)}`;
-    const retryable = a.status === 0 || a.status >= 500;
+    // 507: a store cap is reached (LiveCounter:InMemory:Max…), nothing was written, and trying again will not help.
+    const retryable = a.status === 0 || (a.status >= 500 && a.status !== INSUFFICIENT_STORAGE);
     if (retryable && !(a.status === 503 && saysNothingWritten(a.text))) x.uncertain = true;
     if (!key || !retryable) break;
     const delay = retryDelay(a, x.attempts - 1);
@@ -454,4 +457,40 @@ export async function visitors({ base, name, visitorIds, perVisitor, concurrency
   const finished = now();
   await dispatcher.close();
   return { started, finished, keyed: true, keyTag: tag, ...r.done() };
+}
+
+/**
+ * A flood of increments that each need new room in the store, sent once each (nothing retried), `concurrency` at
+ * a time: `names` to `count` new counters, `visitors` with `count` new visitor ids on counter `name`, `keys` with
+ * `count` new Idempotency-Keys on counter `name` (no visitor). Counts the answers by status; a 507 (a cap reached)
+ * must be application/problem+json.
+ */
+export async function flood({ base, kind, name, count, concurrency = 32 }) {
+  const dispatcher = new Pool(base, { connections: concurrency, pipelining: 1 });
+  const statuses = {};
+  let problemJson507 = 0;
+  let first507 = null; // how many requests had been answered when the first 507 came
+  let answeredHere = 0;
+  const failures = [];
+  const tag = newKeyTag();
+  const started = now();
+  await eachLimited(Array.from({ length: count }, (_, i) => i), concurrency, async (i) => {
+    const headers = {};
+    let path = `${counterPath(name)}/increment`;
+    if (kind === 'names') path = `${counterPath(`${name}-${i}`)}/increment`;
+    else if (kind === 'visitors') headers['x-visitor-id'] = randomUUID();
+    else if (kind === 'keys') headers['idempotency-key'] = benchKey(tag, 0, i + 1);
+    else throw new Error(`unknown flood ${kind}`);
+    const x = await attempt(dispatcher, 'POST', path, INCREMENT_BODY, headers);
+    answeredHere++;
+    statuses[x.status] = (statuses[x.status] ?? 0) + 1;
+    if (x.status === INSUFFICIENT_STORAGE) {
+      first507 ??= answeredHere;
+      if (x.contentType?.startsWith('application/problem+json')) problemJson507++;
+    }
+    if (x.status !== 200 && x.status !== INSUFFICIENT_STORAGE && failures.length < FAILURES_KEPT) failures.push(`${x.status} ${x.text.slice(0, FAILURE_TEXT_CHARS)}`);
+  });
+  const seconds = (now() - started) / 1000;
+  await dispatcher.close();
+  return { kind, count, seconds, statuses, first507, problemJson507, failures };
 }
