@@ -42,6 +42,9 @@ before(async () => {
         if (how === 'replay') headers['idempotent-replayed'] = 'true';
         response.writeHead(200, headers);
         response.end(full);
+      } else if (how === 'full') {
+        response.writeHead(507, { 'content-type': 'application/problem+json' });
+        response.end('{"title":"Insufficient Storage","status":507}');
       } else if (how === 'unparsable') {
         response.writeHead(200, { 'content-type': 'application/json' });
         response.end('{"name":"c","value":');
@@ -94,4 +97,15 @@ test('a counter read whose 200 breaks off is read again', async () => {
   const counter = await readCounter(base, 'c');
   assert.equal(seen.length, 2);
   assert.deepEqual(counter, ANSWER);
+});
+
+test('a 507 (a store cap reached) is final: not retried, even with a key', async () => {
+  seen = [];
+  plan = ['full', 'ok'];
+  const client = new Client(base, { pipelining: 1 });
+  const x = await increment(client, '/api/counters/c/increment', { key: 'k-2', giveUpAt: Infinity });
+  await client.close();
+  assert.equal(seen.length, 1);
+  assert.deepEqual([x.status, x.attempts, x.uncertain], [507, 1, false]);
+  plan = [];
 });
