@@ -142,6 +142,109 @@ function commitsOf(keys, instanceOfRow, instances) {
   };
 }
 
+/** A parser of the run's keys: (Idempotency-Key) => { who, seq } for a key made by benchKey with one of the runs' tags, else null. */
+function keyParser(runs) {
+  const tags = runs.map((run) => run.keyTag).filter(Boolean);
+  return (key) => {
+    for (const tag of tags) {
+      const parsed = parseBenchKey(tag, key);
+      if (parsed) return parsed;
+    }
+    return null;
+  };
+}
+
+/**
+ * What the bench was answered for this counter: per (writer, seq) the final 200 of each increment, how many and
+ * how much they added, per writer how many, and the replays of a last key (Op.replay) sent after its 200.
+ */
+function answersOf(runs, counter) {
+  const answers = new Map();
+  const countOf = new Map(); // writer -> acknowledged increments
+  const replayRecords = [];
+  let acknowledged = 0;
+  for (const run of runs) {
+    for (let row = 0; row < run.status.length; row++) {
+      if (counter != null && run.counter[row] !== counter) continue;
+      const id = `${run.who[row]}:${run.seq[row]}`;
+      const answer = { status: run.status[row], version: run.version[row], value: run.value[row], yourTotal: run.yourTotal[row], replayed: run.replayed[row] === 1 };
+      if (run.op[row] === Op.replay) replayRecords.push({ id, ...answer });
+      if (run.op[row] !== Op.increment || answer.status !== 200) continue;
+      acknowledged++;
+      answers.set(id, answer);
+      countOf.set(run.who[row], (countOf.get(run.who[row]) ?? 0) + 1);
+    }
+  }
+  // The bench's increments are all by 1.
+  return { answers, countOf, replayRecords, acknowledged, acknowledgedBy: acknowledged };
+}
+
+const sameAs = (answer, keyRow) =>
+  answer.status === 200 && answer.version === keyRow.version && answer.value === keyRow.value && (keyRow.visitorTotal == null || answer.yourTotal === keyRow.visitorTotal);
+
+/**
+ * The key rows against the answers: rows of keys the run never sent (or under another visitor), rows of
+ * increments never acknowledged, acknowledged increments without a row, answers (and replays) that differ from
+ * their row. Returns the counts and the row of each (writer, seq).
+ */
+function keyRowsAgainstAnswers(keys, { answers, replayRecords }, parseKey, writers) {
+  const judged = { keyRowsSumBy: 0, unknownKeys: 0, unacknowledgedKeys: 0, answersMatched: 0, answersMismatched: 0, replays: 0, replaysMismatched: 0, mismatchExamples: [] };
+  const rowOf = new Map();
+  for (const keyRow of keys) {
+    judged.keyRowsSumBy += keyRow.by ?? 0;
+    const parsed = parseKey(keyRow.key);
+    const writer = parsed ? writers[parsed.who] : null;
+    const expectedVisitor = writer ? (writer.visitorId ? visitorHash(writer.visitorId) : ANONYMOUS) : null;
+    if (!writer || keyRow.visitor !== expectedVisitor) {
+      judged.unknownKeys++;
+      continue;
+    }
+    const id = `${parsed.who}:${parsed.seq}`;
+    rowOf.set(id, keyRow);
+    const answer = answers.get(id);
+    if (!answer) {
+      judged.unacknowledgedKeys++;
+      continue;
+    }
+    const same = sameAs(answer, keyRow);
+    if (same) judged.answersMatched++;
+    else {
+      judged.answersMismatched++;
+      if (judged.mismatchExamples.length < EXAMPLES) judged.mismatchExamples.push(`${id}: answered ${answer.value}/${answer.version} total ${answer.yourTotal}, row ${keyRow.value}/${keyRow.version} total ${keyRow.visitorTotal}`);
+    }
+    if (answer.replayed) {
+      judged.replays++;
+      if (!same) judged.replaysMismatched++;
+    }
+  }
+  for (const replay of replayRecords) {
+    judged.replays++;
+    const keyRow = rowOf.get(replay.id);
+    if (!keyRow || !sameAs(replay, keyRow)) judged.replaysMismatched++;
+  }
+  judged.missingKeyRows = answers.size - (judged.answersMatched + judged.answersMismatched);
+  return judged;
+}
+
+/** Each writer's visitor row against its acknowledged increments; visitor rows of nobody in the run. */
+function visitorTotals(visitors, writers, countOf) {
+  const judged = { visitorTotalsWrong: 0, visitorExamples: [], unknownVisitors: 0 };
+  const ours = new Set();
+  writers.forEach((writer, who) => {
+    if (!writer?.visitorId) return;
+    const hash = visitorHash(writer.visitorId);
+    ours.add(hash);
+    const expected = countOf.get(who) ?? 0;
+    const total = visitors.get(hash) ?? 0;
+    if (total !== expected) {
+      judged.visitorTotalsWrong++;
+      if (judged.visitorExamples.length < EXAMPLES) judged.visitorExamples.push(`writer ${who}: Total ${total}, acknowledged ${expected}`);
+    }
+  });
+  judged.unknownVisitors = [...visitors.keys()].filter((hash) => !ours.has(hash)).length;
+  return judged;
+}
+
 /**
  * Judges the partition of one counter against the answers the bench received for it.
  * @param rows      what readPartition returned
@@ -152,138 +255,32 @@ function commitsOf(keys, instanceOfRow, instances) {
  */
 export function judgeStorage({ rows, runs, counter = null, writers, instances = 1 }) {
   const { lanes, visitors, keys, other } = classify(rows);
-  const tags = runs.map((run) => run.keyTag).filter(Boolean);
-  const parseKey = (key) => {
-    for (const tag of tags) {
-      const parsed = parseBenchKey(tag, key);
-      if (parsed) return parsed;
-    }
-    return null;
-  };
-  const mine = (run, i) => counter == null || run.counter[i] === counter;
-  const sumValue = lanes.reduce((s, l) => s + l.value, 0);
-  const sumVersion = lanes.reduce((s, l) => s + l.version, 0);
-
-  // The answers by (writer, seq): the final 200 of each keyed increment.
-  const answers = new Map();
-  let acknowledged = 0;
-  let acknowledgedBy = 0;
-  const countOf = new Map(); // writer -> acknowledged increments
-  const replayRecords = []; // Op.replay: the same key sent again once its increment was acknowledged
-  for (const run of runs) {
-    for (let i = 0; i < run.status.length; i++) {
-      if (!mine(run, i)) continue;
-      if (run.op[i] === Op.replay) replayRecords.push({ id: `${run.who[i]}:${run.seq[i]}`, status: run.status[i], version: run.version[i], value: run.value[i], yourTotal: run.yourTotal[i] });
-      if (run.op[i] !== Op.increment || run.status[i] !== 200) continue;
-      acknowledged++;
-      acknowledgedBy += 1; // the bench's increments are all by 1
-      answers.set(`${run.who[i]}:${run.seq[i]}`, { version: run.version[i], value: run.value[i], yourTotal: run.yourTotal[i], replayed: run.replayed[i] === 1 });
-      countOf.set(run.who[i], (countOf.get(run.who[i]) ?? 0) + 1);
-    }
-  }
-
-  const mismatches = [];
-  let keyRowsSumBy = 0;
-  let unknownKeys = 0;
-  let unacknowledgedKeys = 0;
-  let replays = 0;
-  let replaysMismatched = 0;
-  let answersMatched = 0;
-  const matchedAnswers = new Set();
-  const instanceOfRow = (k) => {
-    const parsed = parseKey(k.key);
+  const parseKey = keyParser(runs);
+  const answered = answersOf(runs, counter);
+  const instanceOfRow = (keyRow) => {
+    const parsed = parseKey(keyRow.key);
     return parsed ? writers[parsed.who]?.instance ?? null : null;
   };
-  for (const k of keys) {
-    keyRowsSumBy += k.by ?? 0;
-    const parsed = parseKey(k.key);
-    const writer = parsed ? writers[parsed.who] : null;
-    const expectedVisitor = writer ? (writer.visitorId ? visitorHash(writer.visitorId) : ANONYMOUS) : null;
-    if (!parsed || !writer || k.visitor !== expectedVisitor) {
-      unknownKeys++;
-      continue;
-    }
-    const id = `${parsed.who}:${parsed.seq}`;
-    const answer = answers.get(id);
-    if (!answer) {
-      unacknowledgedKeys++;
-      continue;
-    }
-    matchedAnswers.add(id);
-    const expectedTotal = writer.visitorId ? k.visitorTotal : null;
-    const same = answer.version === k.version && answer.value === k.value && (expectedTotal == null || answer.yourTotal === expectedTotal);
-    if (same) answersMatched++;
-    else if (mismatches.length < EXAMPLES) mismatches.push(`${id}: answered ${answer.value}/${answer.version} total ${answer.yourTotal}, row ${k.value}/${k.version} total ${k.visitorTotal}`);
-    if (answer.replayed) {
-      replays++;
-      if (!same) replaysMismatched++;
-    }
-  }
-  const missingKeyRows = acknowledged - matchedAnswers.size;
-  const rowOf = new Map();
-  for (const k of keys) {
-    const parsed = parseKey(k.key);
-    if (parsed) rowOf.set(`${parsed.who}:${parsed.seq}`, k);
-  }
-  for (const replay of replayRecords) {
-    const k = rowOf.get(replay.id);
-    replays++;
-    const same = replay.status === 200 && k && replay.version === k.version && replay.value === k.value && (k.visitorTotal == null || replay.yourTotal === k.visitorTotal);
-    if (!same) replaysMismatched++;
-  }
-
-  let visitorTotalsWrong = 0;
-  const visitorExamples = [];
-  const ourVisitors = new Set();
-  writers.forEach((writer, who) => {
-    if (!writer?.visitorId) return;
-    const hash = visitorHash(writer.visitorId);
-    ourVisitors.add(hash);
-    const expected = countOf.get(who) ?? 0;
-    const total = visitors.get(hash) ?? 0;
-    if (total !== expected) {
-      visitorTotalsWrong++;
-      if (visitorExamples.length < EXAMPLES) visitorExamples.push(`writer ${who}: Total ${total}, acknowledged ${expected}`);
-    }
-  });
-  const unknownVisitors = [...visitors.keys()].filter((hash) => !ourVisitors.has(hash)).length;
-
   const keyed = keys.length > 0 || runs.some((run) => run.keyed);
-  const lanesJudged = keyed ? laneSequences(lanes, keys) : { checked: false, reason: 'the increments had no keys (--plain-writers)', lanes: [], broken: 0 };
-  const commits = commitsOf(keys, instanceOfRow, instances);
   const lanesPerInstance = Array.from({ length: instances }, () => new Set());
-  for (const k of keys) {
-    const instance = instanceOfRow(k);
-    if (instance != null) lanesPerInstance[instance]?.add(k.lane ?? LEGACY_LANE);
-  }
-
+  for (const keyRow of keys) lanesPerInstance[instanceOfRow(keyRow)]?.add(keyRow.lane ?? LEGACY_LANE);
   return {
     rows: rows.length,
     lanes,
-    sumValue,
-    sumVersion,
+    sumValue: lanes.reduce((sum, lane) => sum + lane.value, 0),
+    sumVersion: lanes.reduce((sum, lane) => sum + lane.version, 0),
     keyRows: keys.length,
-    keyRowsSumBy,
-    keyRowsWithLane: keys.filter((k) => k.lane != null).length,
-    keyRowsWithExpiresAt: keys.filter((k) => k.hasExpiresAt).length,
-    acknowledged,
-    acknowledgedBy,
-    missingKeyRows,
-    unknownKeys,
-    unacknowledgedKeys,
-    answersMatched,
-    answersMismatched: matchedAnswers.size - answersMatched,
-    mismatchExamples: mismatches,
-    replays,
-    replaysMismatched,
+    keyRowsWithLane: keys.filter((keyRow) => keyRow.lane != null).length,
+    keyRowsWithExpiresAt: keys.filter((keyRow) => keyRow.hasExpiresAt).length,
+    acknowledged: answered.acknowledged,
+    acknowledgedBy: answered.acknowledgedBy,
+    ...keyRowsAgainstAnswers(keys, answered, parseKey, writers),
     visitorRows: visitors.size,
-    visitorTotalsWrong,
-    visitorExamples,
-    unknownVisitors,
+    ...visitorTotals(visitors, writers, answered.countOf),
     otherRows: other.length,
-    laneSequences: lanesJudged,
+    laneSequences: keyed ? laneSequences(lanes, keys) : { checked: false, reason: 'the increments had no keys (--plain-writers)', lanes: [], broken: 0 },
     lanesPerInstance: lanesPerInstance.map((set) => [...set].sort()),
-    commits,
+    commits: commitsOf(keys, instanceOfRow, instances),
     keyed,
   };
 }
