@@ -101,7 +101,9 @@ async function watchStuck(stuck, fn) {
   const poll = (async () => {
     while (!done && droppedAfterMs === null) {
       await sleep(STUCK_POLL_MS);
-      if (!(await stuck.isConnected().catch(() => true))) droppedAfterMs = now() - started;
+      if (done) break; // after the phase the check at the end tells
+      const connected = await stuck.isConnected().catch(() => true);
+      if (!connected && !done) droppedAfterMs = now() - started;
     }
   })();
   const value = await fn();
