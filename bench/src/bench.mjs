@@ -19,23 +19,36 @@ export function targetsFor(o) {
 export class Bench {
   /**
    * @param options  parsed options
-   * @param server   { url, pid, storePids: () => [pid], proxyStats: async () => stats|null }
+   * @param server   { url, pid, storePids: () => [pid], proxyStats: async () => stats|null } (null: none yet, see use())
    */
   constructor(options, server) {
-    this.o = options;
-    this.base = server.url;
-    this.serverPid = server.pid;
-    this.proxyStats = server.proxyStats ?? (async () => null);
+    this.options = options;
+    this.use(server ?? { url: null, pid: null });
     this.targets = targetsFor(options);
     this.run = `bench-${Date.now().toString(36)}`;
     this.subs = Array.from({ length: options.procs }, () => startWorker('connections'));
     this.load = Array.from({ length: Math.max(1, options.writerProcs) }, () => startWorker('load'));
     this.all = [...this.subs, ...this.load];
     this.general = this.subs.map(() => 0); // connections opened for general use in each connections worker
-    this.cpu = new CpuMeter(server.pid, () => this.all, server.storePids ?? (() => []));
+    this.cpu = new CpuMeter(() => this.serverPids(), () => this.all, () => this.storePids());
     this.results = {};
     this.failures = [];
     this.calibrations = [];
+  }
+
+  /**
+   * The server the scenarios drive from now on: { url, pid, storePids, proxyStats }, or a stack of several
+   * instances (with `servers`, `serverPids` and `tableClient`, see launch/stack.mjs).
+   */
+  use(server) {
+    this.server = server;
+    this.base = server.url;
+    this.bases = server.servers ? server.servers.map((s) => s.url) : [server.url];
+    this.serverPid = server.pid ?? server.serverPid ?? null;
+    this.serverPids = server.serverPids ?? (() => (this.serverPid ? [this.serverPid] : []));
+    this.storePids = server.storePids ?? (() => []);
+    this.proxyStats = server.proxyStats ?? (async () => null);
+    this.tableClient = server.tableClient ?? (() => null);
   }
 
   check(scenario, name, ok, detail) {

@@ -4,6 +4,7 @@
 // version ≥ v, and its highest version is the counter's final one.
 import { keyOf, workerOf, connOf } from './workers.mjs';
 import { summarize } from './stats.mjs';
+import { Op } from './driver/http.mjs';
 
 /** Per counter, from the 200 answers: the first send time and the value of the increment answered with each version. */
 export function answersByVersion(names) {
@@ -20,7 +21,7 @@ export function fillAnswers(answers, name, runs, counterIndex = null) {
   const entry = answers.get(name);
   for (const run of runs) {
     for (let i = 0; i < run.status.length; i++) {
-      if (run.op[i] !== 0 || run.status[i] !== 200 || (counterIndex != null && run.counter[i] !== counterIndex)) continue;
+      if (run.op[i] !== Op.increment || run.status[i] !== 200 || (counterIndex != null && run.counter[i] !== counterIndex)) continue;
       const v = run.version[i];
       if (v < entry.send.length) {
         entry.send[v] = run.send[i];
@@ -31,13 +32,8 @@ export function fillAnswers(answers, name, runs, counterIndex = null) {
   }
 }
 
-/**
- * @param collected  per connections worker, what collect() returned
- * @param subscribed Map connection key -> counter name it is subscribed to
- * @param answers    Map name -> { send, value } indexed by version (answersByVersion)
- * @param finals     Map name -> { value, version } read after the run
- */
-export function conflatedDeliveries(collected, subscribed, answers, finals) {
+/** Every subscriber's counterUpdated messages, as (index, worker) pairs in receipt order; those to non-subscribers counted. */
+function messagesPerSubscriber(collected, subscribed) {
   const perKey = new Map();
   let misrouted = 0;
   let deliveries = 0;
@@ -56,22 +52,16 @@ export function conflatedDeliveries(collected, subscribed, answers, finals) {
       list.push(j, w); // receipt order within a process is the order of arrival
     }
   });
+  return { perKey, misrouted, deliveries };
+}
 
-  const latencies = [];
-  const broadcast = new Map(); // name -> Set of versions anyone received
-  let unknownVersions = 0;
-  let wrongValues = 0;
-  let duplicates = 0;
-  let outOfOrder = 0;
-  let missingLive = 0;
-  let missingReconnected = 0;
-  let behindLive = 0;
-  let reconnects = 0;
-  let expected = 0;
-  let missingAfterLostAnswer = 0;
+/**
+ * Per counter, how many versions up to the final one no answer carried, and the highest version whose increment
+ * was answered by its own commit (not only by a replay): a commit whose every answer was lost sent no message, and
+ * its replays send none, so only a later commit covers it.
+ */
+function answeredVersions(answers, finals) {
   const unmatched = new Map();
-  // The highest version whose increment was answered by its own commit (not only by a replay): a commit whose
-  // every answer was lost sent no message, and its replays send none, so only a later commit covers it.
   const lastAnswered = new Map();
   for (const [name, answer] of answers) {
     let n = 0;
@@ -83,6 +73,58 @@ export function conflatedDeliveries(collected, subscribed, answers, finals) {
     unmatched.set(name, n);
     lastAnswered.set(name, last);
   }
+  return { unmatched, lastAnswered };
+}
+
+/**
+ * One subscriber's messages against its counter's answers: the time each version 1..final was first covered (a
+ * message of that version or higher), and what was wrong (unknown versions, values other than answered, versions
+ * twice, out of order). `seen` collects the versions anyone received.
+ */
+function judgeSubscriber(collected, list, final, answer, seen) {
+  const judged = { reach: new Float64Array(final + 1).fill(NaN), max: 0, unknownVersions: 0, wrongValues: 0, duplicates: 0, outOfOrder: 0 };
+  const versions = new Set();
+  for (let i = 0; i < list.length; i += 2) {
+    const r = collected[list[i + 1]].updated;
+    const j = list[i];
+    const version = r.version[j];
+    const value = r.value[j];
+    if (!(version >= 1 && version <= final)) {
+      judged.unknownVersions++;
+      continue;
+    }
+    const answered = answer.value[version];
+    if (!Number.isNaN(answered ?? NaN) && answered !== value) judged.wrongValues++;
+    if (versions.has(version)) judged.duplicates++;
+    versions.add(version);
+    seen.add(version);
+    if (version < judged.max) judged.outOfOrder++;
+    else if (version > judged.max) {
+      for (let v = judged.max + 1; v <= version; v++) judged.reach[v] = r.receivedAt[j];
+      judged.max = version;
+    }
+  }
+  return judged;
+}
+
+/**
+ * @param collected  per connections worker, what collect() returned
+ * @param subscribed Map connection key -> counter name it is subscribed to
+ * @param answers    Map name -> { send, value } indexed by version (answersByVersion)
+ * @param finals     Map name -> { value, version } read after the run
+ */
+export function conflatedDeliveries(collected, subscribed, answers, finals) {
+  const { perKey, misrouted, deliveries } = messagesPerSubscriber(collected, subscribed);
+  const { unmatched, lastAnswered } = answeredVersions(answers, finals);
+  const latencies = [];
+  const broadcast = new Map(); // name -> Set of versions anyone received
+  const totals = { unknownVersions: 0, wrongValues: 0, duplicates: 0, outOfOrder: 0 };
+  let missingLive = 0;
+  let missingReconnected = 0;
+  let behindLive = 0;
+  let reconnects = 0;
+  let expected = 0;
+  let missingAfterLostAnswer = 0;
 
   for (const [key, name] of subscribed) {
     const final = finals.get(name).version;
@@ -91,41 +133,19 @@ export function conflatedDeliveries(collected, subscribed, answers, finals) {
     reconnects += reconnected;
     let seen = broadcast.get(name);
     if (!seen) broadcast.set(name, (seen = new Set()));
-    const reach = new Float64Array(final + 1).fill(NaN);
-    const versions = new Set();
-    let max = 0;
-    const list = perKey.get(key) ?? [];
-    for (let i = 0; i < list.length; i += 2) {
-      const r = collected[list[i + 1]].updated;
-      const j = list[i];
-      const version = r.version[j];
-      const value = r.value[j];
-      if (!(version >= 1 && version <= final)) {
-        unknownVersions++;
-        continue;
-      }
-      const answered = answer.value[version];
-      if (!Number.isNaN(answered ?? NaN) && answered !== value) wrongValues++;
-      if (versions.has(version)) duplicates++;
-      versions.add(version);
-      seen.add(version);
-      if (version < max) outOfOrder++;
-      else if (version > max) {
-        for (let v = max + 1; v <= version; v++) reach[v] = r.t[j];
-        max = version;
-      }
-    }
+    const judged = judgeSubscriber(collected, perKey.get(key) ?? [], final, answer, seen);
+    for (const k of Object.keys(totals)) totals[k] += judged[k];
     expected += final;
     let missing = 0;
     for (let v = 1; v <= final; v++) {
-      if (Number.isNaN(reach[v])) missing++;
-      else if (!Number.isNaN(answer.send[v] ?? NaN)) latencies.push(reach[v] - answer.send[v]);
+      if (Number.isNaN(judged.reach[v])) missing++;
+      else if (!Number.isNaN(answer.send[v] ?? NaN)) latencies.push(judged.reach[v] - answer.send[v]);
     }
-    if (reconnected === 0 && missing > 0 && max >= lastAnswered.get(name)) {
+    if (reconnected === 0 && missing > 0 && judged.max >= lastAnswered.get(name)) {
       missingAfterLostAnswer += missing;
     } else if (reconnected === 0) {
       missingLive += missing;
-      if (max < final) behindLive++;
+      if (judged.max < final) behindLive++;
     } else {
       missingReconnected += missing;
     }
@@ -137,10 +157,7 @@ export function conflatedDeliveries(collected, subscribed, answers, finals) {
     deliveries,
     broadcasts, // distinct versions anyone received: the commits seen
     misrouted,
-    unknownVersions,
-    wrongValues,
-    duplicates,
-    outOfOrder,
+    ...totals,
     missingLive,
     behindLive,
     missingReconnected,

@@ -6,7 +6,8 @@ export function cpuCell(cpu) {
   if (cpu.serverCores == null) return `bench ${cpu.generatorCores} (busiest ${cpu.busiestBenchProcessCores}) / server and other ${cpu.otherCores}`;
   const noisy = isNoisy(cpu) ? ' NOISY' : cpu.seconds < NOISE_MIN_SECONDS ? ' (too short to judge)' : '';
   const store = cpu.storeCores == null ? '' : ` / store ${cpu.storeCores}`;
-  return `server ${cpu.serverCores}${store} / bench ${cpu.generatorCores} (busiest ${cpu.busiestBenchProcessCores}) / other ${cpu.otherCores}${noisy}`;
+  const each = cpu.serverCoresPerInstance ? ` (${cpu.serverCoresPerInstance.join(' + ')})` : '';
+  return `server ${cpu.serverCores}${each}${store} / bench ${cpu.generatorCores} (busiest ${cpu.busiestBenchProcessCores}) / other ${cpu.otherCores}${noisy}`;
 }
 
 export const verdict = (meets) => (meets == null ? '' : meets ? 'met' : 'MISSED');

@@ -18,15 +18,24 @@ import * as many from './scenarios/many.mjs';
 import * as users from './scenarios/users.mjs';
 import * as hot from './scenarios/hot.mjs';
 import * as wrk from './scenarios/wrk.mjs';
+import * as memory from './scenarios/memory.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const benchDir = path.resolve(here, '..');
 
+/** The connection path's warm-up: this many connections, broadcasts at this rate for a second, then a pause for the last messages. */
+const WARM_CONNECTIONS = 16;
+const WARM_BROADCASTS_PER_SECOND = 50;
+const WARM_LAST_MESSAGES_MS = 200;
+/** The increments' warm-up stops early once steady, but never before this (or --warmup-seconds when shorter). */
+const WARMUP_MIN_MS = 3000;
+
 /** Warm-up: increments until the server's rate is steady, so tiered JIT has optimised it before anything is measured. */
 async function warmup(bench) {
-  const maxMs = bench.o.warmupSeconds * 1000;
+  const maxMs = bench.options.warmupSeconds * 1000;
   progress.set('warmup (until steady)');
-  return bench.load[0].call('warm', { base: bench.base, name: `${bench.run}-warmup`, writers: bench.o.writers, minMs: Math.min(3000, maxMs), maxMs, plain: bench.o.plainWriters });
+  const name = `${bench.run}-warmup${bench.bases.length > 1 ? `-n${bench.bases.length}` : ''}`;
+  return bench.load[0].call('warm', { base: bench.base, bases: bench.bases, name, writers: bench.options.writers, minMs: Math.min(WARMUP_MIN_MS, maxMs), maxMs, plain: bench.options.plainWriters });
 }
 
 /**
@@ -36,79 +45,111 @@ async function warmup(bench) {
 async function warmConnections(bench) {
   progress.set('warmup: connections');
   const name = `${bench.run}-warm-connections`;
-  await bench.subscribeGeneral(Math.min(16, bench.o.connections), () => name);
-  await bench.load[0].call('paced', { base: bench.base, name, rate: 50, durationMs: 1000, connections: 2 });
-  await sleep(200);
+  await bench.subscribeGeneral(Math.min(WARM_CONNECTIONS, bench.options.connections), () => name);
+  await bench.load[0].call('paced', { base: bench.base, name, rate: WARM_BROADCASTS_PER_SECOND, durationMs: 1000, connections: 2 });
+  await sleep(WARM_LAST_MESSAGES_MS);
   await bench.collectAll();
   await bench.unsubscribeAll();
 }
 
-async function main() {
-  let options;
+/** The options, or the exit status when there is nothing to run (help, or an error). */
+function parseArguments(argv) {
   try {
-    options = parse(process.argv.slice(2));
+    const options = parse(argv);
+    if (options.help) {
+      console.log(HELP);
+      return { exitCode: 0 };
+    }
+    if (!options.url && !options.app) {
+      console.error('bench: no --url. Run ./bench/run.sh to build and start Standalone, or pass --url of a running server.');
+      return { exitCode: 2 };
+    }
+    return { options };
   } catch (error) {
     console.error(`bench: ${error.message}`);
-    return 2;
+    return { exitCode: 2 };
   }
-  if (options.help) {
-    console.log(HELP);
-    return 0;
-  }
-  if (!options.url && !options.app) {
-    console.error('bench: no --url. Run ./bench/run.sh to build and start Standalone, or pass --url of a running server.');
-    return 2;
-  }
+}
 
-  const startedAt = new Date();
-  const stamp = startedAt.toISOString().replace(/[:.]/g, '-');
-  const resultsDir = path.join(benchDir, 'results');
-  mkdirSync(resultsDir, { recursive: true });
-  let stack = null;
-  let server;
-  if (options.app) {
-    try {
-      process.stderr.write(`bench: starting Standalone on the ${options.store === 'tables' ? 'Table store (Azurite)' : 'in-memory store'}\n`);
-      stack = await startStack(options, { benchDir, resultsDir, stamp });
-    } catch (error) {
-      console.error(`bench: ${error.message}`);
-      return 2;
-    }
-    process.stderr.write(`bench: ${describeServer(stack)} at ${stack.url} (pid ${stack.serverPid}), log ${path.relative(process.cwd(), stack.logFile)}\n`);
-    server = { url: stack.url, pid: stack.serverPid, storePids: stack.storePids, proxyStats: stack.proxyStats };
-    const stop = (signal) => {
-      progress.stop();
-      process.stderr.write(`bench: ${signal}, stopping what it started\n`);
-      stack.stop().finally(() => process.exit(130));
-    };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  } else {
+/** Every stack the bench has started and not stopped yet: Ctrl-C and SIGTERM stop them all. */
+const running = new Set();
+
+function stopOnSignals() {
+  const stop = (signal) => {
+    progress.stop();
+    process.stderr.write(`bench: ${signal}, stopping what it started\n`);
+    Promise.allSettled([...running].map((stack) => stack.stop())).finally(() => process.exit(130));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+/** Starts a stack of its own for one scenario (a hot variant on N instances, the memory flood), runs fn on it, stops it. */
+async function onOwnStack(bench, paths, shape, fn) {
+  const stack = await startStack(bench.options, paths, shape);
+  running.add(stack);
+  process.stderr.write(`bench: ${describeServer(stack)} at ${stack.servers.map((s) => s.url).join(', ')}, logs ${stack.servers.map((s) => path.relative(process.cwd(), s.logFile)).join(', ')}\n`);
+  const previous = bench.server;
+  bench.use(stack);
+  try {
+    const result = await fn(stack);
+    result.server = { description: describeServer(stack), command: stack.command, logs: stack.servers.map((s) => s.logFile), pids: stack.servers.map((s) => s.pid) };
+    result.storeProxyWholeStack = await stack.proxyStats().catch(() => null);
+    return result;
+  } finally {
+    bench.use(previous);
+    await stack.stop();
+    running.delete(stack);
+  }
+}
+
+/**
+ * The server to drive: started with its store (--app), stopped on Ctrl-C or SIGTERM as well as at the end, or
+ * the one at --url, checked to answer. Throws with a message for the user when it cannot be had.
+ */
+async function startServer(options, paths) {
+  if (!options.app) {
     try {
       await readCounter(options.url, 'bench-ping', { attempts: 1 });
     } catch (error) {
-      console.error(`bench: ${options.url} does not answer GET /api/counters/bench-ping: ${error.message}`);
-      return 2;
+      throw new Error(`${options.url} does not answer GET /api/counters/bench-ping: ${error.message}`);
     }
-    server = { url: options.url, pid: options.serverPid };
+    return { stack: null, server: { url: options.url, pid: options.serverPid } };
   }
+  process.stderr.write(`bench: starting Standalone on the ${options.store === 'tables' ? 'Table store (Azurite)' : 'in-memory store'}\n`);
+  const stack = await startStack(options, paths);
+  running.add(stack);
+  process.stderr.write(`bench: ${describeServer(stack)} at ${stack.url} (pid ${stack.serverPid}), log ${path.relative(process.cwd(), stack.logFile)}\n`);
+  return { stack, server: stack };
+}
 
-  const report = {
-    startedAt: startedAt.toISOString(),
-    url: server.url,
-    serverPid: server.pid,
-    server: stack ? { command: stack.command, store: stack.store, log: stack.logFile } : null,
-    machine: machine(benchDir),
-    loadAverageAtStart: os.loadavg().map((x) => round(x, 2)),
-    options: Object.fromEntries(Object.entries(options).filter(([k]) => !['help', 'scenarioList', 'fanoutList'].includes(k))),
-    results: null,
-    failures: null,
-  };
-  const bench = new Bench(options, server);
-  progress.start(bench.all, server.pid);
-  let crashed = null;
-  try {
-    const want = (s) => options.scenarioList.includes(s);
+/** Whether a scenario runs on the run's own server (hot with --instances, and memory with --app, start stacks of their own). */
+const ownStack = (options, scenario) => (scenario === 'hot' && options.instanceList != null) || (scenario === 'memory' && options.app != null);
+const needsRunServer = (options) => options.scenarioList.some((s) => !ownStack(options, s));
+
+/** The hot scenario's variants: on the run's server, or each on a fresh stack of N instances (--instances). */
+async function runHot(bench, options, paths) {
+  const results = [];
+  for (const variant of options.hotVariants) {
+    if (variant.instances == null) {
+      results.push(await hot.run(bench, variant));
+      continue;
+    }
+    const label = `hot-n${variant.instances}${variant.stuck ? '-stuck' : ''}`;
+    results.push(
+      await onOwnStack(bench, paths, { instances: variant.instances, metrics: true, label }, async () => {
+        const warm = options.warmupSeconds > 0 ? await warmup(bench) : null;
+        return { ...(await hot.run(bench, variant)), warmup: warm };
+      }),
+    );
+  }
+  return results;
+}
+
+/** The scenarios asked for, in their fixed order; each result goes into bench.results. */
+async function runScenarios(bench, options, paths) {
+  const want = (s) => options.scenarioList.includes(s);
+  if (needsRunServer(options)) {
     await warmConnections(bench);
     if (want('connections')) bench.results.connections = await connections.run(bench);
     if (options.warmupSeconds > 0) bench.results.warmup = await warmup(bench);
@@ -117,8 +158,62 @@ async function main() {
     if (want('users')) bench.results.users = await users.run(bench);
     progress.set('closing connections');
     await Promise.all(bench.subs.map((w) => w.call('closeAll')));
-    if (want('hot')) bench.results.hot = await hot.run(bench);
-    if (want('wrk')) bench.results.wrk = await wrk.run(bench, { benchDir });
+  }
+  if (want('hot')) bench.results.hot = await runHot(bench, options, paths);
+  if (want('wrk')) bench.results.wrk = await wrk.run(bench, { benchDir: paths.benchDir });
+  if (want('memory')) {
+    bench.results.memory = ownStack(options, 'memory')
+      ? await onOwnStack(bench, paths, { serverArgs: memory.capArgs(options), label: 'memory' }, () => memory.run(bench))
+      : await memory.run(bench);
+    memory.check(bench, bench.results.memory);
+  }
+}
+
+/** Phases in which other processes used more than NOISY_OTHER_CORES. */
+function noisyPhases(results) {
+  return Object.entries(results)
+    .flatMap(([k, v]) => (Array.isArray(v) ? v.map((x, i) => [`${k}[${i}]`, x]) : [[k, v]]))
+    .filter(([, v]) => isNoisy(v?.cpu))
+    .map(([k]) => k);
+}
+
+async function main() {
+  const { options, exitCode } = parseArguments(process.argv.slice(2));
+  if (!options) return exitCode;
+
+  const startedAt = new Date();
+  const stamp = startedAt.toISOString().replace(/[:.]/g, '-');
+  const resultsDir = path.join(benchDir, 'results');
+  mkdirSync(resultsDir, { recursive: true });
+  const paths = { benchDir, resultsDir, stamp };
+  stopOnSignals();
+  let stack = null;
+  let server = null;
+  if (needsRunServer(options)) {
+    try {
+      ({ stack, server } = await startServer(options, paths));
+    } catch (error) {
+      console.error(`bench: ${error.message}`);
+      return 2;
+    }
+  }
+
+  const report = {
+    startedAt: startedAt.toISOString(),
+    url: server?.url ?? null,
+    serverPid: server?.pid ?? server?.serverPid ?? null,
+    server: stack ? { command: stack.command, store: stack.store, log: stack.logFile } : null,
+    machine: machine(benchDir),
+    loadAverageAtStart: os.loadavg().map((x) => round(x, 2)),
+    options: Object.fromEntries(Object.entries(options).filter(([k]) => !['help', 'scenarioList', 'fanoutList'].includes(k))),
+    results: null,
+    failures: null,
+  };
+  const bench = new Bench(options, server);
+  progress.start(bench.all, () => bench.serverPid);
+  let crashed = null;
+  try {
+    await runScenarios(bench, options, paths);
   } catch (error) {
     crashed = error;
   } finally {
@@ -127,6 +222,7 @@ async function main() {
     if (stack) {
       report.storeProxy = await stack.proxyStats().catch(() => null);
       await stack.stop();
+      running.delete(stack);
     }
   }
   report.finishedAt = new Date().toISOString();
@@ -135,10 +231,7 @@ async function main() {
   report.failures = bench.failures;
   report.calibrationMs = bench.calibrations;
   report.error = crashed ? String(crashed.stack ?? crashed) : null;
-  report.noisyPhases = Object.entries(bench.results)
-    .flatMap(([k, v]) => (Array.isArray(v) ? v.map((x, i) => [`${k}[${i}]`, x]) : [[k, v]]))
-    .filter(([, v]) => isNoisy(v?.cpu))
-    .map(([k]) => k);
+  report.noisyPhases = noisyPhases(bench.results);
 
   const file = options.out ?? path.join(resultsDir, `${stamp}.json`);
   mkdirSync(path.dirname(file), { recursive: true });

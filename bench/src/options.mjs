@@ -17,6 +17,10 @@ Scenarios (--scenarios, comma-separated; default all but wrk):
                 writer's visitor id, retried with the same key after a 5xx or a network error until it answers
                 200: increments/s, latency, 503s, exactness, and the commit sizes seen by one subscriber
   wrk           the hot counter again, driven by wrk (Debian package) without keys; also enabled by --wrk
+  memory        in-memory store: on a Standalone of its own (fresh, with the --max-* caps), floods of --flood
+                increments needing new room (new counter names, then new visitor ids on one counter, then new
+                Idempotency-Keys on one counter), each sent once: the server's VmRSS before, during and after
+                each flood, the answers by status (a cap reached answers 507 application/problem+json)
 
 The server run.sh starts (not with --url):
   --store <memory|tables>    memory (default): the in-memory store. tables: the Table store on Azurite 3.37.0
@@ -28,6 +32,12 @@ The server run.sh starts (not with --url):
                              line gets through, then the connection is reset); counted per kind in the report
   --group-commit <on|off>    off passes --LiveCounter:GroupCommit=false: every increment reads, computes and
                              commits alone, racing the others (the behaviour before group commit). Default on
+  --instances <n[,n...]>     tables, hot: the hot scenario on n Standalone processes sharing one Azurite table
+                             (a fresh Azurite, proxy and processes for each n; writer i writes to instance i mod n,
+                             one subscriber per instance), e.g. 1,4 prints N = 1 and N = 4 side by side. Each
+                             process exports its LiveCounter meter to its log (--LiveCounter:Metrics=console, every
+                             second), from which conflicts, retries and 503s by reason and batch sizes are reported
+                             per instance; the table is read afterwards for exactness and commit sizes
   --app <dll>                the built Standalone to start (run.sh passes it)
 
 Options:
@@ -39,6 +49,12 @@ Options:
   --increments <n>           hot: increments per writer (default 3000 on memory, 9600/writers (at least 300) on
                              tables); writers stop starting new ones after --hot-seconds
   --hot-seconds <s>          hot: no new increment starts after this long (default 20)
+  --stuck-subscriber [on|off|off,on]
+                             hot: one more subscriber on the hot counter that never reads its socket; it is filled
+                             (increments to another counter it is subscribed to) until the server's socket to it is
+                             full before the writers start. off,on runs hot without and with it, side by side. The
+                             server drops it about 10 s after it stalled: keep --hot-seconds under 8 to measure
+                             the whole phase with it stuck
   --plain-writers            hot, fanout, many and warm-up: increments without Idempotency-Key or visitor id,
                              sent once (how the figures in docs/performance.md before group commit were taken)
   --writer-procs <n>         hot: Node processes the writers are spread over (default 1)
@@ -58,6 +74,11 @@ Options:
   --wrk-threads <n>          wrk: threads (default 2)
   --warmup-seconds <s>       at most this long, increments until the rate is steady, so tiered JIT has
                              optimised the server before anything is measured (default 10)
+  --flood <n>                memory: requests per flood (default 50000)
+  --flood-concurrency <n>    memory: requests in flight (default 32)
+  --max-counters <n>         memory: started with --LiveCounter:InMemory:MaxCounters=<n> (and likewise
+  --max-visitors <n>           MaxVisitors, MaxRecords); small caps make the floods reach them quickly.
+  --max-records <n>            Not given: the server's defaults
   --out <file>               JSON results file (default bench/results/<timestamp>.json)
   --help                     this text
 
@@ -77,6 +98,8 @@ const DEFAULTS = {
   groupCommit: 'on',
   scenarios: 'connections,fanout,many,users,hot',
   writers: 32,
+  instances: null,
+  stuckSubscriber: 'off',
   increments: null,
   hotSeconds: 20,
   plainWriters: false,
@@ -96,6 +119,11 @@ const DEFAULTS = {
   wrkSeconds: 10,
   wrkThreads: 2,
   warmupSeconds: 10,
+  flood: 50000,
+  floodConcurrency: 32,
+  maxCounters: null,
+  maxVisitors: null,
+  maxRecords: null,
   out: null,
   help: false,
 };
@@ -103,8 +131,11 @@ const DEFAULTS = {
 const camel = (flag) => flag.replace(/-([a-z])/g, (_, c) => c.toUpperCase());
 const flag = (key) => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
 const BOOLEAN = new Set(['wrk', 'help', 'plainWriters']);
-const TEXT = new Set(['url', 'app', 'store', 'groupCommit', 'scenarios', 'fanout', 'out']);
-export const SCENARIOS = ['connections', 'fanout', 'many', 'users', 'hot', 'wrk'];
+const TEXT = new Set(['url', 'app', 'store', 'groupCommit', 'scenarios', 'fanout', 'out', 'instances', 'stuckSubscriber']);
+/** Options whose value may be left out: the flag alone means this. */
+const BARE = { stuckSubscriber: 'on' };
+const MAX_INSTANCES = 16;
+export const SCENARIOS = ['connections', 'fanout', 'many', 'users', 'hot', 'wrk', 'memory'];
 
 export function parse(argv) {
   const options = { ...DEFAULTS };
@@ -122,6 +153,10 @@ export function parse(argv) {
     given.add(key);
     if (BOOLEAN.has(key)) {
       options[key] = match[2] === undefined ? true : match[2] !== 'false';
+      continue;
+    }
+    if (match[2] === undefined && key in BARE && (argv[i + 1] === undefined || argv[i + 1].startsWith('--'))) {
+      options[key] = BARE[key];
       continue;
     }
     const value = match[2] ?? argv[++i];
@@ -160,10 +195,34 @@ export function parse(argv) {
   if (options.increments == null) {
     options.increments = options.store === 'tables' ? Math.max(300, Math.ceil(9600 / Math.max(1, options.writers))) : 3000;
   }
-  for (const key of ['writers', 'increments', 'writerProcs', 'procs', 'counters', 'subsPerCounter', 'mixedWriters', 'visitors', 'visitorIncrements', 'wrkThreads']) {
+  if (options.scenarioList.includes('memory') && options.store !== 'memory') throw new Error('the memory scenario measures the in-memory store: leave out --store tables');
+  const caps = ['maxCounters', 'maxVisitors', 'maxRecords'].filter((k) => given.has(k));
+  if (caps.length && options.url) throw new Error(`${caps.map(flag).join(', ')} configure the server the memory scenario starts; with --url the server is already configured`);
+  for (const key of ['writers', 'increments', 'writerProcs', 'procs', 'counters', 'subsPerCounter', 'mixedWriters', 'visitors', 'visitorIncrements', 'wrkThreads', 'flood', 'floodConcurrency', ...caps]) {
     if (!Number.isInteger(options[key]) || options[key] < 1) throw new Error(`${flag(key)} must be a whole number ≥ 1`);
   }
   if (options.readShare > 1) throw new Error('--read-share must be between 0 and 1');
+  parseHotVariants(options);
   if (options.hotSeconds <= 0) throw new Error('--hot-seconds must be more than 0');
   return options;
+}
+
+/**
+ * The hot scenario's variants, in the order they run: every --instances value (null: the server of the run, not a
+ * stack of its own) with every --stuck-subscriber value.
+ */
+function parseHotVariants(options) {
+  options.instanceList = null;
+  if (options.instances != null) {
+    options.instanceList = String(options.instances).split(',').map((text) => Number(text.trim()));
+    for (const n of options.instanceList) {
+      if (!Number.isInteger(n) || n < 1 || n > MAX_INSTANCES) throw new Error(`--instances wants whole numbers from 1 to ${MAX_INSTANCES}, not '${options.instances}'`);
+    }
+    if (options.store !== 'tables') throw new Error('--instances shares one Table store between processes: add --store tables');
+    if (options.url) throw new Error('--instances starts its own servers; it does not work with --url');
+    if (!options.scenarioList.includes('hot')) throw new Error('--instances is for the hot scenario: add it to --scenarios');
+  }
+  const stuckList = options.stuckSubscriber.split(',').map((text) => text.trim());
+  for (const value of stuckList) if (!['on', 'off'].includes(value)) throw new Error(`--stuck-subscriber is on, off or off,on, not '${options.stuckSubscriber}'`);
+  options.hotVariants = (options.instanceList ?? [null]).flatMap((instances) => stuckList.map((stuck) => ({ instances, stuck: stuck === 'on' })));
 }

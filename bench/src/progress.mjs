@@ -18,7 +18,7 @@ export const progress = {
   },
   line() {
     const sum = (key) => this.workers.reduce((s, w) => s + (w.progress[key] ?? 0), 0);
-    const rss = residentBytes(this.serverPid);
+    const rss = residentBytes(typeof this.serverPid === 'function' ? this.serverPid() : this.serverPid);
     return (
       `[${((now() - this.started) / 1000).toFixed(0).padStart(3)}s] ${this.phase.padEnd(26)} ` +
       `${((now() - this.since) / 1000).toFixed(1).padStart(5)}s  http ${int(sum('answered'))}/${int(sum('sent'))}  ` +

@@ -8,6 +8,7 @@ import * as many from './scenarios/many.mjs';
 import * as users from './scenarios/users.mjs';
 import * as hot from './scenarios/hot.mjs';
 import * as wrk from './scenarios/wrk.mjs';
+import * as memory from './scenarios/memory.mjs';
 
 export function describeServer(server) {
   if (!server) return 'an external server (--url): its store and settings are its own';
@@ -19,7 +20,8 @@ export function describeServer(server) {
     if (s.proxy.faultRate > 0) parts.push(`${+(s.proxy.faultRate * 100).toFixed(3)} % of store requests cut`);
     text += ` through the store proxy (${parts.join(', ')})`;
   }
-  return `Standalone on the ${text}, group commit ${s.groupCommit ? 'on' : 'off'}`;
+  const processes = s.instances > 1 ? `${s.instances} Standalone processes on one table` : 'Standalone';
+  return `${processes} on the ${text}, group commit ${s.groupCommit ? 'on' : 'off'}`;
 }
 
 function storeRows(report) {
@@ -38,7 +40,8 @@ function storeRows(report) {
   (r.fanout ?? []).forEach((f) => add(`fanout ${f.subscribers}@${f.rate}`, f.store));
   add('many', r.many?.store);
   add('users', r.users?.store);
-  add('hot', r.hot?.store);
+  for (const h of r.hot ?? []) add(h.label ? `hot ${h.label}` : 'hot', h.store);
+  for (const h of r.hot ?? []) if (h.storeProxyWholeStack) add(`hot ${h.label}: its stack's whole run`, h.storeProxyWholeStack);
   add('wrk', r.wrk?.store);
   add('whole run (warm-up and bookkeeping included)', report.storeProxy);
   return rows;
@@ -47,10 +50,12 @@ function storeRows(report) {
 export function render(report) {
   const r = report.results;
   const out = [];
-  out.push(`LiveCounter bench  ${report.startedAt}  ${report.url}`);
+  out.push(`LiveCounter bench  ${report.startedAt}  ${report.url ?? '(every scenario on servers of its own)'}`);
   out.push(`${report.machine.cores} cores (${report.machine.cpuModel}), ${report.machine.memoryGiB} GiB, .NET SDK ${report.machine.dotnet}, Node ${report.machine.node}, @microsoft/signalr ${report.machine.signalrClient}`);
-  out.push(`server: ${describeServer(report.server)}`);
-  out.push(`cpu: cores used in the measured phase by the server${report.server?.store?.kind === 'tables' ? ' / the store (Azurite and the proxy)' : ''} / all bench processes (the busiest one: each is one Node thread, 1.0 is its limit) / anything else (NOISY when > ${NOISY_OTHER_CORES} in a phase of ${NOISE_MIN_SECONDS} s or more)`);
+  if (report.server || !(r.hot?.some((h) => h.server) || r.memory?.server)) out.push(`server: ${describeServer(report.server)}`);
+  for (const h of (r.hot ?? []).filter((x) => x.server)) out.push(`server of hot ${h.label}: ${h.server.description}`);
+  if (r.memory?.server) out.push(`server of memory: ${r.memory.server.description} (${r.memory.server.command})`);
+  out.push(`cpu: cores used in the measured phase by the server${report.options.store === 'tables' ? ' / the store (Azurite and the proxy)' : ''} / all bench processes (the busiest one: each is one Node thread, 1.0 is its limit) / anything else (NOISY when > ${NOISY_OTHER_CORES} in a phase of ${NOISE_MIN_SECONDS} s or more)`);
   if (r.warmup) {
     const w = r.warmup;
     out.push(`Warm-up: ${w.seconds.toFixed(1)} s of increments, ${w.steady ? 'steady' : 'not yet steady (the machine is drifting, or raise --warmup-seconds)'}; per second: ${w.ratesPerSecond.map(int).join(', ')}`);
@@ -65,7 +70,8 @@ export function render(report) {
   if (r.many) out.push('', many.render(r.many));
   if (r.connections) out.push('', connections.render(r.connections));
   if (r.users) out.push('', users.render(r.users));
-  if (report.storeProxy) {
+  if (r.memory) out.push('', memory.render(r.memory));
+  if (report.storeProxy || r.hot?.some((h) => h.store)) {
     out.push('', table([['store proxy', 'requests (transactions / reads / other)', 'cut before reaching Azurite', 'cut when the answer started (answer lost)'], ...storeRows(report)]));
   }
   out.push('', report.failures.length ? `CHECKS FAILED:\n  ${report.failures.join('\n  ')}` : 'All exactness, missing and misdelivery checks passed.');

@@ -48,11 +48,12 @@ function machineSeconds() {
  */
 export class CpuMeter {
   /**
+   * @param serverPids () => [pid] the server's processes (several with --instances; none known with --url alone)
    * @param workers () => [{ pid, role }] the live bench worker processes
    * @param storePids () => [pid] Azurite and the proxy
    */
-  constructor(serverPid, workers, storePids = () => []) {
-    this.serverPid = serverPid;
+  constructor(serverPids, workers, storePids = () => []) {
+    this.serverPids = serverPids;
     this.workers = workers;
     this.storePids = storePids;
   }
@@ -60,10 +61,12 @@ export class CpuMeter {
   sample() {
     const workers = this.workers().map((w) => ({ role: w.role, pid: w.pid, cpu: cpuSeconds(w.pid) ?? 0 }));
     const main = cpuSeconds(process.pid, true);
+    const servers = this.serverPids().map((pid) => cpuSeconds(pid) ?? 0);
     return {
       wall: Number(process.hrtime.bigint()) / 1e9,
       machine: machineSeconds(),
-      server: this.serverPid ? cpuSeconds(this.serverPid) : null,
+      server: servers.length ? servers.reduce((a, b) => a + b, 0) : null,
+      servers,
       store: this.storePids().length ? this.storePids().reduce((sum, pid) => sum + (cpuSeconds(pid) ?? 0), 0) : null,
       main,
       workers,
@@ -87,10 +90,12 @@ export class CpuMeter {
         return { role: w.role, cores: Number(((w.cpu - before) / wall).toFixed(2)) };
       }),
     ];
+    const each = b.servers.length > 1 && a.servers.length === b.servers.length ? b.servers.map((x, i) => Number(((x - a.servers[i]) / wall).toFixed(2))) : null;
     return {
       seconds: Number(wall.toFixed(2)),
       machineCores: Number(busy.toFixed(2)),
       serverCores: server == null ? null : Number(server.toFixed(2)),
+      ...(each ? { serverCoresPerInstance: each } : {}),
       storeCores: store == null ? null : Number(store.toFixed(2)),
       generatorCores: Number(generator.toFixed(2)),
       otherCores: Number(other.toFixed(2)),
@@ -159,4 +164,23 @@ export function machine(benchDir) {
     wrk: firstLine('wrk', ['--version']),
     commit: firstLine('git', ['-C', benchDir, 'describe', '--always', '--dirty']),
   };
+}
+
+/**
+ * The kernel's queues of one loopback TCP connection, from /proc/net/tcp: bytes the side at `localPort` has queued
+ * to send and not had acknowledged (tx), and bytes received that its process has not read (rx); null when there is
+ * no such connection (closed).
+ */
+export function tcpQueues(localPort, remotePort) {
+  const table = read('/proc/net/tcp') ?? '';
+  const hexPort = (port) => port.toString(16).toUpperCase().padStart(4, '0');
+  const local = `:${hexPort(localPort)}`;
+  const remote = `:${hexPort(remotePort)}`;
+  for (const line of table.split('\n').slice(1)) {
+    const fields = line.trim().split(/\s+/);
+    if (fields.length < 5 || !fields[1].endsWith(local) || !fields[2].endsWith(remote)) continue;
+    const [tx, rx] = fields[4].split(':').map((hex) => parseInt(hex, 16));
+    return { tx, rx };
+  }
+  return null;
 }

@@ -16,6 +16,7 @@ const operations = {
   paced: http.paced,
   mixed: http.mixed,
   visitors: http.visitors,
+  flood: http.flood,
 };
 
 process.on('message', async ({ id, op, args }) => {

@@ -44,7 +44,8 @@ export function startWorker(role) {
 /** Spreads n items over k buckets as evenly as possible. */
 export const shares = (n, k) => Array.from({ length: k }, (_, w) => Math.floor(n / k) + (w < n % k ? 1 : 0));
 
-/** A connection's key across processes: its connections worker and its index there. */
-export const keyOf = (w, conn) => w * 1_000_000 + conn;
-export const workerOf = (key) => Math.floor(key / 1_000_000);
-export const connOf = (key) => key % 1_000_000;
+/** A connection's key across processes: its connections worker and its index there (fewer than this many per worker). */
+const KEYS_PER_WORKER = 1_000_000;
+export const keyOf = (w, conn) => w * KEYS_PER_WORKER + conn;
+export const workerOf = (key) => Math.floor(key / KEYS_PER_WORKER);
+export const connOf = (key) => key % KEYS_PER_WORKER;

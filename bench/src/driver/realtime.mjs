@@ -18,14 +18,14 @@ const idOf = (name) => {
   return id;
 };
 
-const updated = { conn: new Growable(Uint32Array), name: new Growable(Uint32Array), version: new Growable(), value: new Growable(), t: new Growable() };
+const updated = { conn: new Growable(Uint32Array), name: new Growable(Uint32Array), version: new Growable(), value: new Growable(), receivedAt: new Growable() };
 const applied = {
   conn: new Growable(Uint32Array),
   name: new Growable(Uint32Array),
   version: new Growable(),
   yourTotal: new Growable(),
   by: new Growable(),
-  t: new Growable(),
+  receivedAt: new Growable(),
 };
 const clientLog = { warnings: 0, errors: 0, first: [] };
 let received = 0;
@@ -79,7 +79,7 @@ export async function open({ base, count, visitorIds = null, concurrency = 16 })
       updated.name.push(idOf(m.name));
       updated.version.push(m.version);
       updated.value.push(m.value);
-      updated.t.push(now());
+      updated.receivedAt.push(now());
       received++;
       track(state, m.name, m.version, m.value);
     });
@@ -89,7 +89,7 @@ export async function open({ base, count, visitorIds = null, concurrency = 16 })
       applied.version.push(m.version);
       applied.yourTotal.push(m.yourTotal ?? -1);
       applied.by.push(m.by ?? -1);
-      applied.t.push(now());
+      applied.receivedAt.push(now());
       received++;
       if (m.version > (state.applied.get(m.name) ?? 0)) state.applied.set(m.name, m.version);
     });
@@ -139,11 +139,15 @@ export async function unsubscribeAll({ base, concurrency = 16 }) {
   return pairs.length;
 }
 
-/** Waits until every connection subscribed to a name has seen its target version, or the timeout. */
-export async function drain({ targets, timeoutMs }) {
+/**
+ * Waits until every connection subscribed to a name has seen its target version, or the timeout. `only`: the
+ * indexes of the connections to wait for (others are not looked at), e.g. one per instance with its own target.
+ */
+export async function drain({ targets, timeoutMs, only = null }) {
   const deadline = now() + timeoutMs;
+  const watched = only ? only.map((index) => connections[index]) : connections;
   const behind = () =>
-    connections.filter((s) => !s.closed && [...s.names].some((n) => targets[n] != null && (s.last.get(n)?.version ?? 0) < targets[n])).length;
+    watched.filter((s) => !s.closed && [...s.names].some((n) => targets[n] != null && (s.last.get(n)?.version ?? 0) < targets[n])).length;
   while (behind() > 0 && now() < deadline) await sleep(20);
   return { behind: behind() };
 }

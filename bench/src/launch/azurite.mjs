@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { AzureNamedKeyCredential, TableClient } from '@azure/data-tables';
 import { freePort, stopChild, waitUntilListening } from './ports.mjs';
 
 const ACCOUNT = 'benchstore';
@@ -40,6 +41,9 @@ export async function startAzurite({ benchDir, logFile }) {
     /** The connection string Standalone uses: straight to Azurite, or through a proxy listening on `via`. */
     connectionString: (via = port) =>
       `DefaultEndpointsProtocol=http;AccountName=${ACCOUNT};AccountKey=${key};TableEndpoint=http://127.0.0.1:${via}/${ACCOUNT};`,
+    /** A client of one table, straight to Azurite (never through the store proxy), for the bench's own reads. */
+    tableClient: (table) =>
+      new TableClient(`http://127.0.0.1:${port}/${ACCOUNT}`, table, new AzureNamedKeyCredential(ACCOUNT, key), { allowInsecureConnection: true }),
     async stop() {
       await stopChild(child, 2000);
       rmSync(cwd, { recursive: true, force: true });

@@ -3,9 +3,9 @@
 // requests mid-request, half of them before they reach Azurite and half after Azurite handled them (their answers
 // are lost), so some commits are applied without Standalone learning it.
 //
-// Requests are found on the client→server stream: HTTP/1.1 with keep-alive sends one request at a time per
-// connection, so a request's head ends at the first empty line and its body is Content-Length bytes (or chunked),
-// and the next byte after it starts the next request. Its answer is the next thing the server sends.
+// Requests are found on the client→server stream by framing.mjs (HTTP/1.1 keep-alive: one request at a time per
+// connection, framed by its head and Content-Length or chunks); a request's answer is the next thing the server
+// sends.
 //
 // The proxy runs in a process of its own (proxy-child.mjs), so that its CPU is counted with the store's and its
 // timers do not compete with the bench's; startProxy() below forks it and talks to it over IPC.
@@ -14,11 +14,15 @@ import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
+import { RequestFramer } from './framing.mjs';
 
 const END = Symbol('end');
 const RESET = Symbol('reset');
-const HEAD_END = Buffer.from('\r\n\r\n');
-const MAX_HEAD = 64 * 1024;
+/** setTimeout fires up to a millisecond or so late: a delay line sleeps until this long before an item is due, then polls. */
+const TIMER_SLACK_MS = 1.5;
+/** After a clean close, how long past the delay the relay waits before it drops what is still queued. */
+const CLOSE_GRACE_MS = 5;
+const LINE_FEED = 10;
 
 /** Hands items to `sink` `ms` after they were pushed, in order (at once when ms is 0). */
 class DelayLine {
@@ -41,9 +45,8 @@ class DelayLine {
   }
 
   arm() {
-    // setTimeout fires up to a millisecond or so late: sleep until shortly before the first item is due, then poll.
     const remaining = this.queue[0].due - performance.now();
-    this.immediate = remaining <= 1.5;
+    this.immediate = remaining <= TIMER_SLACK_MS;
     this.timer = this.immediate ? setImmediate(() => this.flush()) : setTimeout(() => this.flush(), Math.floor(remaining - 1));
   }
 
@@ -65,6 +68,9 @@ class DelayLine {
 const kindOf = (method, target) => (method === 'POST' && target.includes('$batch') ? 'transaction' : method === 'GET' ? 'read' : 'other');
 const byKind = () => ({ transaction: 0, read: 0, other: 0 });
 
+/** How a request is cut: never forwarded (the connection is reset), or forwarded with its answer lost. */
+const Fault = Object.freeze({ drop: 'drop', loseAnswer: 'lose' });
+
 /**
  * Listens on a free loopback port and relays every connection to targetPort.
  * @param {{ targetPort: number, latencyMs?: number, faultRate?: number, random?: () => number }} options
@@ -74,177 +80,99 @@ export function createProxy({ targetPort, latencyMs = 0, faultRate = 0, random =
   let rate = faultRate;
   const open = new Set();
 
-  /** A request to cut, and how: 'drop' (never reaches the server) or 'lose' (its answer is lost), or null. */
-  const decide = () => (rate > 0 && random() < rate ? (random() < 0.5 ? 'drop' : 'lose') : null);
+  /** A request to cut, and how, or null. */
+  const decide = () => (rate > 0 && random() < rate ? (random() < 0.5 ? Fault.drop : Fault.loseAnswer) : null);
 
-  function relay(client) {
-    stats.connections++;
+  /** A client connection and its own to the server, each direction through a delay line; cut() resets both. */
+  function pair(client) {
     const server = net.connect(targetPort, '127.0.0.1');
     client.setNoDelay(true);
     server.setNoDelay(true);
-    let dead = false;
-    const cut = () => {
-      if (dead) return;
-      dead = true;
-      up.close();
-      down.close();
+    const link = { client, server, dead: false, up: null, down: null };
+    link.cut = () => {
+      if (link.dead) return;
+      link.dead = true;
+      link.up.close();
+      link.down.close();
       client.resetAndDestroy();
       server.resetAndDestroy();
     };
     const sinkTo = (socket) => (item) => {
-      if (dead) return;
-      if (item === RESET) cut();
+      if (link.dead) return;
+      if (item === RESET) link.cut();
       else if (item === END) socket.end();
       else socket.write(item);
     };
-    const up = new DelayLine(latencyMs, sinkTo(server));
-    const down = new DelayLine(latencyMs, sinkTo(client));
-    const connection = { cut };
-    open.add(connection);
+    link.up = new DelayLine(latencyMs, sinkTo(server));
+    link.down = new DelayLine(latencyMs, sinkTo(client));
+    return link;
+  }
 
-    // Framing of the client's requests.
-    let state = 'head'; // head | body | chunk-size | chunk-data | trailer | unframed
-    let head = Buffer.alloc(0);
-    let bodyLeft = 0;
-    let line = '';
+  /** Ends both sides when either fails; after a clean close, what is still in a delay line gets through first. */
+  function closeTogether(link, connection) {
+    const close = () => {
+      open.delete(connection);
+      if (link.dead) return;
+      link.dead = true;
+      link.up.close();
+      link.down.close();
+      link.client.destroy();
+      link.server.destroy();
+    };
+    link.client.on('error', close);
+    link.server.on('error', close);
+    const closed = () => (latencyMs <= 0 || link.dead ? close() : setTimeout(close, latencyMs + CLOSE_GRACE_MS));
+    link.client.on('close', closed);
+    link.server.on('close', closed);
+  }
+
+  function relay(client) {
+    stats.connections++;
+    const link = pair(client);
+    const connection = { cut: link.cut };
+    open.add(connection);
     let awaited = null; // the request whose answer comes next: { kind, lose }
 
-    const startBody = (headers) => {
-      const te = headers.get('transfer-encoding');
-      if (te) {
-        if (te.trim().toLowerCase() !== 'chunked') {
-          stats.unframed++;
-          state = 'unframed';
-          return;
+    const framer = new RequestFramer({
+      onHead({ bytes, method, target }) {
+        const kind = kindOf(method, target);
+        stats.requests[kind]++;
+        const fault = decide();
+        if (fault === Fault.drop) {
+          stats.dropped[kind]++;
+          link.cut();
+          return false;
         }
-        state = 'chunk-size';
-        line = '';
-        return;
-      }
-      bodyLeft = Number(headers.get('content-length') ?? 0);
-      state = bodyLeft > 0 ? 'body' : 'head';
-    };
-
-    const onRequestHead = (bytes) => {
-      const text = bytes.toString('latin1');
-      const [requestLine, ...rest] = text.split('\r\n');
-      const [method = '', target = ''] = requestLine.split(' ');
-      const headers = new Map();
-      for (const h of rest) {
-        const colon = h.indexOf(':');
-        if (colon > 0) headers.set(h.slice(0, colon).trim().toLowerCase(), h.slice(colon + 1).trim());
-      }
-      const kind = kindOf(method, target);
-      stats.requests[kind]++;
-      const fault = decide();
-      if (fault === 'drop') {
-        stats.dropped[kind]++;
-        cut();
-        return false;
-      }
-      awaited = { kind, lose: fault === 'lose' };
-      up.push(bytes);
-      startBody(headers);
-      return true;
-    };
-
-    client.on('data', (data) => {
-      let off = 0;
-      while (off < data.length && !dead) {
-        switch (state) {
-          case 'head': {
-            head = Buffer.concat([head, data.subarray(off)]);
-            off = data.length;
-            const end = head.indexOf(HEAD_END);
-            if (end < 0) {
-              if (head.length > MAX_HEAD) {
-                stats.unframed++;
-                state = 'unframed';
-                up.push(head);
-              }
-              break;
-            }
-            const bytes = Buffer.from(head.subarray(0, end + 4));
-            const after = head.subarray(end + 4);
-            head = Buffer.alloc(0);
-            if (!onRequestHead(bytes)) return;
-            data = after;
-            off = 0;
-            break;
-          }
-          case 'body':
-          case 'chunk-data': {
-            const n = Math.min(bodyLeft, data.length - off);
-            up.push(data.subarray(off, off + n));
-            off += n;
-            bodyLeft -= n;
-            if (bodyLeft === 0) state = state === 'body' ? 'head' : 'chunk-size';
-            break;
-          }
-          case 'chunk-size':
-          case 'trailer': {
-            const nl = data.indexOf(10, off);
-            const end = nl < 0 ? data.length : nl + 1;
-            up.push(data.subarray(off, end));
-            line += data.subarray(off, end).toString('latin1');
-            off = end;
-            if (nl < 0) break;
-            const content = line.trim();
-            line = '';
-            if (state === 'trailer') {
-              if (content === '') state = 'head';
-            } else {
-              const size = parseInt(content.split(';')[0], 16);
-              if (size === 0) state = 'trailer';
-              else {
-                bodyLeft = size + 2; // the data and its CRLF
-                state = 'chunk-data';
-              }
-            }
-            break;
-          }
-          default: // unframed: relayed as is, never cut
-            up.push(data.subarray(off));
-            off = data.length;
-        }
-      }
+        awaited = { kind, lose: fault === Fault.loseAnswer };
+        link.up.push(bytes);
+        return true;
+      },
+      forward: (bytes) => link.up.push(bytes),
+      onUnframed: () => stats.unframed++, // relayed as is from here on, never cut
+      alive: () => !link.dead,
     });
+    client.on('data', (data) => framer.push(data));
 
-    server.on('data', (data) => {
-      if (dead) return;
+    link.server.on('data', (data) => {
+      if (link.dead) return;
       const answer = awaited;
       awaited = null;
       if (answer?.lose) {
         // Azurite has handled the request and its answer starts: let the status line through, then reset, so
         // the client knows the request was sent and cannot quietly send it again on a new connection.
         stats.answersLost[answer.kind]++;
-        const nl = data.indexOf(10);
-        down.push(nl < 0 ? data : data.subarray(0, nl + 1));
-        down.push(RESET);
-        server.pause();
+        const lineFeed = data.indexOf(LINE_FEED);
+        link.down.push(lineFeed < 0 ? data : data.subarray(0, lineFeed + 1));
+        link.down.push(RESET);
+        link.server.pause();
         return;
       }
-      down.push(data);
+      link.down.push(data);
     });
 
-    client.on('end', () => up.push(END));
-    server.on('end', () => down.push(END));
-    const close = () => {
-      open.delete(connection);
-      if (!dead) {
-        dead = true;
-        up.close();
-        down.close();
-        client.destroy();
-        server.destroy();
-      }
-    };
-    client.on('error', close);
-    server.on('error', close);
-    // After a clean close, bytes still in a delay line (and its END) get through before the relay is dropped.
-    const closed = () => (latencyMs <= 0 || dead ? close() : setTimeout(close, latencyMs + 5));
-    client.on('close', closed);
-    server.on('close', closed);
+    client.on('end', () => link.up.push(END));
+    link.server.on('end', () => link.down.push(END));
+    closeTogether(link, connection);
   }
 
   const listener = net.createServer(relay);

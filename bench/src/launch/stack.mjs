@@ -1,6 +1,6 @@
 // What run.sh asks for (--app): the store (Azurite, and the proxy in front of it when --store-latency or
-// --store-faults ask for one), then Standalone on it; stopped in reverse order at the end, or killed when the bench
-// itself exits some other way.
+// --store-faults ask for one), then Standalone on it, once or --instances times on the same table; stopped in
+// reverse order at the end, or killed when the bench itself exits some other way.
 import path from 'node:path';
 import { startAzurite } from './azurite.mjs';
 import { startProxy } from './proxy.mjs';
@@ -12,30 +12,48 @@ process.on('exit', () => {
   for (const part of started) part.kill();
 });
 
-export async function startStack(options, { benchDir, resultsDir, stamp }) {
+/** The table Standalone creates at start-up (Tables/CounterTable.cs). */
+export const COUNTERS_TABLE = 'counters';
+
+/**
+ * @param options  the bench's options (store, storeLatency, storeFaults, groupCommit, app)
+ * @param paths    { benchDir, resultsDir, stamp }
+ * @param shape    instances: Standalone processes on the one store; metrics: each exports the LiveCounter meter to
+ *                 its log; serverArgs: more settings for each; label: in the log files' names (several stacks a run)
+ */
+export async function startStack(options, { benchDir, resultsDir, stamp }, { instances = 1, metrics = false, serverArgs = [], label = '' } = {}) {
   const repoDir = path.resolve(benchDir, '..');
-  const logFile = path.join(resultsDir, `server-${stamp}.log`);
+  const suffix = label ? `-${label}` : '';
+  const logFileOf = (i) => path.join(resultsDir, `server-${stamp}${suffix}${instances > 1 ? `-i${i}` : ''}.log`);
+  const servers = [];
   const stack = {
     url: null,
     serverPid: null,
-    logFile,
-    store: { kind: options.store, groupCommit: options.groupCommit === 'on' },
+    logFile: logFileOf(0),
+    servers,
+    store: { kind: options.store, groupCommit: options.groupCommit === 'on', instances },
+    metrics,
+    serverPids: () => servers.map((s) => s.pid),
     storePids: () => [azurite?.pid, proxy?.pid].filter(Boolean),
     proxyStats: async () => (proxy ? proxy.stats() : null),
+    /** A client of the counters table straight to Azurite (null on the in-memory store). */
+    tableClient: () => azurite?.tableClient(COUNTERS_TABLE) ?? null,
     async stop() {
-      for (const part of [server, proxy, azurite]) {
+      for (const part of [...servers, proxy, azurite]) {
         if (part) await part.stop().catch(() => part.kill());
       }
-      started.length = 0;
+      for (const part of [...servers, proxy, azurite]) {
+        const at = started.indexOf(part);
+        if (at >= 0) started.splice(at, 1);
+      }
     },
   };
   let azurite = null;
   let proxy = null;
-  let server = null;
   try {
     let connectionString = null;
     if (options.store === 'tables') {
-      azurite = await startAzurite({ benchDir, logFile: path.join(resultsDir, `azurite-${stamp}.log`) });
+      azurite = await startAzurite({ benchDir, logFile: path.join(resultsDir, `azurite-${stamp}${suffix}.log`) });
       started.push(azurite);
       stack.store.azurite = { version: azurite.version, port: azurite.port, account: azurite.account, persistence: 'in memory' };
       if (options.storeLatency > 0 || options.storeFaults > 0) {
@@ -45,11 +63,22 @@ export async function startStack(options, { benchDir, resultsDir, stamp }) {
       }
       connectionString = azurite.connectionString(proxy?.port ?? azurite.port);
     }
-    server = await startStandalone({ app: options.app, repoDir, logFile, connectionString, groupCommit: options.groupCommit === 'on' });
-    started.push(server);
-    stack.url = server.url;
-    stack.serverPid = server.pid;
-    stack.command = server.command;
+    const launched = await Promise.allSettled(
+      Array.from({ length: instances }, (_, i) =>
+        startStandalone({ app: options.app, repoDir, logFile: logFileOf(i), connectionString, groupCommit: options.groupCommit === 'on', metrics, serverArgs }),
+      ),
+    );
+    for (const outcome of launched) {
+      if (outcome.status === 'fulfilled') {
+        servers.push(outcome.value);
+        started.push(outcome.value);
+      }
+    }
+    const failed = launched.find((outcome) => outcome.status === 'rejected');
+    if (failed) throw failed.reason;
+    stack.url = servers[0].url;
+    stack.serverPid = servers[0].pid;
+    stack.command = servers[0].command;
     // Faults only once Standalone is up: its start-up creates the table, and a cut there would stop it.
     if (proxy && options.storeFaults > 0) await proxy.setFaultRate(options.storeFaults);
     return stack;

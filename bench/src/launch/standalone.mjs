@@ -7,16 +7,24 @@ import { openSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { readCounter } from '../driver/http.mjs';
 import { sleep } from '../stats.mjs';
+import { EXPORT_INTERVAL_MS } from './metrics.mjs';
 import { freePort, stopChild } from './ports.mjs';
 
-export async function startStandalone({ app, repoDir, logFile, connectionString = null, groupCommit = true }) {
+/**
+ * @param metrics    export the LiveCounter meter to the log every EXPORT_INTERVAL_MS (--LiveCounter:Metrics=console)
+ * @param serverArgs more settings on the command line, e.g. --LiveCounter:InMemory:MaxCounters=20000
+ */
+export async function startStandalone({ app, repoDir, logFile, connectionString = null, groupCommit = true, metrics = false, serverArgs = [] }) {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const args = [app, '--urls', url, '--Logging:LogLevel:LiveCounter.Standalone.Requests=Warning'];
   if (!groupCommit) args.push('--LiveCounter:GroupCommit=false');
+  if (metrics) args.push('--LiveCounter:Metrics=console');
+  args.push(...serverArgs);
   const env = { ...process.env };
   delete env.CountersStorage;
   if (connectionString) env.CountersStorage = connectionString;
+  if (metrics) env.OTEL_METRIC_EXPORT_INTERVAL = String(EXPORT_INTERVAL_MS);
   const log = openSync(logFile, 'a');
   const child = spawn('dotnet', args, { cwd: path.join(repoDir, 'Standalone'), env, stdio: ['ignore', log, log] });
   const gone = () => child.exitCode !== null || child.signalCode !== null;
@@ -39,7 +47,10 @@ export async function startStandalone({ app, repoDir, logFile, connectionString 
   return {
     pid: child.pid,
     url,
-    command: `dotnet ${path.relative(repoDir, app)} ${args.slice(1).join(' ')}${connectionString ? ' (CountersStorage in the environment)' : ''}`,
+    logFile,
+    command:
+      `dotnet ${path.relative(repoDir, app)} ${args.slice(1).join(' ')}` +
+      `${connectionString ? ' (CountersStorage in the environment)' : ''}${metrics ? ` (OTEL_METRIC_EXPORT_INTERVAL=${EXPORT_INTERVAL_MS})` : ''}`,
     stop: () => stopChild(child, 5000),
     kill() {
       if (!gone()) child.kill('SIGKILL');

@@ -8,7 +8,7 @@ import { verdict } from '../format.mjs';
 
 export async function run(bench) {
   const pid = bench.serverPid;
-  const n = bench.o.connections;
+  const n = bench.options.connections;
   if (!pid || residentBytes(pid) == null) {
     return { measurable: false, reason: 'the server is not a local process of known pid (--url without --server-pid)' };
   }

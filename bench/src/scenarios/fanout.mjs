@@ -4,14 +4,15 @@
 // first message at that subscriber of a version ≥ its own. Measured for every increment and every subscriber.
 import { readCounter } from '../driver/http.mjs';
 import { answersByVersion, checkDeliveries, conflatedDeliveries, deliveryReport, fillAnswers, finalStates } from '../delivery.mjs';
-import { analyse, checkIncrements } from '../increments.mjs';
+import { analyse, checkCounter } from '../increments.mjs';
+import { storageOf } from '../storage.mjs';
 import { progress } from '../progress.mjs';
 import { int, ms, summarize, table } from '../stats.mjs';
 import { cpuCell, verdict } from '../format.mjs';
 
 export async function run(bench) {
   const results = [];
-  for (const { subscribers, rate } of bench.o.fanoutList) {
+  for (const { subscribers, rate } of bench.options.fanoutList) {
     const label = `${subscribers}@${rate}`;
     const name = `${bench.run}-fan-${subscribers}-${String(rate).replace('.', '_')}`;
     progress.set(`fanout ${label}: subscribe`);
@@ -19,10 +20,11 @@ export async function run(bench) {
     await bench.collectAll();
     progress.set(`fanout ${label}`);
     const { value: runResult, cpu, store } = await bench.measure(() =>
-      bench.load[0].call('paced', { base: bench.base, name, rate, durationMs: bench.o.fanoutSeconds * 1000, plain: bench.o.plainWriters }),
+      bench.load[0].call('paced', { base: bench.base, name, rate, durationMs: bench.options.fanoutSeconds * 1000, plain: bench.options.plainWriters }),
     );
     const a = analyse([runResult]);
     const final = await readCounter(bench.base, name);
+    const storage = await storageOf(bench, name, [runResult], { writers: [{ visitorId: null, instance: 0 }] });
     progress.set(`fanout ${label}: drain`);
     const stillBehind = await bench.drainAll({ [name]: final.version });
     const collected = await bench.collectAll();
@@ -36,20 +38,21 @@ export async function run(bench) {
     const result = {
       subscribers,
       rate,
-      seconds: bench.o.fanoutSeconds,
+      seconds: bench.options.fanoutSeconds,
       increments: { ...a, skippedAtInFlightCap: runResult.skipped },
       httpLatencyMs: a.latencyMs,
       generatorLagMs: summarize(runResult.lag),
       deliveryLatencyMs: d.latency,
       ...deliveryReport(d, f, stillBehind, a.acknowledged, subscribers),
       final,
+      storage,
       store,
       target: target == null ? null : { p99Ms: target },
       meetsTarget: target == null ? null : d.latency.p99 != null && d.latency.p99 <= target,
       cpu,
     };
     const scenario = `fanout ${label}`;
-    checkIncrements(bench, scenario, a, final);
+    checkCounter(bench, scenario, a, final, storage);
     checkDeliveries(bench, scenario, d, f);
     results.push(result);
     await bench.unsubscribeAll();

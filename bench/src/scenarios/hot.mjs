@@ -1,14 +1,34 @@
 // hot: W writers on one counter, closed loop, each on its own keep-alive connection and with its own visitor id.
-// Each increment carries a fresh Idempotency-Key and is retried with the same key and body after a 5xx or a
-// network error until it answers 200, as the pages do. One SignalR subscriber watches the counter: each commit
-// sends exactly one counterUpdated, the state after it, so the jumps between the versions it receives are the
-// sizes of the commits (a lost message would merge two commits into one, larger, jump).
+// Each increment carries its own Idempotency-Key and is retried with the same key and body after a 5xx or a network
+// error until it answers 200, as the pages do. One SignalR subscriber per server watches the counter: each commit
+// sends exactly one counterUpdated, the state after it, so with one server the jumps between the versions it
+// receives are the sizes of the commits (a lost message would merge two commits into one, larger, jump).
+//
+// Variants (main.mjs runs one per --instances value and --stuck-subscriber value, printed side by side):
+// - instances: N Standalone processes on one Azurite table (a fresh one per variant); writer i writes to instance
+//   i mod N and subscriber i watches instance i. The table is read afterwards (storage.mjs): exactness is checked
+//   there, the commit sizes of the keyed increments come from their rows' CommitId, and each process's LiveCounter
+//   meter (conflicts, retries, 503s by reason, batch sizes) from its log (launch/metrics.mjs).
+// - stuck: one more subscriber on the counter that never reads its socket (driver/stuck.mjs), filled until the
+//   server's socket to it is full before the writers start.
 import { readCounter } from '../driver/http.mjs';
-import { analyse, checkIncrements } from '../increments.mjs';
+import { connectStuck, fillUntilStalled } from '../driver/stuck.mjs';
+import { analyse as analyseIncrements, checkAnswers, checkIncrements } from '../increments.mjs';
+import { between, snapshotAfter, summarizeMeter } from '../launch/metrics.mjs';
 import { progress } from '../progress.mjs';
-import { int, ms, round, summarize, table } from '../stats.mjs';
+import { int, ms, now, round, sleep, summarize, table } from '../stats.mjs';
+import { checkReadsWithinStorage, checkStorage, judgeStorage, readPartition, storageExact } from '../storage.mjs';
 import { cpuCell, verdict, yesNo } from '../format.mjs';
 import { shares } from '../workers.mjs';
+
+/** The first commit sizes kept in order in the results (the sequence shows what the distribution hides). */
+const COMMIT_SEQUENCE_KEPT = 60;
+/** How long the subscribers get to receive their instance's last version. */
+const DRAIN_TIMEOUT_MS = 10_000;
+/** How often the stuck subscriber is asked after (a subscription answers 204 while it is connected, 404 after). */
+const STUCK_POLL_MS = 500;
+/** The fill counter's name is as long as names get, so that each message to the stuck subscriber is as large as they get. */
+const MAX_NAME_LENGTH = 63;
 
 const BUCKETS = [
   [1, 1],
@@ -20,78 +40,259 @@ const BUCKETS = [
   [64, Infinity],
 ];
 
+function histogramOf(sizes) {
+  return BUCKETS.map(([lo, hi]) => ({ from: lo, to: hi === Infinity ? null : hi, commits: sizes.filter((s) => s >= lo && s <= hi).length }));
+}
+
 /** Commit sizes from the versions one subscriber received: sorted, distinct, each jump from the one before (from 0). */
 export function commitSizes(versions) {
   const distinct = [...new Set(versions)].sort((a, b) => a - b);
   const sizes = distinct.map((v, i) => v - (i === 0 ? 0 : distinct[i - 1]));
-  const histogram = BUCKETS.map(([lo, hi]) => ({ from: lo, to: hi === Infinity ? null : hi, commits: sizes.filter((s) => s >= lo && s <= hi).length }));
   // The sequence shows patterns the distribution hides (closed-loop writers answered together come back together).
-  return { commits: sizes.length, sizes: summarize(sizes), histogram, first: sizes.slice(0, 60) };
+  return { commits: sizes.length, sizes: summarize(sizes), histogram: histogramOf(sizes), first: sizes.slice(0, COMMIT_SEQUENCE_KEPT) };
 }
 
-export async function run(bench) {
-  const { writers, increments, hotSeconds, plainWriters } = bench.o;
-  const name = `${bench.run}-hot`;
-  progress.set('hot: subscriber');
-  const watcher = bench.subs[0];
-  const index = await watcher.call('open', { base: bench.base, count: 1 });
-  await watcher.call('subscribe', { base: bench.base, from: index, assign: [name] });
-  await bench.collectAll();
+/** A variant's label in the table: "N=4", "stuck subscriber", "N=1, stuck subscriber", or "" for the plain run. */
+export function variantLabel(variant) {
+  const parts = [];
+  if (variant.instances != null) parts.push(`N=${variant.instances}`);
+  if (variant.stuck) parts.push('stuck subscriber');
+  return parts.join(', ');
+}
 
-  progress.set(`hot ${writers}x${increments}`);
+export async function run(bench, variant = {}) {
+  const collected = await collect(bench, variant);
+  const result = analyse(bench, collected);
+  check(bench, result);
+  return result;
+}
+
+/** One subscriber per instance on the counter; each in the connections worker i mod workers. */
+async function openWatchers(bench, name) {
+  const watchers = [];
+  for (let instance = 0; instance < bench.bases.length; instance++) {
+    const worker = instance % bench.subs.length;
+    const base = bench.bases[instance];
+    const index = await bench.subs[worker].call('open', { base, count: 1 });
+    await bench.subs[worker].call('subscribe', { base, from: index, assign: [name] });
+    watchers.push({ instance, worker, index });
+  }
+  await bench.collectAll();
+  return watchers;
+}
+
+/** The stuck subscriber on instance 0: connected, subscribed to the counter and to a fill counter, and filled until stalled. */
+async function stuckSubscriber(bench, name) {
+  progress.set('hot: stuck subscriber');
+  const base = bench.bases[0];
+  const stuck = await connectStuck(base, name);
+  const fillName = `${name}-fill-`.padEnd(MAX_NAME_LENGTH, 'x');
+  await stuck.subscribeTo(fillName);
+  progress.set('hot: filling the stuck one');
+  const fill = await fillUntilStalled({ base, stuck, fillName });
+  return { stuck, fill };
+}
+
+/** While fn runs, asks every STUCK_POLL_MS whether the stuck subscriber is still connected; when it was dropped, after how long. */
+async function watchStuck(stuck, fn) {
+  const started = now();
+  let droppedAfterMs = null;
+  let done = false;
+  const poll = (async () => {
+    while (!done && droppedAfterMs === null) {
+      await sleep(STUCK_POLL_MS);
+      if (done) break; // after the phase the check at the end tells
+      const connected = await stuck.isConnected().catch(() => true);
+      if (!connected && !done) droppedAfterMs = now() - started;
+    }
+  })();
+  const value = await fn();
+  done = true;
+  await poll;
+  return { value, droppedAfterMs };
+}
+
+/** The LiveCounter meter of every instance, as of an export after now (null when the stack does not export it). */
+async function meters(bench) {
+  if (!bench.server.metrics) return null;
+  const at = Date.now();
+  return Promise.all(bench.server.servers.map((server) => snapshotAfter(server.logFile, at)));
+}
+
+/** Runs the writers (and whatever the variant adds) and gathers the answers, the messages, the reads, the rows and the meters. */
+async function collect(bench, variant) {
+  const { writers, increments, hotSeconds, plainWriters } = bench.options;
+  const instances = bench.bases.length;
+  const label = variantLabel(variant);
+  const name = `${bench.run}-hot${variant.instances != null ? `-n${instances}` : ''}${variant.stuck ? '-stuck' : ''}`;
+  progress.set(`hot${label ? ` ${label}` : ''}: subscribers`);
+  const watchers = await openWatchers(bench, name);
+  const stuck = variant.stuck ? await stuckSubscriber(bench, name) : null;
+  const metersBefore = await meters(bench);
+
+  progress.set(`hot${label ? ` ${label}` : ''} ${writers}x${increments}`);
   const split = shares(writers, bench.load.length);
   const offsets = split.map((_, i) => split.slice(0, i).reduce((a, b) => a + b, 0));
-  const { value: parts, cpu, store } = await bench.measure(() =>
+  const writeAll = () =>
     Promise.all(
-      bench.load.map((w, i) =>
+      bench.load.map((worker, i) =>
         split[i] > 0
-          ? w.call('hot', { base: bench.base, name, writers: split[i], perWriter: increments, maxMs: hotSeconds * 1000, writerOffset: offsets[i], plain: plainWriters })
+          ? worker.call('hot', { base: bench.base, bases: bench.bases, name, writers: split[i], perWriter: increments, maxMs: hotSeconds * 1000, writerOffset: offsets[i], plain: plainWriters })
           : null,
       ),
-    ),
-  );
-  const runs = parts.filter(Boolean);
-  const a = analyse(runs);
-  const started = Math.min(...runs.map((r) => r.started));
-  const finished = Math.max(...runs.map((r) => r.finished));
-  const seconds = (finished - started) / 1000;
-  const perSecond = a.acknowledged / seconds;
-  // Versions acknowledged only by a replay: their commit's answers were lost, so that commit sent no message.
-  const replayedVersions = new Set();
-  for (const r of runs) for (let i = 0; i < r.status.length; i++) if (r.status[i] === 200 && r.replayed[i]) replayedVersions.add(r.version[i]);
-  let wrongTotals = 0;
-  if (!plainWriters) {
-    // Writer w is one visitor on a fresh counter: its n-th increment leaves its total at n.
-    for (const r of runs) for (let i = 0; i < r.status.length; i++) if (r.status[i] === 200 && r.yourTotal[i] !== r.seq[i]) wrongTotals++;
-  }
-  const final = await readCounter(bench.base, name);
+    );
+  const measured = await bench.measure(() => (stuck ? watchStuck(stuck.stuck, writeAll) : writeAll().then((value) => ({ value, droppedAfterMs: null }))));
+  const runs = measured.value.value.filter(Boolean);
+  const metersAfter = await meters(bench);
+  const stuckAfter = stuck ? { connected: await stuck.stuck.isConnected().catch(() => null), ...stuck.stuck.state() } : null;
+
+  const reads = await Promise.all(bench.bases.map((base) => readCounter(base, name)));
+  const tableClient = bench.tableClient();
+  const rows = tableClient ? await readPartition(tableClient, name) : null;
 
   progress.set('hot: drain');
-  const stillBehind = await bench.drainAll({ [name]: final.version });
-  const collected = await bench.collectAll();
-  const u = collected[0].updated;
+  const answered = answeredPerInstance(runs, instances);
+  const stillBehind = await Promise.all(
+    watchers.map((w) => bench.subs[w.worker].call('drain', { targets: { [name]: answered[w.instance].last }, timeoutMs: DRAIN_TIMEOUT_MS, only: [w.index] })),
+  );
+  const messages = await bench.collectAll();
+  stuck?.stuck.close();
+  await Promise.all([...new Set(watchers.map((w) => w.worker))].map((worker) => bench.subs[worker].call('closeAll')));
+  return {
+    variant,
+    label,
+    name,
+    instances,
+    runs,
+    answered,
+    watchers,
+    messages,
+    stillBehind: stillBehind.map((x) => x.behind),
+    reads,
+    rows,
+    meters: metersBefore && metersAfter ? metersAfter.map((after, i) => summarizeMeter(between(metersBefore[i], after))) : null,
+    stuck: stuck ? { connectionId: stuck.stuck.connectionId, fill: stuck.fill, droppedAfterMs: measured.value.droppedAfterMs, atEnd: stuckAfter } : null,
+    cpu: measured.cpu,
+    store: measured.store,
+  };
+}
+
+/**
+ * Per instance, from the 200 answers of the writers on it: the highest version, and the versions acknowledged only by
+ * replays (their commit's answers were lost, so that commit sent no message).
+ */
+function answeredPerInstance(runs, instances) {
+  const answered = Array.from({ length: instances }, () => ({ last: 0, replayedOnly: new Set(), fresh: new Set() }));
+  for (const r of runs) {
+    for (let i = 0; i < r.status.length; i++) {
+      if (r.status[i] !== 200) continue;
+      const entry = answered[r.instance[i]];
+      const version = r.version[i];
+      entry.last = Math.max(entry.last, version);
+      if (r.replayed[i]) entry.replayedOnly.add(version);
+      else entry.fresh.add(version);
+    }
+  }
+  for (const entry of answered) for (const version of entry.fresh) entry.replayedOnly.delete(version);
+  return answered;
+}
+
+/** What one instance's subscriber received: versions in order, duplicates, wrong values; whether it reached its instance's last version. */
+function judgeWatcher(collected, watcher) {
+  const fromWorker = collected.messages[watcher.worker];
+  const updates = fromWorker.updated;
   const versions = [];
   let outOfOrder = 0;
   let wrongValues = 0;
   let highest = 0;
-  for (let j = 0; j < u.conn.length; j++) {
-    if (u.conn[j] !== index || collected[0].names[u.name[j]] !== name) continue;
-    const version = u.version[j];
+  for (let j = 0; j < updates.conn.length; j++) {
+    if (updates.conn[j] !== watcher.index || fromWorker.names[updates.name[j]] !== collected.name) continue;
+    const version = updates.version[j];
     versions.push(version);
     if (version < highest) outOfOrder++;
     highest = Math.max(highest, version);
-    if (u.value[j] !== version) wrongValues++; // every increment is by 1 on a fresh counter
+    if (updates.value[j] !== version) wrongValues++; // every increment is by 1 on a fresh counter
   }
-  let behindAfterLostAnswer = false;
-  if (highest < final.version) {
-    behindAfterLostAnswer = true;
-    for (let v = highest + 1; v <= final.version; v++) if (!replayedVersions.has(v)) behindAfterLostAnswer = false;
+  const answered = collected.answered[watcher.instance];
+  // Behind only after lost answers: every version of this instance above the highest received was acknowledged only by replays.
+  let behindOnlyAfterLostAnswers = false;
+  if (highest < answered.last) {
+    behindOnlyAfterLostAnswers = [...answered.fresh].every((version) => version <= highest);
   }
-  const misdelivered = collected.reduce((s, c, w) => s + [...c.updated.conn].filter((conn, j) => !(w === 0 && conn === index && c.names[c.updated.name[j]] === name)).length, 0);
   const distinct = new Set(versions).size;
-  const commits = commitSizes(versions);
+  return {
+    instance: watcher.instance,
+    counterUpdated: versions.length,
+    distinctVersions: distinct,
+    duplicates: versions.length - distinct,
+    outOfOrder,
+    wrongValues,
+    highestVersion: highest,
+    instanceLastVersion: answered.last,
+    behindOnlyAfterLostAnswers,
+    stillBehindAfterDrain: collected.stillBehind[collected.watchers.indexOf(watcher)],
+    versions,
+  };
+}
+
+/** Messages that reached a connection other than the subscribers, or named another counter. */
+function misdelivered(collected) {
+  const watched = new Set(collected.watchers.map((w) => `${w.worker}:${w.index}`));
+  return collected.messages.reduce(
+    (sum, fromWorker, worker) => sum + [...fromWorker.updated.conn].filter((conn, j) => !(watched.has(`${worker}:${conn}`) && fromWorker.names[fromWorker.updated.name[j]] === collected.name)).length,
+    0,
+  );
+}
+
+/** Writer w is one visitor on a fresh counter: its n-th increment leaves its total at n. */
+function wrongTotals(runs) {
+  let wrong = 0;
+  for (const r of runs) for (let i = 0; i < r.status.length; i++) if (r.status[i] === 200 && r.yourTotal[i] !== r.seq[i]) wrong++;
+  return wrong;
+}
+
+/** Per global writer: its visitor id and its instance, for the storage checks. */
+function writersOf(runs, instances) {
+  const writers = [];
+  for (const r of runs) r.visitorIds.forEach((visitorId, w) => (writers[r.writerOffset + w] = { visitorId, instance: (r.writerOffset + w) % instances }));
+  return writers;
+}
+
+function analyse(bench, collected) {
+  const { runs, instances } = collected;
+  const { writers, increments, hotSeconds, plainWriters } = bench.options;
+  const all = analyseIncrements(runs);
+  const started = Math.min(...runs.map((r) => r.started));
+  const finished = Math.max(...runs.map((r) => r.finished));
+  const seconds = (finished - started) / 1000;
+  const storage = collected.rows ? judgeStorage({ rows: collected.rows, runs, writers: writersOf(runs, instances), instances }) : null;
+  const subscribers = collected.watchers.map((w) => judgeWatcher(collected, w));
+  const perInstance = Array.from({ length: instances }, (_, instance) => {
+    const answers = analyseIncrements(runs, { instance });
+    return {
+      instance,
+      writers: shares(writers, instances)[instance],
+      increments: answers,
+      incrementsPerSecond: Math.round(answers.acknowledged / seconds),
+      latencyMs: answers.latencyMs,
+      read: collected.reads[instance],
+      meter: collected.meters?.[instance] ?? null,
+      commitsFromTable: storage ? storage.commits.perInstance[instance] : null,
+      lanes: storage ? storage.lanesPerInstance[instance] : null,
+      subscriber: (({ versions, ...rest }) => rest)(subscribers[instance]),
+      cpuCores: collected.cpu?.serverCoresPerInstance?.[instance] ?? null,
+    };
+  });
+  // With one server the jumps between the versions its subscriber receives are the commit sizes.
+  const fromSubscriber = instances === 1 ? commitSizes(subscribers[0].versions) : null;
   const target = bench.targets.hotIncrementsPerSecond;
-  const result = {
+  const perSecond = all.acknowledged / seconds;
+  const final = storage ? { value: storage.sumValue, version: storage.sumVersion, source: 'the table: Σ over lane rows' } : { ...collected.reads[0], source: 'GET' };
+  return {
+    label: collected.label,
+    variant: collected.variant,
+    counter: collected.name,
+    instances,
     writers,
     incrementsPerWriter: increments,
     maxSeconds: hotSeconds,
@@ -99,70 +300,180 @@ export async function run(bench) {
     writerProcesses: bench.load.length,
     keyed: !plainWriters,
     seconds: round(seconds, 2),
-    increments: a,
+    increments: all,
     incrementsPerSecond: Math.round(perSecond),
     // first send of an increment to its 200, retries included
-    latencyMs: a.latencyMs,
+    latencyMs: all.latencyMs,
     final,
-    wrongYourTotal: wrongTotals,
+    reads: collected.reads,
+    // Versions 1..N each answered once: guaranteed on the in-memory store (one process, one lane), not across processes with lanes.
+    versionsOnceEach: all.distinctVersions === all.acknowledged && all.maxVersion === all.acknowledged,
+    exactness: storage ? 'storage' : 'answers',
+    exact: storage ? storageExact(storage) : collected.reads[0].value === all.acknowledged && collected.reads[0].version === all.acknowledged && all.distinctVersions === all.acknowledged && all.maxVersion === all.acknowledged,
+    storage,
+    wrongYourTotal: plainWriters ? null : wrongTotals(runs),
+    perInstance,
     subscriber: {
-      counterUpdated: versions.length,
-      distinctVersions: distinct,
-      duplicates: versions.length - distinct,
-      outOfOrder,
-      wrongValues,
-      misdelivered,
-      highestVersion: highest,
-      behindOnlyAfterLostAnswers: behindAfterLostAnswer,
-      stillBehindAfterDrain: stillBehind,
-      counterUpdatedPerIncrement: a.acknowledged ? versions.length / a.acknowledged : null,
-      commits,
+      ...(({ versions, ...rest }) => rest)(subscribers[0]),
+      misdelivered: misdelivered(collected),
+      counterUpdatedPerIncrement: all.acknowledged ? subscribers.reduce((s, x) => s + x.counterUpdated, 0) / all.acknowledged : null,
+      commits: fromSubscriber,
     },
-    store,
+    commits: storage?.keyed ? { source: 'the table: key rows per CommitId', count: storage.commits.count, sizes: storage.commits.sizes, spanningInstances: storage.commits.spanningInstances } : fromSubscriber ? { source: 'the subscriber: jumps between versions', count: fromSubscriber.commits, sizes: fromSubscriber.sizes } : null,
+    stuck: collected.stuck,
+    store: collected.store,
     target: target == null ? null : { minIncrementsPerSecond: target },
     meetsTarget: target == null ? null : perSecond >= target,
-    cpu,
+    cpu: collected.cpu,
   };
-  checkIncrements(bench, 'hot', a, final);
-  if (!plainWriters) bench.check('hot', 'yourTotal', wrongTotals === 0, `${wrongTotals} answers carried a yourTotal other than the writer's count`);
-  bench.check('hot', 'the subscriber reached the final version', highest === final.version || behindAfterLostAnswer, `its highest version ${highest}, final ${final.version}`);
-  bench.check('hot', 'at most one counterUpdated per commit', distinct === versions.length, `${versions.length - distinct} versions received twice`);
-  bench.check('hot', 'counterUpdated right', wrongValues === 0 && misdelivered === 0, `${wrongValues} with value ≠ version, ${misdelivered} to connections not subscribed`);
-  await watcher.call('closeAll');
-  return result;
 }
 
-export function render(h) {
-  const a = h.increments;
-  const c = h.subscriber.commits;
-  const rows = [
-    ['hot counter', 'writers', 'incr/s', 'p50', 'p95', 'p99', 'exact (value=version=keys)', '503 / other 5xx / no answer', 'retried', 'commit size mean / p50 / p95 / max', 'counterUpdated per incr', 'target', 'cpu (cores)'],
-    [
-      `node x${h.writerProcesses}${h.keyed ? '' : ' (plain)'}`,
+function check(bench, h) {
+  const scenario = h.label ? `hot ${h.label}` : 'hot';
+  if (h.storage) {
+    checkAnswers(bench, scenario, h.increments);
+    checkStorage(bench, scenario, h.storage);
+    checkReadsWithinStorage(bench, scenario, h.reads, h.storage);
+  } else {
+    checkIncrements(bench, scenario, h.increments, h.reads[0]);
+  }
+  if (h.keyed) bench.check(scenario, 'yourTotal', h.wrongYourTotal === 0, `${h.wrongYourTotal} answers carried a yourTotal other than the writer's count`);
+  for (const { subscriber: s, instance } of h.perInstance) {
+    const who = h.instances > 1 ? `instance ${instance}'s subscriber` : 'the subscriber';
+    bench.check(scenario, `${who} reached the last version answered there`, s.highestVersion >= s.instanceLastVersion || s.behindOnlyAfterLostAnswers, `its highest version ${s.highestVersion}, the instance's last ${s.instanceLastVersion}`);
+    bench.check(scenario, `${who}: at most one counterUpdated per commit`, s.duplicates === 0, `${s.duplicates} versions received twice`);
+    bench.check(scenario, `${who}: counterUpdated right`, s.wrongValues === 0, `${s.wrongValues} with value ≠ version`);
+  }
+  bench.check(scenario, 'counterUpdated only to subscribers', h.subscriber.misdelivered === 0, `${h.subscriber.misdelivered} to connections not subscribed`);
+}
+
+const commitCell = (sizes) => (sizes?.count ? `${sizes.mean.toFixed(2)} / ${sizes.p50} / ${sizes.p95} / ${sizes.max}` : 'n/a');
+
+function meterCell(meter) {
+  if (!meter) return '';
+  const reasons = (byReason) => Object.entries(byReason).map(([reason, n]) => `${reason} ${int(n)}`).join(', ') || '0';
+  return `${int(meter.conflicts)} / ${reasons(meter.retries)} / ${reasons(meter.unavailable)}`;
+}
+
+function exactCell(h) {
+  if (h.exactness === 'storage') return `${yesNo(h.exact)} (${int(h.storage.sumValue)} in ${h.storage.lanes.length} lane row${h.storage.lanes.length === 1 ? '' : 's'})`;
+  return `${yesNo(h.exact)} (${int(h.increments.acknowledged)})`;
+}
+
+export function render(list) {
+  const variants = Array.isArray(list) ? list : [list];
+  const metered = variants.some((h) => h.perInstance.some((p) => p.meter));
+  const header = ['hot counter', 'writers', 'incr/s', 'p50', 'p95', 'p99', 'exact', '503 / other 5xx / no answer', 'retried', 'commit size mean / p50 / p95 / max', 'counterUpdated per incr'];
+  if (metered) header.push('conflicts / retries / 503s (meter)');
+  header.push('target', 'cpu (cores)');
+  const rows = [header];
+  for (const h of variants) {
+    const a = h.increments;
+    const row = [
+      `${h.label || `node x${h.writerProcesses}`}${h.keyed ? '' : ' (plain)'}`,
       h.writers,
       int(h.incrementsPerSecond),
       ms(h.latencyMs.p50),
       ms(h.latencyMs.p95),
       ms(h.latencyMs.p99),
-      `${yesNo(h.final.value === a.acknowledged && h.final.version === a.acknowledged && a.distinctVersions === a.acknowledged)} (${int(a.acknowledged)})`,
+      exactCell(h),
       `${a.s503} / ${a.s5xx} / ${a.networkErrors}`,
       a.retried,
-      c.commits ? `${c.sizes.mean.toFixed(2)} / ${c.sizes.p50} / ${c.sizes.p95} / ${c.sizes.max}` : 'n/a',
+      commitCell(h.commits?.sizes),
       h.subscriber.counterUpdatedPerIncrement == null ? 'n/a' : h.subscriber.counterUpdatedPerIncrement.toFixed(3),
-      h.target ? `>= ${int(h.target.minIncrementsPerSecond)} ${verdict(h.meetsTarget)}` : '',
-      cpuCell(h.cpu),
-    ],
+    ];
+    if (metered) row.push(h.perInstance.some((p) => p.meter) ? meterCell(sumMeters(h.perInstance.map((p) => p.meter))) : '');
+    row.push(h.target ? `>= ${int(h.target.minIncrementsPerSecond)} ${verdict(h.meetsTarget)}` : '', cpuCell(h.cpu));
+    rows.push(row);
+    if (h.instances > 1) {
+      for (const p of h.perInstance) {
+        const instanceRow = [
+          `  instance ${p.instance}${p.lanes?.length ? ` (${p.lanes.join(', ')})` : ''}`,
+          p.writers,
+          int(p.incrementsPerSecond),
+          ms(p.latencyMs.p50),
+          ms(p.latencyMs.p95),
+          ms(p.latencyMs.p99),
+          '',
+          `${p.increments.s503} / ${p.increments.s5xx} / ${p.increments.networkErrors}`,
+          p.increments.retried,
+          commitCell(p.commitsFromTable?.sizes),
+          p.subscriber.counterUpdated && p.increments.acknowledged ? (p.subscriber.counterUpdated / p.increments.acknowledged).toFixed(3) : 'n/a',
+        ];
+        if (metered) instanceRow.push(meterCell(p.meter));
+        instanceRow.push('', p.cpuCores == null ? '' : `server ${p.cpuCores}`);
+        rows.push(instanceRow);
+      }
+    }
+  }
+  return [table(rows), ...variants.flatMap(notes), ...storageTable(variants)].join('\n');
+}
+
+function sumMeters(list) {
+  const present = list.filter(Boolean);
+  const add = (key) => present.reduce((s, m) => s + m[key], 0);
+  const merge = (key) => present.reduce((out, m) => {
+    for (const [reason, n] of Object.entries(m[key])) out[reason] = (out[reason] ?? 0) + n;
+    return out;
+  }, {});
+  return { conflicts: add('conflicts'), retries: merge('retries'), unavailable: merge('unavailable') };
+}
+
+function notes(h) {
+  const a = h.increments;
+  const c = h.subscriber.commits;
+  const label = h.label ? `${h.label}: ` : '';
+  const lines = [
+    `  ${label}${int(a.acknowledged)} increments in ${h.seconds} s${h.cutShortByTime ? ` (writers stopped at ${h.maxSeconds} s)` : ''}; ${int(a.attempts)} requests; ` +
+      `replays ${a.replays} (${a.replaysAfterLostAnswer} after a lost answer, ${a.unexplainedReplays} unexplained)` +
+      (a.unreadable2xx ? `; ${a.unreadable2xx} 2xx cut short, retried` : '') +
+      `; versions 1..N answered once each: ${h.versionsOnceEach ? 'yes' : 'no'}${h.exactness === 'storage' ? ' (not required across processes)' : ''}`,
   ];
-  const histogram = c.histogram
-    .filter((b) => b.commits > 0)
-    .map((b) => `${b.to == null ? `${b.from}+` : b.from === b.to ? b.from : `${b.from}-${b.to}`}: ${int(b.commits)}`)
-    .join(', ');
-  return [
-    table(rows),
-    `  ${int(a.acknowledged)} increments in ${h.seconds} s${h.cutShortByTime ? ` (writers stopped at ${h.maxSeconds} s)` : ''}; ${int(a.attempts)} requests; ` +
-      `replays ${a.replays} (${a.replaysAfterLostAnswer} after a lost answer, ${a.unexplainedReplays} unexplained)`,
-    `  commits seen by one subscriber: ${int(c.commits)} (increments per commit: ${histogram || 'none'}); ` +
-      `${h.subscriber.outOfOrder} out of order, ${h.subscriber.duplicates} duplicates; a lost message would merge two commits` +
-      (h.subscriber.behindOnlyAfterLostAnswers ? `; never saw versions ${h.subscriber.highestVersion + 1}-${h.final.version}: acknowledged only by replays (their commit's answers were lost, so it sent nothing)` : ''),
-  ].join('\n');
+  if (c) {
+    const histogram = c.histogram
+      .filter((b) => b.commits > 0)
+      .map((b) => `${b.to == null ? `${b.from}+` : b.from === b.to ? b.from : `${b.from}-${b.to}`}: ${int(b.commits)}`)
+      .join(', ');
+    lines.push(
+      `  ${label}commits seen by the subscriber: ${int(c.commits)} (increments per commit: ${histogram || 'none'}); ` +
+        `${h.subscriber.outOfOrder} out of order, ${h.subscriber.duplicates} duplicates; a lost message would merge two commits` +
+        (h.subscriber.behindOnlyAfterLostAnswers ? `; never saw versions above ${h.subscriber.highestVersion}: acknowledged only by replays (their commit's answers were lost, so it sent nothing)` : ''),
+    );
+  }
+  if (h.commits?.source?.startsWith('the table')) lines.push(`  ${label}commit sizes from the table (key rows per CommitId): ${int(h.commits.count)} commits, ${h.commits.spanningInstances} holding writers of two instances`);
+  if (h.warmup) lines.push(`  ${label}warm-up on its own servers: ${h.warmup.seconds.toFixed(1)} s of increments, ${h.warmup.steady ? 'steady' : 'not yet steady'}; per second: ${h.warmup.ratesPerSecond.map(int).join(', ')}`);
+  for (const p of h.perInstance) {
+    if (p.meter?.batchSize) lines.push(`  ${label}instance ${p.instance} meter: ${int(p.meter.commits)} commits of ${int(p.meter.increments)} increments (batch.size mean ${p.meter.batchSize.mean.toFixed(2)}), ${int(p.meter.replays)} replays`);
+  }
+  if (h.stuck) {
+    const s = h.stuck;
+    lines.push(
+      `  ${h.label.replace(/(, )?stuck subscriber$/, '')}${h.variant.instances != null ? ': ' : ''}the stuck subscriber: ${s.fill.stalled ? `stalled after ${s.fill.seconds.toFixed(1)} s and ${int(s.fill.increments)} fill increments` : `NOT stalled after ${s.fill.seconds.toFixed(1)} s`}` +
+        ` (server's send queue to it ${s.fill.serverQueuedBytes == null ? 'gone' : `${(s.fill.serverQueuedBytes / 1024).toFixed(0)} KiB`}, unread on its side ${s.fill.clientUnreadBytes == null ? 'n/a' : `${(s.fill.clientUnreadBytes / 1024).toFixed(0)} KiB`}); ` +
+        (s.droppedAfterMs == null ? `still connected at the end: ${s.atEnd?.connected ? 'yes' : 'no'}` : `dropped by the server ${(s.droppedAfterMs / 1000).toFixed(1)} s into the phase`),
+    );
+  }
+  return lines;
+}
+
+function storageTable(variants) {
+  const judged = variants.filter((h) => h.storage);
+  if (!judged.length) return [];
+  const rows = [['hot counter: the table after the run', 'rows', 'lane rows: Σ Value / Σ Version', 'key rows (Σ By) / acknowledged', 'answers = key rows', 'replays identical', 'lanes consecutive', 'visitor totals', 'reads (per instance)']];
+  for (const h of judged) {
+    const s = h.storage;
+    const lanes = s.laneSequences;
+    rows.push([
+      h.label || 'hot',
+      int(s.rows),
+      `${s.lanes.map((l) => l.lane).join(',').slice(0, 40)}: ${int(s.sumValue)} / ${int(s.sumVersion)}`,
+      `${int(s.keyRows)} (${int(s.keyRowsSumBy)}) / ${int(s.acknowledged)}${s.missingKeyRows || s.unknownKeys || s.unacknowledgedKeys ? ` (${s.missingKeyRows} missing, ${s.unknownKeys} unknown, ${s.unacknowledgedKeys} unacknowledged)` : ''}`,
+      s.keyed ? `${int(s.answersMatched)} / ${int(s.answersMatched + s.answersMismatched)}` : 'n/a',
+      s.keyed ? `${s.replays - s.replaysMismatched} / ${s.replays}` : 'n/a',
+      lanes.checked ? `${lanes.lanes.length - lanes.broken} / ${lanes.lanes.length}${lanes.shape === 'lanes' ? '' : ' (state row: today)'}` : `skipped: ${lanes.reason}`,
+      s.keyed ? `${s.visitorRows - s.visitorTotalsWrong} / ${s.visitorRows}` : 'n/a',
+      h.reads.map((r) => `${r.value}/${r.version}`).join(', '),
+    ]);
+  }
+  return ['', table(rows)];
 }

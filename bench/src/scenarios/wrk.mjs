@@ -8,7 +8,7 @@ import { int, ms, round, table } from '../stats.mjs';
 import { cpuCell, verdict, yesNo } from '../format.mjs';
 
 export async function run(bench, { benchDir }) {
-  const { writers, wrkSeconds, wrkThreads } = bench.o;
+  const { writers, wrkSeconds, wrkThreads } = bench.options;
   const name = `${bench.run}-wrk`;
   progress.set(`wrk -c${writers} ${wrkSeconds}s`);
   const script = path.join(benchDir, 'wrk', 'increment.lua');
