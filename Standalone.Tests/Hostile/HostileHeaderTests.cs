@@ -84,14 +84,13 @@ public sealed class HostileHeaderTests(LiveCounterServer server) : IClassFixture
     /// <c>error</c> member and no connection. Not a problem+json, but no connection and no 5xx either.
     /// </summary>
     [Fact]
-    public async Task Negotiate_answers_a_malformed_protocol_version_with_signalr_s_error_and_no_connection()
+    public async Task Negotiate_answers_a_malformed_protocol_version_with_a_400_problem_and_no_connection()
     {
         var response = await RawHttp.SendAsync(server.BaseAddress, "POST", $"/api/negotiate?negotiateVersion=abc&visitorId={Alice}");
 
-        Assert.Equal(200, response.Status);
-        var body = System.Text.Json.JsonDocument.Parse(response.Body).RootElement;
-        Assert.True(body.TryGetProperty("error", out _));
-        Assert.False(body.TryGetProperty("connectionId", out _));
+        Assert.Equal(400, response.Status);
+        Assert.Equal("application/problem+json", response.ContentType);
+        Assert.DoesNotContain("connectionId", response.BodyText, StringComparison.Ordinal);
     }
 
     static byte[] Json(string text) => Encoding.UTF8.GetBytes(text);
