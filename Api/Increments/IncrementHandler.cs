@@ -16,6 +16,7 @@ public static class IncrementHandler
         StatusCodes.Status413PayloadTooLarge,
         StatusCodes.Status422UnprocessableEntity,
         StatusCodes.Status503ServiceUnavailable,
+        StatusCodes.Status507InsufficientStorage,
     ];
 
     public static async Task<Answer<Results<IncrementOk, ProblemResult>>> HandleAsync(

@@ -249,6 +249,12 @@ internal sealed class CounterLane(CounterName name, LaneContext context)
                         plan = null;
                         break;
 
+                    case CommitOutcome.Full full:
+                        // A definite refusal: the store is full, and room comes back only as records expire.
+                        context.Metrics.Refused("full", entries.Count);
+                        ReplyAll(entries, StoreFull(full.Limit));
+                        return;
+
                     case CommitOutcome.Unavailable when !uncertain:
                         Refuse(entries, uncertain: false);
                         return;
@@ -387,8 +393,16 @@ internal sealed class CounterLane(CounterName name, LaneContext context)
         }
     }
 
+    static Problem StoreFull(StoreLimit limit) => Problem.InsufficientStorage(limit switch
+    {
+        StoreLimit.Counters => "This server keeps counters in memory and holds as many counters as it may (LiveCounter:InMemory:MaxCounters). Nothing was written.",
+        StoreLimit.Visitors => "This server keeps counters in memory and holds as many visitor totals as it may (LiveCounter:InMemory:MaxVisitors). Nothing was written.",
+        _ => "This server keeps counters in memory and holds as many Idempotency-Keys as it may until older ones expire (LiveCounter:InMemory:MaxRecords). Nothing was written.",
+    });
+
     static string NameOf(CommitOutcome outcome) => outcome switch
     {
+        CommitOutcome.Full => "full",
         CommitOutcome.Committed => "committed",
         CommitOutcome.Conflict => "conflict",
         CommitOutcome.KeyTaken => "key_taken",

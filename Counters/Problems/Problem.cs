@@ -30,6 +30,8 @@ public sealed record Problem(
 
     public static Problem Unavailable(string detail) => For(503, detail) with { RetryAfterSeconds = 1 };
 
+    public static Problem InsufficientStorage(string detail) => For(507, detail);
+
     public static Problem InternalError() => For(500, "An unexpected error occurred. Nothing was written.");
 
     /// <summary>The problem for a status a host produced itself (an unknown route, a wrong method).</summary>
@@ -49,6 +51,7 @@ public sealed record Problem(
         431 => "https://www.rfc-editor.org/rfc/rfc6585#section-5",
         500 => "https://www.rfc-editor.org/rfc/rfc9110#section-15.6.1",
         503 => "https://www.rfc-editor.org/rfc/rfc9110#section-15.6.4",
+        507 => "https://www.rfc-editor.org/rfc/rfc4918#section-11.5",
         _ => "about:blank",
     };
 
@@ -65,6 +68,7 @@ public sealed record Problem(
         431 => "Request Header Fields Too Large",
         500 => "Internal Server Error",
         503 => "Service Unavailable",
+        507 => "Insufficient Storage",
         _ => status is >= 400 and < 500 ? "Client Error" : "Server Error",
     };
 }

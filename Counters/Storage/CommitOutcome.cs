@@ -22,6 +22,9 @@ public abstract record CommitOutcome
     /// </summary>
     public sealed record KeyTaken(int RecordIndex, IncrementResult Stored) : CommitOutcome;
 
+    /// <summary>The store is full: applying the batch would go past its <paramref name="Limit"/>. Nothing was written.</summary>
+    public sealed record Full(StoreLimit Limit) : CommitOutcome;
+
     /// <summary>The store could not be reached: nothing was written.</summary>
     public sealed record Unavailable : CommitOutcome;
 

@@ -14,11 +14,21 @@ namespace LiveCounter.Storage;
 /// It keeps optimistic concurrency instead of simply applying under the lock, so that the use case's conflict handling
 /// is exercised by every Standalone run and test exactly as it is against Table Storage. Its answers are never lost,
 /// but it remembers which commit started from each recent version and which commit wrote each record, as the Table
-/// store does, so a batch sent twice is applied once here too.
+/// store does, so a batch sent twice is applied once here too. It holds at most what its <see cref="InMemoryLimits"/> allow.
 /// </remarks>
-public sealed class InMemoryCounterStore : ICounterStore, IExpiredRecords
+public sealed class InMemoryCounterStore(InMemoryLimits limits) : ICounterStore, IExpiredRecords
 {
     readonly ConcurrentDictionary<CounterName, Partition> _partitions = new();
+
+    /// <summary>What the store holds, against its limits; changed only under the lock of the partition that gains or loses.</summary>
+    int _counters;
+    int _visitors;
+    int _records;
+
+    public InMemoryCounterStore()
+        : this(InMemoryLimits.Default)
+    {
+    }
 
     public ValueTask<CounterState> ReadAsync(CounterName name, CancellationToken cancellationToken)
     {
@@ -60,15 +70,42 @@ public sealed class InMemoryCounterStore : ICounterStore, IExpiredRecords
     public ValueTask<CommitOutcome> CommitAsync(CommitBatch batch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        var partition = _partitions.GetOrAdd(batch.Name, static name => new Partition(CounterState.Initial(name)));
+        if (!_partitions.TryGetValue(batch.Name, out var partition))
+        {
+            if (!TryTake(ref _counters, 1, limits.MaxCounters))
+            {
+                return ValueTask.FromResult<CommitOutcome>(new CommitOutcome.Full(StoreLimit.Counters));
+            }
+
+            var created = new Partition(CounterState.Initial(batch.Name));
+            partition = _partitions.GetOrAdd(batch.Name, created);
+            if (!ReferenceEquals(partition, created))
+            {
+                // Another commit created it first, and took its place in the limit.
+                Interlocked.Decrement(ref _counters);
+            }
+        }
+
         lock (partition)
         {
             return ValueTask.FromResult(Commit(partition, batch));
         }
     }
 
+    /// <summary>Takes <paramref name="count"/> places of a limit, or none when that would go past <paramref name="limit"/>.</summary>
+    static bool TryTake(ref int held, int count, int limit)
+    {
+        if (Interlocked.Add(ref held, count) <= limit)
+        {
+            return true;
+        }
+
+        Interlocked.Add(ref held, -count);
+        return false;
+    }
+
     /// <summary>Checks in the order Table Storage does: the records, then the counter's token; a refusal is resolved the same way too.</summary>
-    static CommitOutcome Commit(Partition partition, CommitBatch batch)
+    CommitOutcome Commit(Partition partition, CommitBatch batch)
     {
         for (var i = 0; i < batch.Records.Count; i++)
         {
@@ -84,6 +121,18 @@ public sealed class InMemoryCounterStore : ICounterStore, IExpiredRecords
 
         if (string.Equals(partition.State.Token, batch.Base.Token, StringComparison.Ordinal))
         {
+            var newVisitors = batch.Totals.Keys.Count(visitor => !partition.Totals.ContainsKey(visitor));
+            if (!TryTake(ref _visitors, newVisitors, limits.MaxVisitors))
+            {
+                return new CommitOutcome.Full(StoreLimit.Visitors);
+            }
+
+            if (!TryTake(ref _records, batch.Records.Count, limits.MaxRecords))
+            {
+                Interlocked.Add(ref _visitors, -newVisitors);
+                return new CommitOutcome.Full(StoreLimit.Records);
+            }
+
             Apply(partition, batch);
             return new CommitOutcome.Committed(partition.State.Token);
         }
@@ -129,7 +178,9 @@ public sealed class InMemoryCounterStore : ICounterStore, IExpiredRecords
 
             lock (partition)
             {
-                deleted += partition.Evict(now, maxRows - deleted);
+                var evicted = partition.Evict(now, maxRows - deleted);
+                Interlocked.Add(ref _records, -evicted);
+                deleted += evicted;
             }
         }
 

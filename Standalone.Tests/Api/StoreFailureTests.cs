@@ -37,6 +37,23 @@ public sealed class StoreFailureTests
     }
 
     [Fact]
+    public async Task The_in_memory_store_full_of_counters_answers_a_new_one_507_and_keeps_counting_the_others()
+    {
+        await using var server = new LiveCounterServer().WithSetting("LiveCounter:InMemory:MaxCounters", "1");
+        await server.InitializeAsync();
+        using var http = server.CreateHttpClient();
+        await http.IncrementOkAsync("kept", cancellationToken: _ct);
+
+        using var refused = await http.IncrementAsync("one-too-many", cancellationToken: _ct);
+
+        var problem = await refused.AssertProblemAsync(507);
+        Assert.Contains("MaxCounters", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal(0, (await http.GetCounterAsync("one-too-many", _ct)).Value);
+        await http.IncrementOkAsync("kept", cancellationToken: _ct);
+        Assert.Equal(2, (await http.GetCounterAsync("kept", _ct)).Value);
+    }
+
+    [Fact]
     public async Task A_store_failing_unexpectedly_is_a_500_problem_not_a_page()
     {
         var store = new Mock<ICounterStore>(MockBehavior.Strict);

@@ -20,6 +20,7 @@ namespace LiveCounter.Standalone.Tests.Infrastructure;
 /// </summary>
 public class LiveCounterServer : WebApplicationFactory<Program>, IAsyncLifetime
 {
+    readonly Dictionary<string, string> _settings = [];
     ICounterStore? _store;
     ILoggerProvider? _logs;
     TimeProvider? _time;
@@ -34,6 +35,13 @@ public class LiveCounterServer : WebApplicationFactory<Program>, IAsyncLifetime
     public LiveCounterServer WithStore(ICounterStore store)
     {
         _store = store;
+        return this;
+    }
+
+    /// <summary>Sets one app setting, as <c>--key=value</c> on the command line would.</summary>
+    public LiveCounterServer WithSetting(string key, string value)
+    {
+        _settings[key] = value;
         return this;
     }
 
@@ -80,6 +88,11 @@ public class LiveCounterServer : WebApplicationFactory<Program>, IAsyncLifetime
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.UseUrls("http://127.0.0.1:0");
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
         builder.ConfigureLogging(logging =>
         {
             if (_logs is null)

@@ -1,6 +1,7 @@
 using LiveCounter.Api.Hosting;
 using LiveCounter.Api.Http;
 using LiveCounter.Api.Subscriptions;
+using LiveCounter.Increments;
 using LiveCounter.Retention;
 using LiveCounter.Standalone.Realtime;
 using LiveCounter.Storage;
@@ -23,7 +24,7 @@ public static class ServiceRegistration
         }
         else
         {
-            services.AddSingleton<InMemoryCounterStore>();
+            services.AddSingleton(new InMemoryCounterStore(InMemoryLimitsFrom(configuration)));
             services.AddSingleton<ICounterStore>(provider => provider.GetRequiredService<InMemoryCounterStore>());
             services.AddSingleton<IExpiredRecords>(provider => provider.GetRequiredService<InMemoryCounterStore>());
         }
@@ -36,5 +37,16 @@ public static class ServiceRegistration
         services.AddSingleton<ISubscriptionGate>(provider => provider.GetRequiredService<ConnectionRegistry>());
         services.AddSingleton<RealtimeSender>();
         return services;
+    }
+
+    /// <summary><c>LiveCounter:InMemory:MaxCounters</c>, <c>…:MaxVisitors</c> and <c>…:MaxRecords</c>, each defaulting to <see cref="InMemoryLimits.Default"/>.</summary>
+    static InMemoryLimits InMemoryLimitsFrom(IConfiguration configuration)
+    {
+        var section = configuration.GetSection($"{IncrementOptions.Section}:{InMemoryLimits.Section}");
+        var defaults = InMemoryLimits.Default;
+        return new InMemoryLimits(
+            section.GetValue(nameof(InMemoryLimits.MaxCounters), defaults.MaxCounters),
+            section.GetValue(nameof(InMemoryLimits.MaxVisitors), defaults.MaxVisitors),
+            section.GetValue(nameof(InMemoryLimits.MaxRecords), defaults.MaxRecords));
     }
 }
