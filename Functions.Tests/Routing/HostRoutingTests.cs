@@ -91,6 +91,7 @@ public sealed class HostRoutingTests
     [Theory]
     [InlineData("GET", "/api/negotiate", 405, "POST")]
     [InlineData("GET", "/api/negotiate/", 405, "POST")]
+    [InlineData("GET", "/API/Negotiate", 405, "POST")]
     [InlineData("PUT", "/api/counters/demo", 405, "GET")]
     [InlineData("HEAD", "/api/counters/demo", 405, "GET")]
     [InlineData("BREW", "/api/counters/demo/increment", 405, "POST")]
