@@ -1,9 +1,13 @@
 namespace LiveCounter.Api.Routing;
 
 /// <summary>One route of the API: its template below <c>/api</c> and the methods it takes.</summary>
-public sealed record ApiRoute(string Template, IReadOnlyList<string> Methods)
+public sealed class ApiRoute(string template, IReadOnlyList<string> methods)
 {
-    readonly string[] _segments = Template.Split('/');
+    readonly string[] _segments = template.Split('/');
+
+    public string Template { get; } = template;
+
+    public IReadOnlyList<string> Methods { get; } = methods;
 
     /// <summary>
     /// Whether the path's segments fit the template: literals compared case-insensitively, as both hosts' routing
