@@ -41,11 +41,13 @@ public static class ApiDescriptions
 
     public static RouteHandlerBuilder DescribesSubscribe(this RouteHandlerBuilder route) =>
         route.Described("Subscribe", "The connection joins the counter's group and receives its counterUpdated messages.", SubscribeHandler.Problems)
+            .AddOpenApiOperationTransformer(DescribeGroupChangeFailure)
             .AddOpenApiOperationTransformer((operation, context, cancellationToken) =>
                 DescribeBodyAsync<RequestBodies.Subscription>(operation, context, required: true, cancellationToken));
 
     public static RouteHandlerBuilder DescribesUnsubscribe(this RouteHandlerBuilder route) =>
-        route.Described("Unsubscribe", "The connection leaves the counter's group.", UnsubscribeHandler.Problems);
+        route.Described("Unsubscribe", "The connection leaves the counter's group.", UnsubscribeHandler.Problems)
+            .AddOpenApiOperationTransformer(DescribeGroupChangeFailure);
 
     /// <summary>Adds <c>POST /api/negotiate</c>, which neither host serves as a minimal API, and the document's title.</summary>
     public static OpenApiOptions DescribesCountersApi(this OpenApiOptions options)
@@ -87,8 +89,12 @@ public static class ApiDescriptions
                                 Description = "Standalone: the ASP.NET Core SignalR negotiate response. Functions: { url, accessToken } of Azure SignalR Service.",
                                 Content = new Dictionary<string, OpenApiMediaType> { ["application/json"] = new() { Schema = new OpenApiSchema { Type = JsonSchemaType.Object } } },
                             },
-                            ["400"] = ProblemResponse(document, "visitorId is missing or malformed."),
+                            ["400"] = ProblemResponse(document, "visitorId is malformed, or (Standalone) missing."),
                             ["405"] = ProblemResponse(document, "Negotiate takes POST only."),
+
+                            // The connection-info binding resolves {query.visitorId} before the function runs, so
+                            // without one our code never sees the request.
+                            ["500"] = new OpenApiResponse { Description = "Functions: the host's own answer when visitorId is missing (empty body); Standalone answers 400." },
                         },
                     },
                 },
@@ -113,6 +119,21 @@ public static class ApiDescriptions
         }
 
         return route.Produces<Problem>(StatusCodes.Status500InternalServerError, Problem.ContentType);
+    }
+
+    /// <summary>
+    /// The SignalR output binding changes the group after the function has returned its answer, so a failure there
+    /// replaces that answer with the host's own.
+    /// </summary>
+    static Task DescribeGroupChangeFailure(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
+    {
+        if (operation.Responses?.TryGetValue("500", out var failed) == true && failed is OpenApiResponse response)
+        {
+            response.Description = "An unexpected failure, as problem+json. Functions: also a connection that Azure SignalR Service does not know, "
+                + "answered by the host after the function returned, with an empty body.";
+        }
+
+        return Task.CompletedTask;
     }
 
     static Task DescribeName(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)

@@ -5,6 +5,7 @@ using LiveCounter.Api.Subscriptions;
 using LiveCounter.Functions.Increments;
 using LiveCounter.Functions.Negotiation;
 using LiveCounter.Functions.Reading;
+using LiveCounter.Functions.Routing;
 using LiveCounter.Functions.Subscriptions;
 using LiveCounter.Increments;
 using LiveCounter.Metrics;
@@ -122,5 +123,28 @@ public sealed class FunctionGlueTests
         Assert.Equal(Info, await new StreamReader(context.Response.Body).ReadToEndAsync(_ct));
         Assert.StartsWith("application/json", context.Response.ContentType, StringComparison.Ordinal);
         Assert.Equal(400, Assert.IsType<ProblemResult>(refused).StatusCode);
+    }
+
+    [Theory]
+    [InlineData("GET", "negotiate", 405, "POST")]
+    [InlineData("PUT", "counters/demo", 405, "GET")]
+    [InlineData("GET", "counters/demo/subscriptions/abc/", 405, "DELETE")]
+    [InlineData("GET", "nope", 404, null)]
+    [InlineData("GET", null, 404, null)]
+    public async Task The_catch_all_answers_from_the_api_route_table_as_problem_json(string method, string? path, int status, string? allow)
+    {
+        var context = new DefaultHttpContext
+        {
+            RequestServices = new ServiceCollection().AddLogging().BuildServiceProvider(),
+            Request = { Method = method },
+            Response = { Body = new MemoryStream() },
+        };
+
+        await WrongRouteOrMethodFunction.Run(context.Request, path).Result.ExecuteAsync(context);
+
+        Assert.Equal((status, "application/problem+json"), (context.Response.StatusCode, context.Response.ContentType));
+        Assert.Equal(allow ?? string.Empty, context.Response.Headers.Allow.ToString());
+        context.Response.Body.Position = 0;
+        Assert.Contains($"\"status\":{status}", await new StreamReader(context.Response.Body).ReadToEndAsync(_ct), StringComparison.Ordinal);
     }
 }

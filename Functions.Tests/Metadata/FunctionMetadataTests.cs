@@ -1,4 +1,6 @@
 using System.Text.Json;
+using LiveCounter.Api.Routing;
+using LiveCounter.Functions.Routing;
 
 namespace LiveCounter.Functions.Tests.Metadata;
 
@@ -18,6 +20,9 @@ public sealed class FunctionMetadataTests
 
     static JsonElement Function(string name) => Assert.Single(Functions, f => f.GetProperty("name").GetString() == name);
 
+    static IEnumerable<JsonElement> HttpTriggers =>
+        Functions.SelectMany(f => f.GetProperty("bindings").EnumerateArray()).Where(b => b.GetProperty("type").GetString() == "httpTrigger");
+
     static JsonElement Binding(JsonElement function, string type) =>
         Assert.Single(function.GetProperty("bindings").EnumerateArray(), b => b.GetProperty("type").GetString() == type);
 
@@ -25,7 +30,7 @@ public sealed class FunctionMetadataTests
     public void The_app_has_exactly_the_functions_of_the_design()
     {
         Assert.Equal(
-            ["GetCounter", "IncrementCounter", "Subscribe", "SweepExpiredRecords", "Unsubscribe", "negotiate"],
+            ["GetCounter", "IncrementCounter", "Subscribe", "SweepExpiredRecords", "Unsubscribe", "WrongRouteOrMethod", "negotiate"],
             Functions.Select(f => f.GetProperty("name").GetString()).Order(StringComparer.Ordinal));
     }
 
@@ -43,6 +48,46 @@ public sealed class FunctionMetadataTests
         Assert.Equal([method], trigger.GetProperty("methods").EnumerateArray().Select(m => m.GetString()));
         Assert.Equal("Anonymous", trigger.GetProperty("authLevel").GetString());
         Assert.Single(Function(name).GetProperty("bindings").EnumerateArray(), b => b.GetProperty("type").GetString() == "http");
+    }
+
+    [Fact]
+    public void Every_route_of_the_api_route_table_is_one_function_s_with_the_table_s_methods()
+    {
+        foreach (var route in ApiRoutes.All)
+        {
+            var trigger = Assert.Single(HttpTriggers, t => t.GetProperty("route").GetString() == route.Template);
+
+            Assert.Equal(route.Methods.Select(m => m.ToLowerInvariant()), trigger.GetProperty("methods").EnumerateArray().Select(m => m.GetString()));
+        }
+    }
+
+    /// <summary>
+    /// No method list at all: the host constrains a route's methods only when the trigger lists some, and an empty list
+    /// would be a constraint that no method meets.
+    /// </summary>
+    [Fact]
+    public void The_catch_all_takes_every_path_below_the_prefix_and_every_method_anonymously()
+    {
+        var function = Function(WrongRouteOrMethodFunction.Name);
+        var trigger = Binding(function, "httpTrigger");
+
+        Assert.Equal("{*path}", trigger.GetProperty("route").GetString());
+        Assert.False(trigger.TryGetProperty("methods", out _));
+        Assert.Equal("Anonymous", trigger.GetProperty("authLevel").GetString());
+        Assert.Equal("$return", Binding(function, "http").GetProperty("name").GetString());
+    }
+
+    /// <summary>
+    /// The host tries the HTTP routes in the order of the function names (ordinal, ignoring case) and takes the first
+    /// that matches: see <see cref="WrongRouteOrMethodFunction"/>. A function whose name sorts after the catch-all's
+    /// would never be reached.
+    /// </summary>
+    [Fact]
+    public void The_catch_all_s_name_sorts_after_every_other_function_s_so_that_the_host_tries_it_last()
+    {
+        var names = Functions.Select(f => f.GetProperty("name").GetString()!).Order(StringComparer.OrdinalIgnoreCase);
+
+        Assert.Equal(WrongRouteOrMethodFunction.Name, names.Last());
     }
 
     [Theory]

@@ -1,4 +1,5 @@
 using LiveCounter.Api.Increments;
+using LiveCounter.Api.Routing;
 using LiveCounter.Functions.Realtime;
 using LiveCounter.Increments;
 using LiveCounter.Realtime;
@@ -12,7 +13,7 @@ public sealed class IncrementCounterFunction(IncrementCounter increment)
 {
     [Function("IncrementCounter")]
     public async Task<IncrementOutput> RunAsync(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "counters/{name}/increment")] HttpRequest request, string name, CancellationToken cancellationToken)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = ApiRoutes.Increment)] HttpRequest request, string name, CancellationToken cancellationToken)
     {
         var answer = await IncrementHandler.HandleAsync(name, request, increment, cancellationToken);
         return new IncrementOutput { Result = answer.Result, Messages = SignalROutputs.Messages(answer.Actions) };

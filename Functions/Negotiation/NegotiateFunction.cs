@@ -1,5 +1,6 @@
 using LiveCounter.Api.Http;
 using LiveCounter.Api.Negotiation;
+using LiveCounter.Api.Routing;
 using LiveCounter.Realtime;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
@@ -15,7 +16,7 @@ public static class NegotiateFunction
 {
     [Function("negotiate")]
     public static IResult Run(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "negotiate")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = ApiRoutes.Negotiate)] HttpRequest request,
         [SignalRConnectionInfoInput(HubName = CounterHubContract.Name, UserId = "{query.visitorId}")] string connectionInfo) =>
         NegotiateRequest.ProblemWith(request) is { } problem
             ? new ProblemResult(problem)

@@ -1,5 +1,6 @@
 using LiveCounter.Api.Http;
 using LiveCounter.Api.Reading;
+using LiveCounter.Api.Routing;
 using LiveCounter.Reading;
 using LiveCounter.Wire;
 using Microsoft.AspNetCore.Http;
@@ -13,6 +14,6 @@ public sealed class GetCounterFunction(GetCounter getCounter)
 {
     [Function("GetCounter")]
     public Task<Results<Ok<CounterView>, ProblemResult>> RunAsync(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "counters/{name}")] HttpRequest request, string name, CancellationToken cancellationToken) =>
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ApiRoutes.Counter)] HttpRequest request, string name, CancellationToken cancellationToken) =>
         ReadCounterHandler.HandleAsync(name, getCounter, cancellationToken);
 }

@@ -1,3 +1,4 @@
+using LiveCounter.Api.Routing;
 using LiveCounter.Api.Subscriptions;
 using LiveCounter.Functions.Realtime;
 using Microsoft.AspNetCore.Http;
@@ -10,7 +11,7 @@ public sealed class SubscribeFunction(ISubscriptionGate gate)
 {
     [Function("Subscribe")]
     public async Task<SubscriptionOutput> RunAsync(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "counters/{name}/subscriptions")] HttpRequest request, string name, CancellationToken cancellationToken)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = ApiRoutes.Subscriptions)] HttpRequest request, string name, CancellationToken cancellationToken)
     {
         var answer = await SubscribeHandler.HandleAsync(name, request, gate, cancellationToken);
         return new SubscriptionOutput { Result = answer.Result, GroupChange = SignalROutputs.GroupChange(answer.Actions) };

@@ -1,3 +1,4 @@
+using LiveCounter.Api.Routing;
 using LiveCounter.Api.Subscriptions;
 using LiveCounter.Functions.Realtime;
 using Microsoft.AspNetCore.Http;
@@ -10,7 +11,7 @@ public sealed class UnsubscribeFunction(ISubscriptionGate gate)
 {
     [Function("Unsubscribe")]
     public SubscriptionOutput Run(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "counters/{name}/subscriptions/{connectionId}")] HttpRequest request, string name, string connectionId)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = ApiRoutes.Subscription)] HttpRequest request, string name, string connectionId)
     {
         var answer = UnsubscribeHandler.Handle(name, connectionId, gate);
         return new SubscriptionOutput { Result = answer.Result, GroupChange = SignalROutputs.GroupChange(answer.Actions) };

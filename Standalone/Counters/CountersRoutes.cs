@@ -1,6 +1,7 @@
 using LiveCounter.Api.Increments;
 using LiveCounter.Api.OpenApi;
 using LiveCounter.Api.Reading;
+using LiveCounter.Api.Routing;
 using LiveCounter.Api.Subscriptions;
 using LiveCounter.Increments;
 using LiveCounter.Reading;
@@ -13,19 +14,18 @@ public static class CountersRoutes
 {
     public static RouteGroupBuilder MapCounters(this IEndpointRouteBuilder routes)
     {
-        var counters = routes.MapGroup("/api/counters/{name}").WithTags(ApiDescriptions.Tag);
-        // A lambda rather than the method group: ASP.NET Core's route handler analyzer (10.0) throws on a method group from
-        // another assembly mapped at "" in a group whose prefix holds the route parameter.
-        counters.MapGet("", (string name, GetCounter getCounter, CancellationToken cancellationToken) =>
+        // The paths and methods are the route table's, so that Standalone and the Functions app cannot drift apart.
+        var counters = routes.MapGroup("/" + ApiRoutes.Prefix).WithTags(ApiDescriptions.Tag);
+        counters.MapMethods(ApiRoutes.Counter, ApiRoutes.CounterRoute.Methods, (string name, GetCounter getCounter, CancellationToken cancellationToken) =>
             ReadCounterHandler.HandleAsync(name, getCounter, cancellationToken))
             .DescribesReadCounter();
-        counters.MapPost("/increment", async (string name, HttpRequest request, IncrementCounter increment, RealtimeSender realtime, CancellationToken cancellationToken) =>
+        counters.MapMethods(ApiRoutes.Increment, ApiRoutes.IncrementRoute.Methods, async (string name, HttpRequest request, IncrementCounter increment, RealtimeSender realtime, CancellationToken cancellationToken) =>
             await realtime.CarryOutAsync(await IncrementHandler.HandleAsync(name, request, increment, cancellationToken)))
             .DescribesIncrement();
-        counters.MapPost("/subscriptions", async (string name, HttpRequest request, ISubscriptionGate gate, RealtimeSender realtime, CancellationToken cancellationToken) =>
+        counters.MapMethods(ApiRoutes.Subscriptions, ApiRoutes.SubscriptionsRoute.Methods, async (string name, HttpRequest request, ISubscriptionGate gate, RealtimeSender realtime, CancellationToken cancellationToken) =>
             await realtime.CarryOutAsync(await SubscribeHandler.HandleAsync(name, request, gate, cancellationToken)))
             .DescribesSubscribe();
-        counters.MapDelete("/subscriptions/{connectionId}", async (string name, string connectionId, ISubscriptionGate gate, RealtimeSender realtime) =>
+        counters.MapMethods(ApiRoutes.Subscription, ApiRoutes.SubscriptionRoute.Methods, async (string name, string connectionId, ISubscriptionGate gate, RealtimeSender realtime) =>
             await realtime.CarryOutAsync(UnsubscribeHandler.Handle(name, connectionId, gate)))
             .DescribesUnsubscribe();
         return counters;

@@ -1,4 +1,5 @@
 using LiveCounter.Api.Http;
+using LiveCounter.Api.Routing;
 using LiveCounter.Problems;
 using Microsoft.AspNetCore.Diagnostics;
 
@@ -24,7 +25,7 @@ public static class ProblemResponses
         app.UseStatusCodePages(context =>
         {
             var status = context.HttpContext.Response.StatusCode;
-            return ProblemResult.WriteAsync(context.HttpContext.Response, Problem.For(status, DetailFor(context.HttpContext.Request, status)));
+            return ProblemResult.WriteAsync(context.HttpContext.Response, ProblemForStatus(context.HttpContext.Request, status));
         });
 
         return app;
@@ -41,10 +42,10 @@ public static class ProblemResponses
         _ => Problem.InternalError(),
     };
 
-    static string DetailFor(HttpRequest request, int status) => status switch
+    static Problem ProblemForStatus(HttpRequest request, int status) => status switch
     {
-        StatusCodes.Status404NotFound => "There is nothing at this address. The API lives under /api; see the README for its routes.",
-        StatusCodes.Status405MethodNotAllowed => $"{request.Method} is not allowed here.",
-        _ => "The request could not be handled.",
+        StatusCodes.Status404NotFound => RouteProblems.NotFound,
+        StatusCodes.Status405MethodNotAllowed => RouteProblems.MethodNotAllowed(request.Method),
+        _ => Problem.For(status, "The request could not be handled."),
     };
 }
