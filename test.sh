@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs every LiveCounter test: the web unit tests, the Bicep build and lint of infra/, then the .NET test projects
+# Runs every LiveCounter test: the web unit tests (the azd hooks under PowerShell included), the bench's own tests, the
+# Bicep build and lint of infra/, then the .NET test projects
 # (Azurite and browser tests included). Two gaps of some NuGet mirrors are tolerated, each with one SKIPPED line:
 # the Azure Functions worker packages (Functions and Functions.Tests are skipped), and the Functions host's SignalR
 # extension that the worker SDK's build step restores (Functions is compiled and tested without that step).
@@ -14,6 +15,18 @@ declare -A test_args=()
 
 step() { printf '\n==> %s\n' "$*"; }
 errors_in() { grep -E ': error ' "$1" | sed 's/ \[[^]]*\]$//' | sort -u || true; }
+
+# --- PowerShell: the azd hooks' .ps1 is run by the web tests under pwsh (7.x) and scanned for Windows PowerShell 5.1 ---
+# Where no pwsh is installed, the PowerShell .NET tool (NuGet) goes to .tools/, ignored by git, so no test is skipped.
+pwsh_version=7.6.9
+if [ -z "${LIVECOUNTER_PWSH:-}" ] && ! command -v pwsh >/dev/null 2>&1; then
+  if [ ! -x .tools/pwsh/pwsh ]; then
+    step "PowerShell $pwsh_version (dotnet tool) into .tools/pwsh"
+    dotnet tool install --tool-path .tools/pwsh PowerShell --version "$pwsh_version" >/dev/null
+  fi
+  LIVECOUNTER_PWSH="$PWD/.tools/pwsh/pwsh"
+  export LIVECOUNTER_PWSH
+fi
 
 # --- web: type-check, unit tests, build (the build is what Standalone serves and the browser tests open) ---
 step "web: npm ci, npm test, npm run build"
@@ -31,6 +44,21 @@ if [ "$web_status" -ne 0 ] && [ "${web_failed:-0}" -eq 0 ]; then
   failed=$((failed + 1))
 fi
 (cd web && npm run build)
+
+# --- bench: the load generator's own tests (node:test): the store proxy, framing, storage checks, the stuck subscriber ---
+step "bench: npm ci, node --test"
+(cd bench && if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then npm ci --no-audit --no-fund --loglevel=error; fi)
+set +e
+(cd bench && node --test test/) 2>&1 | tee "$log/bench.txt"
+bench_status=${PIPESTATUS[0]}
+set -e
+bench_passed=$(sed -n 's/^# pass \([0-9][0-9]*\)$/\1/p' "$log/bench.txt" | tail -1)
+bench_failed=$(sed -n 's/^# fail \([0-9][0-9]*\)$/\1/p' "$log/bench.txt" | tail -1)
+passed=$((passed + ${bench_passed:-0})); failed=$((failed + ${bench_failed:-0}))
+if [ "$bench_status" -ne 0 ] && [ "${bench_failed:-0}" -eq 0 ]; then
+  echo "test.sh: node --test in bench/ exited $bench_status" >&2
+  failed=$((failed + 1))
+fi
 
 # --- infra: the Bicep CLI (a NuGet package) builds and lints infra/main.bicep; any warning fails ---
 step "infra: bicep build and lint"
