@@ -212,6 +212,80 @@ describe('increment whose 200 is cut off mid-body (Functions, when the SignalR o
   });
 });
 
+describe('increment whose 200 stalls mid-body', () => {
+  let server: LocalServer | undefined;
+  afterEach(async () => {
+    vi.useRealTimers();
+    await server?.close();
+    server = undefined;
+  });
+
+  const json = JSON.stringify(result);
+
+  /**
+   * Hands the client the response with a body that reports when the client first asks for it, so
+   * the clock moves only once the client is reading the body, not while it is still handling the
+   * headers (a timeout that lasts only until the headers would otherwise look like it covers the body).
+   */
+  function reportingBodyRead(response: Response, onRead: () => void): Response {
+    const reader = response.body!.getReader();
+    const body = new ReadableStream<Uint8Array>(
+      {
+        async pull(controller) {
+          onRead();
+          const { done, value } = await reader.read();
+          if (done) controller.close();
+          else controller.enqueue(value);
+        },
+        cancel: (reason) => reader.cancel(reason),
+      },
+      { highWaterMark: 0 },
+    );
+    return new Response(body, { status: response.status, headers: response.headers });
+  }
+
+  it('counts the stalled body as no response after the request timeout and retries with the same key', async () => {
+    const keys: Array<string | undefined> = [];
+    server = await startLocalServer((request, response) => {
+      keys.push(request.headers['idempotency-key'] as string | undefined);
+      if (keys.length === 1) {
+        // Status, headers and half the body, then nothing more, and the socket stays open.
+        response.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(json)) });
+        response.write(json.slice(0, json.length / 2));
+      } else {
+        response.writeHead(200, { 'Content-Type': 'application/json', 'Idempotent-Replayed': 'true' });
+        response.end(json);
+      }
+    });
+    let requests = 0;
+    let bodyRead!: () => void;
+    const firstBodyRead = new Promise<void>((resolve) => (bodyRead = resolve));
+    const fetchFn: typeof fetch = async (input, init) => {
+      requests += 1;
+      const response = await fetch(input, init);
+      return requests === 1 ? reportingBodyRead(response, bodyRead) : response;
+    };
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const api = createCounterApi({
+      apiBase: `${server.origin}/api`,
+      visitorId,
+      fetch: fetchFn,
+      sleep: async () => {},
+      random: () => 0,
+    });
+
+    const outcome = api.increment('votes', 5, 'click-1');
+    // Marked handled so that a failed assertion below does not also report an unhandled rejection.
+    outcome.catch(() => {});
+    await firstBodyRead;
+    await vi.advanceTimersByTimeAsync(15_000);
+
+    expect(requests).toBe(2);
+    await expect(outcome).resolves.toEqual(result);
+    expect(keys).toEqual(['click-1', 'click-1']);
+  });
+});
+
 describe('getCounter and subscribe', () => {
   it('reads a counter', async () => {
     const { api, fetchFn } = setup([ok({ name: 'votes', value: 0, version: 0, updatedAt: null })]);

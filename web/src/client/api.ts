@@ -29,7 +29,7 @@ export interface CounterApiOptions {
   readonly newKey?: () => string;
   /** Tries per increment, the first included. */
   readonly incrementAttempts?: number;
-  /** A request without a response after this long counts as a network failure. */
+  /** A request whose answer, body included, is not in after this long counts as a network failure. */
   readonly timeoutMs?: number;
 }
 
@@ -55,26 +55,38 @@ export function createCounterApi(options: CounterApiOptions): CounterApi {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const counterUrl = (name: string) => `${options.apiBase}/counters/${encodeURIComponent(name)}`;
 
-  async function send(url: string, init: RequestInit): Promise<Response> {
+  /**
+   * One request and the reading of its answer, within timeoutMs together: a body that stalls after
+   * the headers would otherwise leave an increment pending forever. No response, a timeout and a
+   * 2xx body that cannot be read whole all become an ApiError with status 0; any other status
+   * becomes its problem.
+   */
+  async function exchange<T>(url: string, init: RequestInit, read: (response: Response) => Promise<T>): Promise<T> {
     const abort = new AbortController();
-    const timer = setTimeout(() => abort.abort(), timeoutMs);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    // The deadline settles the exchange itself: the abort reaches a body being read only where the
+    // fetch honours the signal after the headers, which the standard's does and a fetch passed in need not.
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        abort.abort();
+        reject(networkFailure());
+      }, timeoutMs);
+    });
+    const answer = async () => {
+      let response: Response;
+      try {
+        response = await fetchFn(url, { ...init, signal: abort.signal });
+      } catch {
+        throw networkFailure();
+      }
+      if (!response.ok) throw await readProblem(response);
+      return read(response);
+    };
     try {
-      return await fetchFn(url, { ...init, signal: abort.signal });
+      return await Promise.race([answer(), deadline]);
     } finally {
       clearTimeout(timer);
     }
-  }
-
-  /** One request; any rejection (network, CORS, timeout) becomes an ApiError with status 0. */
-  async function request(url: string, init: RequestInit): Promise<Response> {
-    let response: Response;
-    try {
-      response = await send(url, init);
-    } catch {
-      throw networkFailure();
-    }
-    if (!response.ok) throw await readProblem(response);
-    return response;
   }
 
   /**
@@ -90,27 +102,30 @@ export function createCounterApi(options: CounterApiOptions): CounterApi {
     }
   }
 
-  async function incrementOnce(url: string, init: RequestInit): Promise<IncrementResult> {
-    const response = await request(url, init);
-    const result = readIncrementResult(await json(response));
-    if (result === null) throw new ApiError(response.status, 'The server sent a result this page cannot read.');
-    return result;
+  function incrementOnce(url: string, init: RequestInit): Promise<IncrementResult> {
+    return exchange(url, init, async (response) => {
+      const result = readIncrementResult(await json(response));
+      if (result === null) throw new ApiError(response.status, 'The server sent a result this page cannot read.');
+      return result;
+    });
   }
 
   return {
-    async getCounter(name) {
-      const response = await request(counterUrl(name), { headers: { Accept: 'application/json' }, cache: 'no-store' });
-      const snapshot = readCounterSnapshot(await json(response));
-      if (snapshot === null) throw new ApiError(response.status, 'The server sent a counter this page cannot read.');
-      return snapshot;
+    getCounter(name) {
+      return exchange(counterUrl(name), { headers: { Accept: 'application/json' }, cache: 'no-store' }, async (response) => {
+        const snapshot = readCounterSnapshot(await json(response));
+        if (snapshot === null) throw new ApiError(response.status, 'The server sent a counter this page cannot read.');
+        return snapshot;
+      });
     },
 
     async subscribe(name, connectionId) {
-      await request(`${counterUrl(name)}/subscriptions`, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({ connectionId }),
-      });
+      // Its 2xx body says nothing the page needs, so it is not read.
+      await exchange(
+        `${counterUrl(name)}/subscriptions`,
+        { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ connectionId }) },
+        async () => {},
+      );
     },
 
     async increment(name, by, idempotencyKey = newKey()) {
