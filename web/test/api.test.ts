@@ -286,6 +286,71 @@ describe('increment whose 200 stalls mid-body', () => {
   });
 });
 
+describe('answers whose body stalls (fake fetch)', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  /** A response whose body sends `start` and then nothing more; `reading` settles once the client reads it. */
+  function stalling(status: number, headers: Record<string, string>, start: string) {
+    let read!: () => void;
+    const reading = new Promise<void>((resolve) => (read = resolve));
+    let sent = false;
+    const body = new ReadableStream<Uint8Array>(
+      {
+        pull(controller) {
+          read();
+          if (sent) return new Promise<void>(() => {});
+          sent = true;
+          controller.enqueue(new TextEncoder().encode(start));
+        },
+      },
+      { highWaterMark: 0 },
+    );
+    return { response: new Response(body, { status, headers }), reading };
+  }
+
+  it('keeps the status of a 4xx whose problem body stalls, and does not retry it', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const { response, reading } = stalling(422, { 'Content-Type': 'application/problem+json' }, '{"status":422,"det');
+    const { api, fetchFn } = setup([response, ok(result)]);
+    const outcome = api.increment('votes', 5);
+    outcome.catch(() => {});
+    await reading;
+    await vi.advanceTimersByTimeAsync(15_000);
+
+    await expect(outcome).rejects.toMatchObject({ status: 422, detail: expect.stringContaining('422') });
+    expect(fetchFn).toHaveBeenCalledOnce();
+  });
+
+  it('retries a 503 whose problem body stalls after its Retry-After, with the same key', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const { response, reading } = stalling(503, { 'Content-Type': 'application/problem+json', 'Retry-After': '2' }, '{"st');
+    const { api, fetchFn, sleep } = setup([response, ok(result)]);
+    const outcome = api.increment('votes', 5);
+    outcome.catch(() => {});
+    await reading;
+    await vi.advanceTimersByTimeAsync(15_000);
+
+    await expect(outcome).resolves.toEqual(result);
+    expect(fetchFn).toHaveBeenCalledTimes(2);
+    expect(headersOf(fetchFn, 1).get('Idempotency-Key')).toBe(headersOf(fetchFn, 0).get('Idempotency-Key'));
+    expect(sleep.mock.calls[0]![0]).toBeGreaterThanOrEqual(2000);
+  });
+
+  it('reports a counter whose body stalls as a network failure', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const { response, reading } = stalling(200, { 'Content-Type': 'application/json' }, '{"name":"votes","va');
+    const { api } = setup([response]);
+    const outcome = api.getCounter('votes');
+    outcome.catch(() => {});
+    await reading;
+    await vi.advanceTimersByTimeAsync(15_000);
+
+    await expect(outcome).rejects.toMatchObject({ status: 0, detail: NETWORK_FAILURE_DETAIL });
+  });
+});
+
 describe('getCounter and subscribe', () => {
   it('reads a counter', async () => {
     const { api, fetchFn } = setup([ok({ name: 'votes', value: 0, version: 0, updatedAt: null })]);

@@ -1,6 +1,6 @@
 import { backoffDelay, type BackoffSchedule } from './backoff';
 import { readCounterSnapshot, readIncrementResult, type CounterSnapshot, type IncrementResult } from './messages';
-import { ApiError, networkFailure, readProblem } from './problem';
+import { ApiError, networkFailure, readProblem, statusProblem } from './problem';
 import { retry } from './retry';
 import { sleep as realSleep } from './sleep';
 import { newUuid } from './uuid';
@@ -59,17 +59,19 @@ export function createCounterApi(options: CounterApiOptions): CounterApi {
    * One request and the reading of its answer, within timeoutMs together: a body that stalls after
    * the headers would otherwise leave an increment pending forever. No response, a timeout and a
    * 2xx body that cannot be read whole all become an ApiError with status 0; any other status
-   * becomes its problem.
+   * becomes its problem, or its status alone when the problem body does not arrive in time.
    */
   async function exchange<T>(url: string, init: RequestInit, read: (response: Response) => Promise<T>): Promise<T> {
     const abort = new AbortController();
     let timer: ReturnType<typeof setTimeout> | undefined;
+    let refused: Response | undefined;
     // The deadline settles the exchange itself: the abort reaches a body being read only where the
     // fetch honours the signal after the headers, which the standard's does and a fetch passed in need not.
+    // A status already in is an answer (a 4xx must not become a retried "no response").
     const deadline = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
         abort.abort();
-        reject(networkFailure());
+        reject(refused === undefined ? networkFailure() : statusProblem(refused));
       }, timeoutMs);
     });
     const answer = async () => {
@@ -79,7 +81,10 @@ export function createCounterApi(options: CounterApiOptions): CounterApi {
       } catch {
         throw networkFailure();
       }
-      if (!response.ok) throw await readProblem(response);
+      if (!response.ok) {
+        refused = response;
+        throw await readProblem(response);
+      }
       return read(response);
     };
     try {
