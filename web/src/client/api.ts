@@ -1,4 +1,5 @@
 import { backoffDelay, type BackoffSchedule } from './backoff';
+import { withinDeadline } from './deadline';
 import { readCounterSnapshot, readIncrementResult, type CounterSnapshot, type IncrementResult } from './messages';
 import { ApiError, networkFailure, readProblem, statusProblem } from './problem';
 import { retry } from './retry';
@@ -62,36 +63,25 @@ export function createCounterApi(options: CounterApiOptions): CounterApi {
    * becomes its problem, or its status alone when the problem body does not arrive in time.
    */
   async function exchange<T>(url: string, init: RequestInit, read: (response: Response) => Promise<T>): Promise<T> {
-    const abort = new AbortController();
-    let timer: ReturnType<typeof setTimeout> | undefined;
     let refused: Response | undefined;
-    // The deadline settles the exchange itself: the abort reaches a body being read only where the
-    // fetch honours the signal after the headers, which the standard's does and a fetch passed in need not.
-    // A status already in is an answer (a 4xx must not become a retried "no response").
-    const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        abort.abort();
-        reject(refused === undefined ? networkFailure() : statusProblem(refused));
-      }, timeoutMs);
-    });
-    const answer = async () => {
-      let response: Response;
-      try {
-        response = await fetchFn(url, { ...init, signal: abort.signal });
-      } catch {
-        throw networkFailure();
-      }
-      if (!response.ok) {
-        refused = response;
-        throw await readProblem(response);
-      }
-      return read(response);
-    };
-    try {
-      return await Promise.race([answer(), deadline]);
-    } finally {
-      clearTimeout(timer);
-    }
+    return withinDeadline(
+      timeoutMs,
+      async (signal) => {
+        let response: Response;
+        try {
+          response = await fetchFn(url, { ...init, signal });
+        } catch {
+          throw networkFailure();
+        }
+        if (!response.ok) {
+          refused = response;
+          throw await readProblem(response);
+        }
+        return read(response);
+      },
+      // A status already in is an answer: a 4xx must not become a retried "no response".
+      () => (refused === undefined ? networkFailure() : statusProblem(refused)),
+    );
   }
 
   /**
