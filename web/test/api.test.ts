@@ -121,7 +121,7 @@ describe('increment', () => {
   });
 
   it.each([500, 501, 599])('retries a %i with the same key (the increment may have been committed)', async (status) => {
-    const { api, fetchFn, sleep } = setup([problem(status, 'SignalR output failed'), ok(result)]);
+    const { api, fetchFn, sleep } = setup([problem(status, 'An unexpected error occurred.'), ok(result)]);
     await expect(api.increment('votes', 5)).resolves.toEqual(result);
     expect(fetchFn).toHaveBeenCalledTimes(2);
     expect(headersOf(fetchFn, 1).get('Idempotency-Key')).toBe(headersOf(fetchFn, 0).get('Idempotency-Key'));

@@ -6,7 +6,7 @@ import { retry } from './retry';
 import { sleep as realSleep } from './sleep';
 import { newUuid } from './uuid';
 
-/** The counter HTTP API (design.md, "HTTP API"), for one visitor. */
+/** The counter HTTP API (README.md, "API"; docs/openapi.json), for one visitor. */
 export interface CounterApi {
   /** GET /counters/{name}. */
   getCounter(name: string): Promise<CounterSnapshot>;
@@ -40,9 +40,10 @@ const DEFAULT_INCREMENT_ATTEMPTS = 5;
 const DEFAULT_TIMEOUT_MS = 15_000;
 // A Retry-After beyond this is not worth keeping a click pending for.
 const MAX_RETRY_AFTER_MS = 30_000;
-// Without a whole response (none, or a 2xx cut off mid-body), or after any 5xx, the increment may
-// or may not have been applied: 502/504 come from gateways in front of the app, and Functions
-// answers 500 when the SignalR output fails after the commit (design.md, "Realtime"). The
+// Without a whole response (none, one past the timeout, or a 2xx whose body breaks off or stalls),
+// or after any 5xx, the increment may or may not have been applied: 502/504 come from gateways in
+// front of the app, and when the SignalR send fails after the commit the Functions host has already
+// sent 200 and cuts the JSON body off (docs/functions-local.md, "What only the host answers"). The
 // idempotency key makes the retry safe: it gets the stored result.
 const isOutcomeUnknown = (error: unknown): error is ApiError =>
   error instanceof ApiError && (error.status === 0 || (error.status >= 500 && error.status <= 599));
