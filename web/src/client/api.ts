@@ -30,7 +30,10 @@ export interface CounterApiOptions {
   readonly newKey?: () => string;
   /** Tries per increment, the first included. */
   readonly incrementAttempts?: number;
-  /** A request whose answer, body included, is not in after this long counts as a network failure. */
+  /**
+   * A request whose answer, body included, is not in after this long counts as a network failure;
+   * a non-2xx whose problem body is late keeps its status.
+   */
   readonly timeoutMs?: number;
 }
 
