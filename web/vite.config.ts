@@ -4,8 +4,9 @@ import { defineConfig } from 'vite';
 
 const page = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 
-// `LIVECOUNTER_API_ORIGIN=http://localhost:5000 npm run dev` serves the pages with hot reload and
-// forwards /api (HTTP and the SignalR WebSocket) to a running host, keeping everything same-origin.
+// `LIVECOUNTER_API_ORIGIN=http://localhost:5080 npm run dev` (Standalone's `Urls`, in
+// Standalone/appsettings.json) serves the pages with hot reload and forwards /api (HTTP and the
+// SignalR WebSocket) to a running host, keeping everything same-origin.
 const apiOrigin = process.env.LIVECOUNTER_API_ORIGIN;
 
 export default defineConfig({

@@ -121,7 +121,7 @@ describe('increment', () => {
   });
 
   it.each([500, 501, 599])('retries a %i with the same key (the increment may have been committed)', async (status) => {
-    const { api, fetchFn, sleep } = setup([problem(status, 'SignalR output failed'), ok(result)]);
+    const { api, fetchFn, sleep } = setup([problem(status, 'An unexpected error occurred.'), ok(result)]);
     await expect(api.increment('votes', 5)).resolves.toEqual(result);
     expect(fetchFn).toHaveBeenCalledTimes(2);
     expect(headersOf(fetchFn, 1).get('Idempotency-Key')).toBe(headersOf(fetchFn, 0).get('Idempotency-Key'));
@@ -209,6 +209,145 @@ describe('increment whose 200 is cut off mid-body (Functions, when the SignalR o
     const { api, fetchFn } = setup([ok({ name: 'votes', value: 'many' }), ok(result)]);
     await expect(api.increment('votes', 5)).rejects.toMatchObject({ status: 200 });
     expect(fetchFn).toHaveBeenCalledOnce();
+  });
+});
+
+describe('increment whose 200 stalls mid-body', () => {
+  let server: LocalServer | undefined;
+  afterEach(async () => {
+    vi.useRealTimers();
+    await server?.close();
+    server = undefined;
+  });
+
+  const json = JSON.stringify(result);
+
+  /**
+   * Hands the client the response with a body that reports when the client first asks for it, so
+   * the clock moves only once the client is reading the body, not while it is still handling the
+   * headers (a timeout that lasts only until the headers would otherwise look like it covers the body).
+   */
+  function reportingBodyRead(response: Response, onRead: () => void): Response {
+    const reader = response.body!.getReader();
+    const body = new ReadableStream<Uint8Array>(
+      {
+        async pull(controller) {
+          onRead();
+          const { done, value } = await reader.read();
+          if (done) controller.close();
+          else controller.enqueue(value);
+        },
+        cancel: (reason) => reader.cancel(reason),
+      },
+      { highWaterMark: 0 },
+    );
+    return new Response(body, { status: response.status, headers: response.headers });
+  }
+
+  it('counts the stalled body as no response after the request timeout and retries with the same key', async () => {
+    const keys: Array<string | undefined> = [];
+    server = await startLocalServer((request, response) => {
+      keys.push(request.headers['idempotency-key'] as string | undefined);
+      if (keys.length === 1) {
+        // Status, headers and half the body, then nothing more, and the socket stays open.
+        response.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(json)) });
+        response.write(json.slice(0, json.length / 2));
+      } else {
+        response.writeHead(200, { 'Content-Type': 'application/json', 'Idempotent-Replayed': 'true' });
+        response.end(json);
+      }
+    });
+    let requests = 0;
+    let bodyRead!: () => void;
+    const firstBodyRead = new Promise<void>((resolve) => (bodyRead = resolve));
+    const fetchFn: typeof fetch = async (input, init) => {
+      requests += 1;
+      const response = await fetch(input, init);
+      return requests === 1 ? reportingBodyRead(response, bodyRead) : response;
+    };
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const api = createCounterApi({
+      apiBase: `${server.origin}/api`,
+      visitorId,
+      fetch: fetchFn,
+      sleep: async () => {},
+      random: () => 0,
+    });
+
+    const outcome = api.increment('votes', 5, 'click-1');
+    // Marked handled so that a failed assertion below does not also report an unhandled rejection.
+    outcome.catch(() => {});
+    await firstBodyRead;
+    await vi.advanceTimersByTimeAsync(15_000);
+
+    expect(requests).toBe(2);
+    await expect(outcome).resolves.toEqual(result);
+    expect(keys).toEqual(['click-1', 'click-1']);
+  });
+});
+
+describe('answers whose body stalls (fake fetch)', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  /** A response whose body sends `start` and then nothing more; `reading` settles once the client reads it. */
+  function stalling(status: number, headers: Record<string, string>, start: string) {
+    let read!: () => void;
+    const reading = new Promise<void>((resolve) => (read = resolve));
+    let sent = false;
+    const body = new ReadableStream<Uint8Array>(
+      {
+        pull(controller) {
+          read();
+          if (sent) return new Promise<void>(() => {});
+          sent = true;
+          controller.enqueue(new TextEncoder().encode(start));
+        },
+      },
+      { highWaterMark: 0 },
+    );
+    return { response: new Response(body, { status, headers }), reading };
+  }
+
+  it('keeps the status of a 4xx whose problem body stalls, and does not retry it', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const { response, reading } = stalling(422, { 'Content-Type': 'application/problem+json' }, '{"status":422,"det');
+    const { api, fetchFn } = setup([response, ok(result)]);
+    const outcome = api.increment('votes', 5);
+    outcome.catch(() => {});
+    await reading;
+    await vi.advanceTimersByTimeAsync(15_000);
+
+    await expect(outcome).rejects.toMatchObject({ status: 422, detail: expect.stringContaining('422') });
+    expect(fetchFn).toHaveBeenCalledOnce();
+  });
+
+  it('retries a 503 whose problem body stalls after its Retry-After, with the same key', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const { response, reading } = stalling(503, { 'Content-Type': 'application/problem+json', 'Retry-After': '2' }, '{"st');
+    const { api, fetchFn, sleep } = setup([response, ok(result)]);
+    const outcome = api.increment('votes', 5);
+    outcome.catch(() => {});
+    await reading;
+    await vi.advanceTimersByTimeAsync(15_000);
+
+    await expect(outcome).resolves.toEqual(result);
+    expect(fetchFn).toHaveBeenCalledTimes(2);
+    expect(headersOf(fetchFn, 1).get('Idempotency-Key')).toBe(headersOf(fetchFn, 0).get('Idempotency-Key'));
+    expect(sleep.mock.calls[0]![0]).toBeGreaterThanOrEqual(2000);
+  });
+
+  it('reports a counter whose body stalls as a network failure', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const { response, reading } = stalling(200, { 'Content-Type': 'application/json' }, '{"name":"votes","va');
+    const { api } = setup([response]);
+    const outcome = api.getCounter('votes');
+    outcome.catch(() => {});
+    await reading;
+    await vi.advanceTimersByTimeAsync(15_000);
+
+    await expect(outcome).rejects.toMatchObject({ status: 0, detail: NETWORK_FAILURE_DETAIL });
   });
 });
 

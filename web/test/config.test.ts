@@ -1,4 +1,4 @@
-import { describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { loadConfig, resolveApiBase } from '../src/client/config';
 
 const root = new URL('https://example.test/apps/livecounter/');
@@ -51,6 +51,39 @@ describe('loadConfig', () => {
   ])('falls back to /api when config.json has %s', async (_, body) => {
     const config = await loadConfig(root, respondWith(body));
     expect(config.apiBase).toBe('https://example.test/api');
+  });
+});
+
+describe('loadConfig when config.json stalls', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('falls back to /api once the body has stalled for 15 s, instead of holding the page', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    let read!: () => void;
+    const reading = new Promise<void>((resolve) => (read = resolve));
+    let sent = false;
+    // Half of a config.json, then nothing; `reading` settles once the page reads the body.
+    const body = new ReadableStream<Uint8Array>(
+      {
+        pull(controller) {
+          read();
+          if (sent) return new Promise<void>(() => {});
+          sent = true;
+          controller.enqueue(new TextEncoder().encode('{"apiBase":"https://counter-fn.azure'));
+        },
+      },
+      { highWaterMark: 0 },
+    );
+    const fetchFn = vi.fn<typeof fetch>(async () => new Response(body, { status: 200, headers: { 'Content-Type': 'application/json' } }));
+    let config: { apiBase: string } | undefined;
+    void loadConfig(root, fetchFn).then((loaded) => (config = loaded));
+    await reading;
+    await vi.advanceTimersByTimeAsync(15_000);
+
+    expect(config).toEqual({ apiBase: 'https://example.test/api' });
+    expect(fetchFn.mock.calls[0]![1]!.signal!.aborted).toBe(true);
   });
 });
 

@@ -82,7 +82,7 @@ function hookScriptReferences(): Array<[string, string, string]> {
   return refs;
 }
 
-// host.json and the settings template sit at the repository root (design.md); the copies a
+// host.json and the settings template sit at the repository root (README.md, "Layout"); the copies a
 // Functions project may keep beside its .csproj are scanned too when present.
 const localSettingsSamples = ['local.settings.sample.json', 'Functions/local.settings.sample.json']
   .map((f) => path.join(repoRoot, f))

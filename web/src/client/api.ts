@@ -1,11 +1,12 @@
 import { backoffDelay, type BackoffSchedule } from './backoff';
+import { withinDeadline } from './deadline';
 import { readCounterSnapshot, readIncrementResult, type CounterSnapshot, type IncrementResult } from './messages';
-import { ApiError, networkFailure, readProblem } from './problem';
+import { ApiError, networkFailure, readProblem, statusProblem } from './problem';
 import { retry } from './retry';
 import { sleep as realSleep } from './sleep';
 import { newUuid } from './uuid';
 
-/** The counter HTTP API (design.md, "HTTP API"), for one visitor. */
+/** The counter HTTP API (README.md, "API"; docs/openapi.json), for one visitor. */
 export interface CounterApi {
   /** GET /counters/{name}. */
   getCounter(name: string): Promise<CounterSnapshot>;
@@ -29,7 +30,10 @@ export interface CounterApiOptions {
   readonly newKey?: () => string;
   /** Tries per increment, the first included. */
   readonly incrementAttempts?: number;
-  /** A request without a response after this long counts as a network failure. */
+  /**
+   * A request whose answer, body included, is not in after this long counts as a network failure;
+   * a non-2xx whose problem body is late keeps its status.
+   */
   readonly timeoutMs?: number;
 }
 
@@ -39,9 +43,10 @@ const DEFAULT_INCREMENT_ATTEMPTS = 5;
 const DEFAULT_TIMEOUT_MS = 15_000;
 // A Retry-After beyond this is not worth keeping a click pending for.
 const MAX_RETRY_AFTER_MS = 30_000;
-// Without a whole response (none, or a 2xx cut off mid-body), or after any 5xx, the increment may
-// or may not have been applied: 502/504 come from gateways in front of the app, and Functions
-// answers 500 when the SignalR output fails after the commit (design.md, "Realtime"). The
+// Without a whole response (none, one past the timeout, or a 2xx whose body breaks off or stalls),
+// or after any 5xx, the increment may or may not have been applied: 502/504 come from gateways in
+// front of the app, and when the SignalR send fails after the commit the Functions host has already
+// sent 200 and cuts the JSON body off (docs/functions-local.md, "What only the host answers"). The
 // idempotency key makes the retry safe: it gets the stored result.
 const isOutcomeUnknown = (error: unknown): error is ApiError =>
   error instanceof ApiError && (error.status === 0 || (error.status >= 500 && error.status <= 599));
@@ -55,26 +60,32 @@ export function createCounterApi(options: CounterApiOptions): CounterApi {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const counterUrl = (name: string) => `${options.apiBase}/counters/${encodeURIComponent(name)}`;
 
-  async function send(url: string, init: RequestInit): Promise<Response> {
-    const abort = new AbortController();
-    const timer = setTimeout(() => abort.abort(), timeoutMs);
-    try {
-      return await fetchFn(url, { ...init, signal: abort.signal });
-    } finally {
-      clearTimeout(timer);
-    }
-  }
-
-  /** One request; any rejection (network, CORS, timeout) becomes an ApiError with status 0. */
-  async function request(url: string, init: RequestInit): Promise<Response> {
-    let response: Response;
-    try {
-      response = await send(url, init);
-    } catch {
-      throw networkFailure();
-    }
-    if (!response.ok) throw await readProblem(response);
-    return response;
+  /**
+   * One request and the reading of its answer, within timeoutMs together: a body that stalls after
+   * the headers would otherwise leave an increment pending forever. No response, a timeout and a
+   * 2xx body that cannot be read whole all become an ApiError with status 0; any other status
+   * becomes its problem, or its status alone when the problem body does not arrive in time.
+   */
+  async function exchange<T>(url: string, init: RequestInit, read: (response: Response) => Promise<T>): Promise<T> {
+    let refused: Response | undefined;
+    return withinDeadline(
+      timeoutMs,
+      async (signal) => {
+        let response: Response;
+        try {
+          response = await fetchFn(url, { ...init, signal });
+        } catch {
+          throw networkFailure();
+        }
+        if (!response.ok) {
+          refused = response;
+          throw await readProblem(response);
+        }
+        return read(response);
+      },
+      // A status already in is an answer: a 4xx must not become a retried "no response".
+      () => (refused === undefined ? networkFailure() : statusProblem(refused)),
+    );
   }
 
   /**
@@ -90,27 +101,30 @@ export function createCounterApi(options: CounterApiOptions): CounterApi {
     }
   }
 
-  async function incrementOnce(url: string, init: RequestInit): Promise<IncrementResult> {
-    const response = await request(url, init);
-    const result = readIncrementResult(await json(response));
-    if (result === null) throw new ApiError(response.status, 'The server sent a result this page cannot read.');
-    return result;
+  function incrementOnce(url: string, init: RequestInit): Promise<IncrementResult> {
+    return exchange(url, init, async (response) => {
+      const result = readIncrementResult(await json(response));
+      if (result === null) throw new ApiError(response.status, 'The server sent a result this page cannot read.');
+      return result;
+    });
   }
 
   return {
-    async getCounter(name) {
-      const response = await request(counterUrl(name), { headers: { Accept: 'application/json' }, cache: 'no-store' });
-      const snapshot = readCounterSnapshot(await json(response));
-      if (snapshot === null) throw new ApiError(response.status, 'The server sent a counter this page cannot read.');
-      return snapshot;
+    getCounter(name) {
+      return exchange(counterUrl(name), { headers: { Accept: 'application/json' }, cache: 'no-store' }, async (response) => {
+        const snapshot = readCounterSnapshot(await json(response));
+        if (snapshot === null) throw new ApiError(response.status, 'The server sent a counter this page cannot read.');
+        return snapshot;
+      });
     },
 
     async subscribe(name, connectionId) {
-      await request(`${counterUrl(name)}/subscriptions`, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({ connectionId }),
-      });
+      // Its 2xx body says nothing the page needs, so it is not read.
+      await exchange(
+        `${counterUrl(name)}/subscriptions`,
+        { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ connectionId }) },
+        async () => {},
+      );
     },
 
     async increment(name, by, idempotencyKey = newKey()) {

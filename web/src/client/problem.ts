@@ -23,8 +23,17 @@ export function networkFailure(): ApiError {
 
 /** Turns a non-2xx response into an ApiError; never throws, whatever the body is. */
 export async function readProblem(response: Response, now: () => number = Date.now): Promise<ApiError> {
-  const retryAfterMs = parseRetryAfter(response.headers.get('Retry-After'), now());
-  const detail = (await problemText(response)) ?? `The server answered ${response.status}${response.statusText ? ` ${response.statusText}` : ''}.`;
+  return problemOf(response, await problemText(response), now());
+}
+
+/** The ApiError a non-2xx's status line and headers make, for when its body cannot be waited for. */
+export function statusProblem(response: Response, now: () => number = Date.now): ApiError {
+  return problemOf(response, undefined, now());
+}
+
+function problemOf(response: Response, text: string | undefined, nowMs: number): ApiError {
+  const retryAfterMs = parseRetryAfter(response.headers.get('Retry-After'), nowMs);
+  const detail = text ?? `The server answered ${response.status}${response.statusText ? ` ${response.statusText}` : ''}.`;
   return retryAfterMs === undefined ? new ApiError(response.status, detail) : new ApiError(response.status, detail, retryAfterMs);
 }
 
