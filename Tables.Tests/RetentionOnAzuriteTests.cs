@@ -45,9 +45,9 @@ public sealed class RetentionOnAzuriteTests(AzuriteFixture azurite)
         Assert.Equal(100 * youngRounds, records.Count);
         Assert.All(records, record => Assert.True(record.GetDateTimeOffset("CreatedAt") >= cutoff));
         Assert.Equal(new SweepReport(5_000 - (100 * youngRounds), Finished: true), report);
-        var states = await RowsAsync(table, RowKeys.State);
-        Assert.Equal(10, states.Count);
-        Assert.All(states, state => Assert.Equal((500L, 500L), (state.GetInt64("Value")!.Value, state.GetInt64("Version")!.Value)));
+        var lanes = await RowsAsync(table, RowKeys.LanesFrom);
+        Assert.Equal(10, lanes.Select(lane => lane.PartitionKey).Distinct().Count());
+        Assert.All(lanes.GroupBy(lane => lane.PartitionKey), counter => Assert.Equal((500L, 500L), (counter.Sum(lane => lane.GetInt64("Value")!.Value), counter.Sum(lane => lane.GetInt64("Version")!.Value))));
         Assert.Equal(5_000, (await RowsAsync(table, "visitor:")).Sum(visitor => visitor.GetInt64("Total")!.Value));
     }
 
@@ -170,8 +170,8 @@ public sealed class RetentionOnAzuriteTests(AzuriteFixture azurite)
 
         var records = await RowsAsync(table, RowKeys.RecordPrefix);
         Assert.Equal(200, records.Count);
-        var state = Assert.Single(await RowsAsync(table, RowKeys.State));
-        Assert.Equal((500L, 500L), (state.GetInt64("Value")!.Value, state.GetInt64("Version")!.Value));
+        var lane = Assert.Single(await RowsAsync(table, RowKeys.LanesFrom));
+        Assert.Equal((500L, 500L), (lane.GetInt64("Value")!.Value, lane.GetInt64("Version")!.Value));
         Assert.Equal(500, (await RowsAsync(table, "visitor:")).Sum(visitor => visitor.GetInt64("Total")!.Value));
     }
 }

@@ -2,6 +2,7 @@ using Azure;
 using Azure.Data.Tables;
 using LiveCounter.Increments;
 using LiveCounter.Storage;
+using LiveCounter.Tests.Support;
 using static LiveCounter.Tests.Support.Requests;
 
 namespace LiveCounter.Tables.Tests;
@@ -9,7 +10,7 @@ namespace LiveCounter.Tables.Tests;
 /// <summary>What Azurite cannot be made to do: name a chosen action as the failed one, throttle, or fail on a bug.</summary>
 public sealed class TableStoreFailureTests
 {
-    static readonly DateTimeOffset Now = new(2026, 11, 21, 12, 0, 0, TimeSpan.Zero);
+    static readonly DateTimeOffset Now = Batches.At;
 
     readonly Mock<TableClient> _reads = new(MockBehavior.Strict);
     readonly Mock<TableClient> _transactions = new(MockBehavior.Strict);
@@ -17,27 +18,28 @@ public sealed class TableStoreFailureTests
 
     TableCounterStore Store => new(new CounterTable(_reads.Object, _transactions.Object));
 
-    static CommitBatch TwoKeyedIncrements()
-    {
-        var first = new IncrementResult(new CounterSnapshot(Hits, 1, new Version(1), Now), Amount.One, Alice, 1);
-        var second = new IncrementResult(new CounterSnapshot(Hits, 2, new Version(2), Now), Amount.One, Alice, 2);
-        return new CommitBatch(
-            CommitId.New(),
-            CounterState.Initial(Hits),
-            second.Counter,
-            [new IncrementRecord(IdempotencyKey.Parse("a").Value!, first), new IncrementRecord(IdempotencyKey.Parse("b").Value!, second)],
-            new Dictionary<Visitors.VisitorId, long> { [Alice] = 2 },
-            Now,
-            Now.AddDays(1));
-    }
+    /// <summary>Alice's two keyed increments on lane 3 of a new counter: records at 0 and 1, the lane at 2, Alice's row at 3.</summary>
+    static CommitBatch TwoKeyedIncrements() => Batches.On(CounterLanes.None(Hits), (1, "a", Alice), (1, "b", Alice));
 
     void TransactionFails(Exception failure) =>
         _transactions.Setup(t => t.SubmitTransactionAsync(It.IsAny<IEnumerable<TableTransactionAction>>(), It.IsAny<CancellationToken>()))
             .Returns(TableResponses.Rejected(failure));
 
-    void StateReads(StateEntity? state) =>
-        _reads.Setup(t => t.GetEntityIfExistsAsync<StateEntity>("hits", RowKeys.State, null, It.IsAny<CancellationToken>()))
-            .Returns(() => state is null ? TableResponses.Missing<StateEntity>() : TableResponses.Found(state));
+    void LaneReads(LaneEntity? lane) =>
+        _reads.Setup(t => t.GetEntityIfExistsAsync<LaneEntity>("hits", RowKeys.Lane(Batches.LaneA), null, It.IsAny<CancellationToken>()))
+            .Returns(() => lane is null ? TableResponses.Missing<LaneEntity>() : TableResponses.Found(lane));
+
+    [Theory]
+    [InlineData(412, 2, ConflictedRow.Lane)]
+    [InlineData(409, 2, ConflictedRow.Lane)]
+    [InlineData(412, 3, ConflictedRow.Visitor)]
+    [InlineData(409, 3, ConflictedRow.Visitor)]
+    public async Task A_refusal_naming_the_lane_or_a_visitor_s_row_is_a_conflict_on_that_row(int status, int failedIndex, ConflictedRow row)
+    {
+        TransactionFails(TableResponses.TransactionFailure(status, status == 409 ? "EntityAlreadyExists" : "UpdateConditionNotSatisfied", failedIndex));
+
+        Assert.Equal(new CommitOutcome.Conflict(row), await Store.CommitAsync(TwoKeyedIncrements(), _ct));
+    }
 
     [Fact]
     public async Task A_409_naming_the_second_record_answers_with_that_record_s_stored_result()
@@ -58,7 +60,7 @@ public sealed class TableStoreFailureTests
     public async Task A_throttled_commit_is_read_back_and_is_unknown_while_nothing_has_moved()
     {
         TransactionFails(new RequestFailedException(503, "Server busy", "ServerBusy", null));
-        StateReads(null);
+        LaneReads(null);
 
         Assert.IsType<CommitOutcome.Unknown>(await Store.CommitAsync(TwoKeyedIncrements(), _ct));
     }

@@ -1,255 +1,149 @@
 using Azure.Data.Tables;
 using LiveCounter.Increments;
+using LiveCounter.Metrics;
+using LiveCounter.Reading;
 using LiveCounter.Storage;
 using LiveCounter.Tables.Testing;
 using LiveCounter.Tests.Support;
-using LiveCounter.Visitors;
+using static LiveCounter.Tests.Support.Batches;
 using static LiveCounter.Tests.Support.Requests;
 
 namespace LiveCounter.Tables.Tests;
 
-/// <summary>The store's contract (<see cref="ICounterStore"/>) on a real Table service, batch by batch.</summary>
-public sealed class TableStoreTests(AzuriteFixture azurite)
+/// <summary>
+/// The store's contract (<see cref="ICounterStore"/>, the same cases the in-memory store passes) on a real Table
+/// service, and what only the Table store has: its rows, a counter from before lanes, answers lost on the network.
+/// </summary>
+public sealed class TableStoreTests(AzuriteFixture azurite) : CounterStoreContract
 {
-    readonly CancellationToken _ct = TestContext.Current.CancellationToken;
+    /// <summary>Processes are Table stores of their own (their own clients) over one table.</summary>
+    protected override async Task<ICounterStore[]> NewStoresAsync(int processes)
+    {
+        var table = await azurite.Azurite.CreateCounterTableAsync(cancellationToken: Ct);
+        return [.. Enumerable.Range(0, processes).Select(_ => new TableCounterStore(azurite.Azurite.Open(table)))];
+    }
 
     async Task<(TableCounterStore Store, CounterTable Table)> NewStoreAsync()
     {
-        var table = await azurite.Azurite.CreateCounterTableAsync(cancellationToken: _ct);
+        var table = await azurite.Azurite.CreateCounterTableAsync(cancellationToken: Ct);
         return (new TableCounterStore(table), table);
     }
 
+    async Task<List<TableEntity>> RowsAsync(CounterTable table) =>
+        await table.Reads.QueryAsync<TableEntity>(e => e.PartitionKey == "hits", cancellationToken: Ct).ToListAsync(Ct);
+
+    /// <summary>The rows of the storage design, as any Table Storage client sees them; no visitor id anywhere in them.</summary>
     [Fact]
-    public async Task A_counter_never_written_reads_as_zero_with_no_token_and_no_totals()
-    {
-        var (store, _) = await NewStoreAsync();
-
-        Assert.Equal(CounterState.Initial(Hits), await store.ReadAsync(Hits, _ct));
-        Assert.Equal(0, (await store.ReadTotalsAsync(Hits, [Alice], _ct))[Alice]);
-    }
-
-    [Fact]
-    public async Task A_committed_batch_is_what_the_next_read_sees_and_its_token_is_the_one_the_next_read_gives()
-    {
-        var (store, _) = await NewStoreAsync();
-
-        var committed = await store.CommitAsync(Batches.On(await store.ReadAsync(Hits, _ct), (3, null, Alice), (2, "k", Bob), (1, null, Alice)), _ct);
-
-        var next = await store.ReadAsync(Hits, _ct);
-        var totals = await store.ReadTotalsAsync(Hits, [Alice, Bob], _ct);
-        Assert.Equal(new CommitOutcome.Committed(next.Token), committed);
-        Assert.Equal(new CounterSnapshot(Hits, 6, new Version(3), Batches.At), next.Counter);
-        Assert.Equal((4L, 2L), (totals[Alice], totals[Bob]));
-    }
-
-    /// <summary>The rows of design.md, as any Table Storage client sees them; no visitor id anywhere in them.</summary>
-    [Fact]
-    public async Task A_commit_writes_the_entities_of_the_design()
+    public async Task A_commit_writes_its_lane_s_row_its_visitors_rows_and_a_row_per_key()
     {
         var (store, table) = await NewStoreAsync();
-        var batch = Batches.On(await store.ReadAsync(Hits, _ct), (3, "k-1", Alice), (2, "k-2", null));
+        var batch = On(await store.ReadAsync(Hits, Ct), (3, "k-1", Alice), (2, "k-2", null));
 
-        await store.CommitAsync(batch, _ct);
+        await store.CommitAsync(batch, Ct);
 
-        var rows = await table.Reads.QueryAsync<TableEntity>(e => e.PartitionKey == "hits", cancellationToken: _ct).ToListAsync(_ct);
-        var state = Assert.Single(rows, r => r.RowKey == "state");
-        Assert.Equal((5L, 2L, Batches.At), (state.GetInt64("Value"), state.GetInt64("Version"), state.GetDateTimeOffset("UpdatedAt")));
-        Assert.Equal($"0:{batch.Id}", state.GetString("Commits"));
+        var rows = await RowsAsync(table);
+        var lane = Assert.Single(rows, r => r.RowKey == "lane-03");
+        Assert.Equal((5L, 2L, At), (lane.GetInt64("Value"), lane.GetInt64("Version"), lane.GetDateTimeOffset("UpdatedAt")));
+        Assert.Equal($"0:{batch.Id}", lane.GetString("Commits"));
         var visitor = Assert.Single(rows, r => r.RowKey.StartsWith("visitor:", StringComparison.Ordinal));
         Assert.Equal(RowKeys.Visitor(Alice), visitor.RowKey);
         Assert.Equal(3L, visitor.GetInt64("Total"));
         var keyed = Assert.Single(rows, r => r.RowKey == RowKeys.Record(Alice, IdempotencyKey.Parse("k-1").Value!));
-        Assert.Equal((3L, 1L, 3, 3L, batch.Id.Value, Batches.At), (keyed.GetInt64("Value"), keyed.GetInt64("Version"), keyed.GetInt32("By"), keyed.GetInt64("VisitorTotal"), keyed.GetString("CommitId"), keyed.GetDateTimeOffset("CreatedAt")));
+        Assert.Equal(
+            (3L, 1L, 3, 3L, batch.Id.Value, At, At.AddDays(1), "lane-03", 1L),
+            (keyed.GetInt64("Value"), keyed.GetInt64("Version"), keyed.GetInt32("By"), keyed.GetInt64("VisitorTotal"), keyed.GetString("CommitId"),
+                keyed.GetDateTimeOffset("CreatedAt"), keyed.GetDateTimeOffset("ExpiresAt"), keyed.GetString("Lane"), keyed.GetInt64("LaneVersion")));
         var anonymous = Assert.Single(rows, r => r.RowKey == "key:anonymous:k-2");
         Assert.Null(anonymous.GetInt64("VisitorTotal"));
+        Assert.Equal(2L, anonymous.GetInt64("LaneVersion"));
         Assert.Equal(4, rows.Count);
         Assert.DoesNotContain(rows, r => r.RowKey.Contains(Alice.Value, StringComparison.Ordinal) || ((IDictionary<string, object>)r).Values.Any(v => v?.ToString()?.Contains(Alice.Value, StringComparison.Ordinal) == true));
     }
 
+    /// <summary>A counter from before lanes keeps its count: its <c>state</c> row is read as one more lane, never written again.</summary>
     [Fact]
-    public async Task A_batch_on_a_stale_state_is_a_conflict_carrying_the_latest_state_and_writes_nothing()
+    public async Task A_counter_from_before_lanes_keeps_its_count_and_its_increments_go_on_in_a_lane_beside_it()
     {
-        var (store, _) = await NewStoreAsync();
-        var stale = await store.ReadAsync(Hits, _ct);
-        await store.CommitAsync(Batches.On(stale, (1, null, null)), _ct);
-        var older = await Older(store);
+        var (store, table) = await NewStoreAsync();
+        await table.Reads.AddEntityAsync(new TableEntity("hits", RowKeys.State) { ["Value"] = 40L, ["Version"] = 12L, ["UpdatedAt"] = At, ["Commits"] = "11:old" }, Ct);
+        var useCase = new IncrementCounter(store, new InstantTimeProvider(), CounterMetrics.Unregistered());
 
-        var refused = await store.CommitAsync(Batches.On(stale, (7, "k", Alice)), _ct);
-        var alsoRefused = await store.CommitAsync(Batches.On(older, (7, "k", Alice)), _ct);
+        var before = await new GetCounter(store, TimeProvider.System, AnswerDeadline.Default).ExecuteAsync(Hits, Ct);
+        var answer = await useCase.ExecuteAsync(Increment(2), Ct);
+        var after = await new GetCounter(store, TimeProvider.System, AnswerDeadline.Default).ExecuteAsync(Hits, Ct);
 
-        var latest = await store.ReadAsync(Hits, _ct);
-        Assert.IsType<CommitOutcome.Conflict>(refused);
-        Assert.IsType<CommitOutcome.Conflict>(alsoRefused);
-        Assert.Equal(2, latest.Counter.Value);
-        Assert.Equal(0, (await store.ReadTotalsAsync(Hits, [Alice], _ct))[Alice]);
-        Assert.IsType<CommitOutcome.Committed>(await store.CommitAsync(Batches.On(latest, (7, "k", Alice)), _ct));
-    }
-
-    /// <summary>A state one commit behind the latest: read, then moved on by another commit.</summary>
-    static async Task<CounterState> Older(TableCounterStore store)
-    {
-        var older = await store.ReadAsync(Hits, TestContext.Current.CancellationToken);
-        await store.CommitAsync(Batches.On(older, (0 + 1, null, null)), TestContext.Current.CancellationToken);
-        return older;
+        Assert.Equal((40L, new CounterVersion(12)), (before.Value!.Value, before.Value.Version));
+        Assert.Equal((42L, new CounterVersion(13)), (answer.Value!.Result.Counter.Value, answer.Value.Result.Counter.Version));
+        Assert.Equal((42L, new CounterVersion(13)), (after.Value!.Value, after.Value.Version));
+        var rows = await RowsAsync(table);
+        Assert.Equal((40L, 12L), (rows.Single(r => r.RowKey == RowKeys.State).GetInt64("Value"), rows.Single(r => r.RowKey == RowKeys.State).GetInt64("Version")));
+        Assert.Equal(1L, Assert.Single(rows, r => r.RowKey.StartsWith(RowKeys.LanesFrom, StringComparison.Ordinal)).GetInt64("Version"));
     }
 
     [Fact]
-    public async Task Two_first_writes_racing_on_a_new_counter_commit_one_and_refuse_the_other_as_a_conflict()
+    public async Task A_read_of_a_counter_is_one_range_that_holds_its_lanes_and_nothing_else()
     {
-        var (store, _) = await NewStoreAsync();
-        var empty = await store.ReadAsync(Hits, _ct);
+        var (store, table) = await NewStoreAsync();
+        var empty = await store.ReadAsync(Hits, Ct);
+        await store.CommitAsync(On(empty, [(1, "k", Alice)], LaneA), Ct);
+        await store.CommitAsync(On(empty, [(2, null, Bob)], LaneB), Ct);
+        await table.Reads.AddEntityAsync(new TableEntity("hits", RowKeys.State) { ["Value"] = 4L, ["Version"] = 1L }, Ct);
 
-        var outcomes = await Task.WhenAll(
-            store.CommitAsync(Batches.On(empty, (1, "a", null)), _ct).AsTask(),
-            store.CommitAsync(Batches.On(empty, (2, "b", null)), _ct).AsTask());
+        var read = await store.ReadAsync(Hits, Ct);
 
-        Assert.Single(outcomes, o => o is CommitOutcome.Committed);
-        Assert.Single(outcomes, o => o is CommitOutcome.Conflict);
-        Assert.Equal(new Version(1), (await store.ReadAsync(Hits, _ct)).Counter.Version);
-    }
-
-    [Fact]
-    public async Task A_batch_with_a_key_used_before_names_that_record_and_its_stored_result_and_writes_nothing()
-    {
-        var (store, _) = await NewStoreAsync();
-        var first = Batches.On(await store.ReadAsync(Hits, _ct), (2, "k", Alice));
-        await store.CommitAsync(first, _ct);
-        var before = await store.ReadAsync(Hits, _ct);
-
-        var outcome = await store.CommitAsync(Batches.On(before, (1, "fresh", Bob), (1, "other", Alice), (2, "k", Alice)), _ct);
-
-        Assert.Equal(new CommitOutcome.KeyTaken(2, first.Records[0].Result), outcome);
-        Assert.Equal(before, await store.ReadAsync(Hits, _ct));
-        Assert.Equal(0, (await store.ReadTotalsAsync(Hits, [Bob], _ct))[Bob]);
-    }
-
-    [Theory]
-    [InlineData(null)]
-    [InlineData("k")]
-    public async Task The_same_batch_sent_again_is_answered_as_committed_and_applied_once(string? key)
-    {
-        var (store, _) = await NewStoreAsync();
-        var batch = Batches.On(await store.ReadAsync(Hits, _ct), (5, key, Alice));
-        await store.CommitAsync(batch, _ct);
-
-        var again = await store.CommitAsync(batch with { SentBefore = true }, _ct);
-
-        var now = await store.ReadAsync(Hits, _ct);
-        Assert.Equal(new CommitOutcome.Committed(key is null ? now.Token : null), again);
-        Assert.Equal((5L, new Version(1)), (now.Counter.Value, now.Counter.Version));
-    }
-
-    [Fact]
-    public async Task A_batch_sent_again_after_another_commit_is_committed_without_the_token_it_no_longer_knows()
-    {
-        var (store, _) = await NewStoreAsync();
-        var first = Batches.On(await store.ReadAsync(Hits, _ct), (1, null, null));
-        await store.CommitAsync(first, _ct);
-        await store.CommitAsync(Batches.On(await store.ReadAsync(Hits, _ct), (2, null, null)), _ct);
-        await store.CommitAsync(Batches.On(await store.ReadAsync(Hits, _ct), (3, null, null)), _ct);
-
-        Assert.Equal(new CommitOutcome.Committed(Token: null), await store.CommitAsync(first with { SentBefore = true }, _ct));
-        Assert.Equal(6, (await store.ReadAsync(Hits, _ct)).Counter.Value);
-    }
-
-    /// <summary>Its first send never arrived, and another process committed from the same base: the log names that commit, not this one.</summary>
-    [Theory]
-    [InlineData(null)]
-    [InlineData("k")]
-    public async Task A_batch_sent_again_after_another_process_committed_from_its_base_is_a_conflict(string? key)
-    {
-        var (store, _) = await NewStoreAsync();
-        var state = await store.ReadAsync(Hits, _ct);
-        var lost = Batches.On(state, (1, key, Alice));
-        await store.CommitAsync(Batches.On(state, (2, null, Bob)), _ct);
-
-        var again = await store.CommitAsync(lost with { SentBefore = true }, _ct);
-
-        Assert.IsType<CommitOutcome.Conflict>(again);
-        Assert.Equal(2, (await store.ReadAsync(Hits, _ct)).Counter.Value);
-    }
-
-    [Fact]
-    public async Task A_keyed_batch_never_applied_and_sent_again_after_the_log_moved_on_is_a_conflict()
-    {
-        var (store, _) = await NewStoreAsync();
-        await store.CommitAsync(Batches.On(await store.ReadAsync(Hits, _ct), (1, null, null)), _ct);
-        var never = Batches.On(await store.ReadAsync(Hits, _ct), (1, "never", null));
-        for (var i = 0; i < CommitLog.Capacity + 1; i++)
-        {
-            await store.CommitAsync(Batches.On(await store.ReadAsync(Hits, _ct), (1, null, null)), _ct);
-        }
-
-        Assert.IsType<CommitOutcome.Conflict>(await store.CommitAsync(never with { SentBefore = true }, _ct));
-    }
-
-    [Theory]
-    [InlineData(null, typeof(CommitOutcome.Unknown))]
-    [InlineData("k", typeof(CommitOutcome.Committed))]
-    public async Task A_batch_sent_again_after_more_commits_than_the_log_holds_is_told_by_its_record_or_is_unknown(string? key, Type expected)
-    {
-        var (store, _) = await NewStoreAsync();
-        var lost = Batches.On(await store.ReadAsync(Hits, _ct), (1, key, null));
-        await store.CommitAsync(lost, _ct);
-        for (var i = 0; i < CommitLog.Capacity + 1; i++)
-        {
-            await store.CommitAsync(Batches.On(await store.ReadAsync(Hits, _ct), (1, null, null)), _ct);
-        }
-
-        var again = await store.CommitAsync(lost with { SentBefore = true }, _ct);
-
-        Assert.IsType(expected, again);
-        Assert.Equal(CommitLog.Capacity + 2, (await store.ReadAsync(Hits, _ct)).Counter.Value);
+        Assert.Equal([LaneA, LaneB], read.Lanes.Select(lane => lane.Id).OrderBy(id => id.Value));
+        Assert.Equal(new Tally(4, new CounterVersion(1), null), read.Legacy);
+        Assert.Equal((7L, new CounterVersion(3)), (read.Counter.Value, read.Counter.Version));
     }
 
     [Fact]
     public async Task A_commit_whose_answer_is_lost_is_read_back_and_answered_as_committed()
     {
-        var table = await azurite.Azurite.CreateCounterTableAsync(cancellationToken: _ct);
+        var table = await azurite.Azurite.CreateCounterTableAsync(cancellationToken: Ct);
         await using var proxy = FaultProxy.To(azurite.Azurite.Port);
         var store = new TableCounterStore(azurite.Azurite.Open(table, proxy.Port));
         proxy.LoseAnswers(1, FaultProxy.IsTransaction);
 
-        var outcome = await store.CommitAsync(Batches.On(await store.ReadAsync(Hits, _ct), (4, null, Alice)), _ct);
+        var outcome = await store.CommitAsync(On(await store.ReadAsync(Hits, Ct), (4, null, Alice)), Ct);
 
-        var now = await store.ReadAsync(Hits, _ct);
+        var now = await store.ReadAsync(Hits, Ct);
         Assert.Equal(1, proxy.AnswersLost);
-        Assert.Equal(new CommitOutcome.Committed(now.Token), outcome);
+        Assert.Equal(new CommitOutcome.Committed(now.Lane(LaneA).Token, VisitorTokens: null), outcome);
         Assert.Equal(4, now.Counter.Value);
     }
 
     [Fact]
     public async Task A_commit_whose_answer_and_read_back_are_both_lost_is_unknown_and_the_same_batch_sent_again_is_committed_once()
     {
-        var table = await azurite.Azurite.CreateCounterTableAsync(cancellationToken: _ct);
+        var table = await azurite.Azurite.CreateCounterTableAsync(cancellationToken: Ct);
         await using var proxy = FaultProxy.To(azurite.Azurite.Port);
         var store = new TableCounterStore(azurite.Azurite.Open(table, proxy.Port));
-        var batch = Batches.On(await store.ReadAsync(Hits, _ct), (4, "k", Alice));
+        var batch = On(await store.ReadAsync(Hits, Ct), (4, "k", Alice));
         proxy.LoseAnswers(int.MaxValue, _ => true);
 
-        var outcome = await store.CommitAsync(batch, _ct);
+        var outcome = await store.CommitAsync(batch, Ct);
 
         proxy.LoseAnswers(0, _ => false);
         Assert.IsType<CommitOutcome.Unknown>(outcome);
-        Assert.IsType<CommitOutcome.Committed>(await store.CommitAsync(batch with { SentBefore = true }, _ct));
-        Assert.Equal(4, (await store.ReadAsync(Hits, _ct)).Counter.Value);
+        Assert.IsType<CommitOutcome.Committed>(await store.CommitAsync(batch with { SentBefore = true }, Ct));
+        Assert.Equal(4, (await store.ReadAsync(Hits, Ct)).Counter.Value);
     }
 
     [Fact]
     public async Task A_store_that_cannot_be_reached_is_unavailable_for_commits_and_reads()
     {
-        var table = await azurite.Azurite.CreateCounterTableAsync(cancellationToken: _ct);
+        var table = await azurite.Azurite.CreateCounterTableAsync(cancellationToken: Ct);
         await using var proxy = FaultProxy.To(azurite.Azurite.Port);
         var store = new TableCounterStore(azurite.Azurite.Open(table, proxy.Port));
-        var state = await store.ReadAsync(Hits, _ct);
+        var read = await store.ReadAsync(Hits, Ct);
         proxy.GoDark();
 
-        var outcome = await store.CommitAsync(Batches.On(state, (1, null, null)), _ct);
+        var outcome = await store.CommitAsync(On(read, (1, null, null)), Ct);
 
         Assert.IsType<CommitOutcome.Unavailable>(outcome);
-        await Assert.ThrowsAsync<CounterStoreUnavailableException>(async () => await store.ReadAsync(Hits, _ct));
+        await Assert.ThrowsAsync<CounterStoreUnavailableException>(async () => await store.ReadAsync(Hits, Ct));
         proxy.Light();
-        Assert.Equal(CounterState.Initial(Hits), await store.ReadAsync(Hits, _ct));
+        Assert.Empty((await store.ReadAsync(Hits, Ct)).Lanes);
     }
 
     [Fact]
@@ -257,6 +151,6 @@ public sealed class TableStoreTests(AzuriteFixture azurite)
     {
         var store = new TableCounterStore(CounterTable.Connect(azurite.Azurite.ConnectionString(), "missing" + Guid.NewGuid().ToString("N")));
 
-        Assert.IsType<CommitOutcome.Unavailable>(await store.CommitAsync(Batches.On(CounterState.Initial(Hits), (1, null, null)), _ct));
+        Assert.IsType<CommitOutcome.Unavailable>(await store.CommitAsync(On(CounterLanes.None(Hits), (1, null, null)), Ct));
     }
 }

@@ -37,6 +37,12 @@ public sealed class RecordEntity : ITableEntity
     /// records carried it, which expire the default window after <see cref="CreatedAt"/>.</summary>
     public DateTimeOffset? ExpiresAt { get; set; }
 
+    /// <summary>The lane the increment was counted in (<c>lane-NN</c>); absent on records written before counters had lanes.</summary>
+    public string? Lane { get; set; }
+
+    /// <summary>That lane's own version after the increment.</summary>
+    public long? LaneVersion { get; set; }
+
     public static RecordEntity From(IncrementRecord record, CommitBatch batch)
     {
         ArgumentNullException.ThrowIfNull(record);
@@ -55,11 +61,13 @@ public sealed class RecordEntity : ITableEntity
             UpdatedAt = counter.UpdatedAt,
             By = result.By.Value,
             VisitorTotal = result.VisitorTotal,
+            Lane = result.Position is { } position ? RowKeys.Lane(position.Lane) : null,
+            LaneVersion = result.Position?.Version.Value,
         };
     }
 
     /// <exception cref="InvalidOperationException">The stored record is not a valid result.</exception>
-    public IncrementResult ToResult(CounterName name, VisitorId? visitor)
+    public AppliedIncrement ToResult(CounterName name, VisitorId? visitor)
     {
         var by = Amount.From(By);
         if (!by.Succeeded)
@@ -67,6 +75,9 @@ public sealed class RecordEntity : ITableEntity
             throw new InvalidOperationException("A stored idempotency record holds an invalid 'by'.");
         }
 
-        return new IncrementResult(new CounterSnapshot(name, Value, new LiveCounter.Version(Version), UpdatedAt), by.Value, visitor, VisitorTotal);
+        var position = Lane is { } lane && LaneVersion is { } laneVersion && RowKeys.LaneOf(lane) is { } id
+            ? new LanePosition(id, new CounterVersion(laneVersion))
+            : null;
+        return new AppliedIncrement(new CounterSnapshot(name, Value, new CounterVersion(Version), UpdatedAt), by.Value, visitor, VisitorTotal, position);
     }
 }

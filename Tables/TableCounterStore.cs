@@ -6,33 +6,47 @@ using LiveCounter.Visitors;
 namespace LiveCounter.Tables;
 
 /// <summary>
-/// <see cref="ICounterStore"/> on Azure Table Storage: one partition per counter, and one entity-group transaction per
-/// batch, conditional on the <c>state</c> row's ETag.
+/// <see cref="ICounterStore"/> on Azure Table Storage: one partition per counter, one row per lane, and one
+/// entity-group transaction per batch, conditional on the lane's ETag and on each visitor row's.
 /// </summary>
 /// <remarks>
 /// <para>
-/// A transaction adds the batch's records first (so a replay is recognised before anything else is judged), then
-/// replaces <c>state</c> If-Match its ETag (or adds it when the counter is new), then sets each visitor's total. The
-/// visitor rows need no condition of their own: every commit must pass the <c>state</c> condition in the same atomic
-/// transaction, which serialises them all. The counter is never upserted.
+/// A read of a counter is one range query over its lane rows (and the <c>state</c> row of a counter from before lanes),
+/// so a counter is exact as of the read whichever processes wrote it. A commit writes its process's lane only
+/// (<see cref="CommitTransaction"/>): processes on different lanes never race each other on a row, only on a visitor
+/// who incremented through two of them at once.
 /// </para>
 /// <para>
 /// Outcomes are exact. A transaction is sent once per try (see <see cref="CounterTable"/>). When its answer is a
-/// refusal (412, 409) or is lost (a reset, a timeout, a 5xx), the store reads back before answering: the <c>state</c>
-/// row's <see cref="CommitLog"/> names the one commit that started from the batch's base version, and each record
-/// carries the id of the commit that wrote it. So a commit that was applied is answered as applied even if its answer
-/// never arrived, and "nothing was written" is said only when that is known.
+/// refusal (412, 409) or is lost (a reset, a timeout, a 5xx), the store reads back before answering: the lane row's
+/// <see cref="CommitLog"/> names the one commit that started from the batch's base version of the lane, and each
+/// record carries the id of the commit that wrote it. So a commit that was applied is answered as applied even if its
+/// answer never arrived, and "nothing was written" is said only when that is known.
 /// </para>
 /// </remarks>
 public sealed class TableCounterStore(CounterTable table) : ICounterStore
 {
-    public async ValueTask<CounterState> ReadAsync(CounterName name, CancellationToken cancellationToken)
+    public async ValueTask<CounterLanes> ReadAsync(CounterName name, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(name);
         try
         {
-            var state = await ReadStateAsync(name, cancellationToken);
-            return state?.ToState(name) ?? CounterState.Initial(name);
+            var filter = TableClient.CreateQueryFilter($"PartitionKey eq {name.Value} and RowKey ge {RowKeys.LanesFrom} and RowKey le {RowKeys.State}");
+            var lanes = new List<LaneRow>();
+            var legacy = Tally.Zero;
+            await foreach (var row in table.Reads.QueryAsync<LaneEntity>(filter, cancellationToken: cancellationToken))
+            {
+                if (RowKeys.LaneOf(row.RowKey) is { } lane)
+                {
+                    lanes.Add(row.ToRow(lane));
+                }
+                else
+                {
+                    legacy = row.ToTally();
+                }
+            }
+
+            return new CounterLanes(name, lanes, legacy);
         }
         catch (Exception exception) when (StoreFailures.IsUnavailable(exception, cancellationToken))
         {
@@ -40,7 +54,7 @@ public sealed class TableCounterStore(CounterTable table) : ICounterStore
         }
     }
 
-    public async ValueTask<IReadOnlyDictionary<VisitorId, long>> ReadTotalsAsync(
+    public async ValueTask<IReadOnlyDictionary<VisitorId, VisitorTotal>> ReadTotalsAsync(
         CounterName name, IReadOnlyCollection<VisitorId> visitors, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(name);
@@ -50,7 +64,7 @@ public sealed class TableCounterStore(CounterTable table) : ICounterStore
             var rows = await Task.WhenAll(visitors.Select(async visitor =>
             {
                 var row = await table.Reads.GetEntityIfExistsAsync<VisitorEntity>(name.Value, RowKeys.Visitor(visitor), cancellationToken: cancellationToken);
-                return (visitor, Total: row.HasValue && row.Value is { } entity ? entity.Total : 0);
+                return (visitor, Total: row.HasValue && row.Value is { } entity ? entity.ToTotal() : VisitorTotal.None);
             }));
             return rows.ToDictionary(row => row.visitor, row => row.Total);
         }
@@ -63,12 +77,11 @@ public sealed class TableCounterStore(CounterTable table) : ICounterStore
     public async ValueTask<CommitOutcome> CommitAsync(CommitBatch batch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        var state = StateEntity.After(batch);
+        var transaction = new CommitTransaction(batch);
         try
         {
-            var answers = await table.Transactions.SubmitTransactionAsync(TransactionFor(batch, state), cancellationToken);
-            var etag = answers.Value[batch.Records.Count].Headers.ETag;
-            return new CommitOutcome.Committed(etag is { } written ? StateToken.For(written, state.Commits) : null);
+            var answers = await table.Transactions.SubmitTransactionAsync(transaction.Actions, cancellationToken);
+            return transaction.Committed(answers.Value);
         }
         catch (Exception exception) when (StoreFailures.NothingSent(exception))
         {
@@ -76,61 +89,35 @@ public sealed class TableCounterStore(CounterTable table) : ICounterStore
         }
         catch (RequestFailedException refused) when (refused.Status is 409 or 412 or 404)
         {
-            return refused.Status == 409 && batch.Records.Count > 0
-                ? await OutcomeOfConflictingAddAsync(batch, refused, cancellationToken)
-                : await ResolveAsync(batch, refused: true, cancellationToken);
+            var row = transaction.RowAt((refused as TableTransactionFailedException)?.FailedTransactionActionIndex);
+            return refused.Status == 409 && (row is TransactionRow.Record || (row is TransactionRow.Unnamed && batch.Records.Count > 0))
+                ? await OutcomeOfConflictingAddAsync(batch, row, cancellationToken)
+                : await ResolveAsync(batch, row, cancellationToken);
         }
         catch (Exception exception) when (StoreFailures.IsUnavailable(exception, cancellationToken))
         {
-            return await ResolveAsync(batch, refused: false, cancellationToken);
+            return await ResolveAsync(batch, refusedRow: null, cancellationToken);
         }
-    }
-
-    /// <summary>The actions of one batch, in the order the remarks above explain; all in the counter's partition.</summary>
-    internal static IReadOnlyList<TableTransactionAction> TransactionFor(CommitBatch batch, StateEntity state)
-    {
-        var actions = new List<TableTransactionAction>(batch.Entities);
-        foreach (var record in batch.Records)
-        {
-            actions.Add(new TableTransactionAction(TableTransactionActionType.Add, RecordEntity.From(record, batch)));
-        }
-
-        actions.Add(batch.Base.Token is { } token
-            ? new TableTransactionAction(TableTransactionActionType.UpdateReplace, state, StateToken.ETagOf(token))
-            : new TableTransactionAction(TableTransactionActionType.Add, state));
-
-        foreach (var (visitor, total) in batch.Totals)
-        {
-            actions.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, VisitorEntity.From(batch.Name, visitor, total)));
-        }
-
-        return actions;
     }
 
     /// <summary>
-    /// A 409 is an add that found its row: one of the batch's records, or <c>state</c> when another first write won.
-    /// For a record, the answer is its stored result, unless the record is this batch's own, written by an earlier
-    /// send whose answer was lost. The service names the failed action; when it does not, the records themselves tell.
+    /// A 409 is an add that found its row: one of the batch's records, or the lane or a visitor row when another first
+    /// write won. For a record, the answer is its stored result, unless the record is this batch's own, written by an
+    /// earlier send whose answer was lost. When the service does not say which action failed, the records themselves tell.
     /// </summary>
-    async Task<CommitOutcome> OutcomeOfConflictingAddAsync(CommitBatch batch, RequestFailedException refused, CancellationToken cancellationToken)
+    async Task<CommitOutcome> OutcomeOfConflictingAddAsync(CommitBatch batch, TransactionRow row, CancellationToken cancellationToken)
     {
-        var failedIndex = (refused as TableTransactionFailedException)?.FailedTransactionActionIndex;
-        if (failedIndex >= batch.Records.Count)
-        {
-            return await ResolveAsync(batch, refused: true, cancellationToken);
-        }
-
         try
         {
-            var candidates = failedIndex is { } index ? [index] : Enumerable.Range(0, batch.Records.Count).ToArray();
+            var candidates = row is TransactionRow.Record { Index: var index } ? [index] : Enumerable.Range(0, batch.Records.Count).ToArray();
             var stored = await Task.WhenAll(candidates.Select(async i => (Index: i, Entity: await ReadRecordAsync(batch, batch.Records[i], cancellationToken))));
             if (stored.FirstOrDefault(found => found.Entity is not null) is not { Entity: { } entity } taken)
             {
-                return await ResolveAsync(batch, refused: true, cancellationToken);
+                return await ResolveAsync(batch, new TransactionRow.Unnamed(), cancellationToken);
             }
 
             return entity.CommitId == batch.Id.Value
-                ? new CommitOutcome.Committed(Token: null)
+                ? CommitOutcome.Committed.WithoutTokens
                 : new CommitOutcome.KeyTaken(taken.Index, entity.ToResult(batch.Name, batch.Records[taken.Index].Result.Visitor));
         }
         catch (Exception exception) when (StoreFailures.IsUnavailable(exception, cancellationToken))
@@ -147,38 +134,42 @@ public sealed class TableCounterStore(CounterTable table) : ICounterStore
         return stored.HasValue ? stored.Value : null;
     }
 
-    /// <summary>Finds out, by reading back, whether a batch whose answer was a refusal (<paramref name="refused"/>) or was lost has been applied.</summary>
-    async Task<CommitOutcome> ResolveAsync(CommitBatch batch, bool refused, CancellationToken cancellationToken)
+    /// <summary>
+    /// Finds out, by reading the lane back, whether a batch whose answer was a refusal of <paramref name="refusedRow"/>
+    /// (null: whose answer was lost) has been applied.
+    /// </summary>
+    async Task<CommitOutcome> ResolveAsync(CommitBatch batch, TransactionRow? refusedRow, CancellationToken cancellationToken)
     {
-        if (refused && !batch.SentBefore)
+        if (refusedRow is not null && !batch.SentBefore)
         {
             // The store refused the only send there ever was of this batch: nothing to read back.
-            return new CommitOutcome.Conflict();
+            return new CommitOutcome.Conflict(refusedRow.Conflicted);
         }
 
         try
         {
-            var state = await ReadStateAsync(batch.Name, cancellationToken);
-            var latest = state?.ToState(batch.Name) ?? CounterState.Initial(batch.Name);
-            if (CommitLog.CommitFrom(state?.Commits, batch.Base.Counter.Version.Value) is { } id)
+            var stored = await table.Reads.GetEntityIfExistsAsync<LaneEntity>(batch.Name.Value, RowKeys.Lane(batch.Lane.Id), cancellationToken: cancellationToken);
+            var lane = stored.HasValue ? stored.Value : null;
+            if (CommitLog.Parse(lane?.Commits).CommitFrom(batch.Lane.Tally.Version) is { } id)
             {
-                return id == batch.Id.Value
-                    ? new CommitOutcome.Committed(latest.Counter.Version == batch.After.Version ? latest.Token : null)
-                    : new CommitOutcome.Conflict();
+                return id == batch.Id
+                    ? new CommitOutcome.Committed(lane!.Version == batch.LaneAfter.Version.Value ? lane.ToRow(batch.Lane.Id).Token : null, VisitorTokens: null)
+                    : new CommitOutcome.Conflict(ConflictedRow.Lane);
             }
 
-            if (latest.Token == batch.Base.Token)
+            if (lane?.ToRow(batch.Lane.Id).Token == batch.Lane.Token)
             {
-                // Nothing has been committed since the base: the batch has not landed, though it may still be on its way.
-                return new CommitOutcome.Unknown();
+                // Nothing was committed to the lane since the base. After a lost answer the batch may still be on its way;
+                // after a refusal it was a visitor's row that moved on, which no send of this batch can ever pass again.
+                return refusedRow is null ? new CommitOutcome.Unknown() : new CommitOutcome.Conflict(refusedRow.Conflicted);
             }
 
             // More commits than the log holds have passed; a record of the batch still tells (absent: never applied).
             if (batch.Records.Count > 0)
             {
                 return (await ReadRecordAsync(batch, batch.Records[0], cancellationToken))?.CommitId == batch.Id.Value
-                    ? new CommitOutcome.Committed(Token: null)
-                    : new CommitOutcome.Conflict();
+                    ? CommitOutcome.Committed.WithoutTokens
+                    : new CommitOutcome.Conflict(ConflictedRow.Lane);
             }
 
             return new CommitOutcome.Unknown();
@@ -187,11 +178,5 @@ public sealed class TableCounterStore(CounterTable table) : ICounterStore
         {
             return new CommitOutcome.Unknown();
         }
-    }
-
-    async Task<StateEntity?> ReadStateAsync(CounterName name, CancellationToken cancellationToken)
-    {
-        var state = await table.Reads.GetEntityIfExistsAsync<StateEntity>(name.Value, RowKeys.State, cancellationToken: cancellationToken);
-        return state.HasValue ? state.Value : null;
     }
 }

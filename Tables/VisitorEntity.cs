@@ -1,10 +1,11 @@
 using Azure;
 using Azure.Data.Tables;
+using LiveCounter.Storage;
 using LiveCounter.Visitors;
 
 namespace LiveCounter.Tables;
 
-/// <summary>Row <c>visitor:…</c> of a counter's partition: one visitor's running total on that counter.</summary>
+/// <summary>Row <c>visitor:…</c> of a counter's partition: one visitor's running total on that counter. Its ETag is the total's token.</summary>
 public sealed class VisitorEntity : ITableEntity
 {
     public string PartitionKey { get; set; } = string.Empty;
@@ -22,4 +23,6 @@ public sealed class VisitorEntity : ITableEntity
         ArgumentNullException.ThrowIfNull(counter);
         return new VisitorEntity { PartitionKey = counter.Value, RowKey = RowKeys.Visitor(visitor), Total = total };
     }
+
+    public VisitorTotal ToTotal() => new(Total, ETag.ToString());
 }

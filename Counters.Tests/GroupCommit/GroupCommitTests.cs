@@ -21,11 +21,12 @@ public sealed class GroupCommitTests
 
     public GroupCommitTests() => _store = new GatedStore(_memory);
 
-    IncrementCounter UseCase(ICounterStore? store = null) => new(
-        store ?? _store, new InstantTimeProvider(), CounterMetrics.Unregistered(), IncrementOptions.Default, Random.Shared);
+    /// <param name="salt">The process's random seed, which picks its lanes: processes with other seeds are on other lanes here.</param>
+    IncrementCounter UseCase(ICounterStore? store = null, int salt = 1) => new(
+        store ?? _store, new InstantTimeProvider(), CounterMetrics.Unregistered(), IncrementOptions.Default, new Random(salt));
 
     /// <summary>Holds the store, lets <paramref name="first"/> reach it, then submits <paramref name="then"/> behind it.</summary>
-    async Task<(Task<Outcome<IncrementSuccess>> First, Task<Outcome<IncrementSuccess>>[] Then)> BehindACommitInFlight(
+    async Task<(Task<Outcome<IncrementReply>> First, Task<Outcome<IncrementReply>>[] Then)> BehindACommitInFlight(
         IncrementCounter useCase, IncrementRequest first, params IncrementRequest[] then)
     {
         _store.Hold();
@@ -95,7 +96,7 @@ public sealed class GroupCommitTests
 
         var batch = _store.Batches[1];
         Assert.Equal(["k1", "k2"], batch.Records.Select(r => r.Key.Value));
-        Assert.Equal(new Dictionary<Visitors.VisitorId, long> { [Alice] = 7, [Bob] = 3 }, batch.Totals);
+        Assert.Equal(new Dictionary<Visitors.VisitorId, long> { [Alice] = 7, [Bob] = 3 }, batch.Totals.ToDictionary(t => t.Key, t => t.Value.Total));
         Assert.Equal(5, batch.Entities);
     }
 
@@ -149,7 +150,7 @@ public sealed class GroupCommitTests
         Assert.Equal(original.Value!.Result, answers[1].Value!.Result);
         Assert.Equal(422, answers[2].Problem!.Status);
         Assert.Equal((8L, 4L, (long?)null, false), Summary(answers[3]));
-        Assert.Equal((8L, new Version(4)), ((await _memory.ReadAsync(Hits, _ct)).Counter.Value, (await _memory.ReadAsync(Hits, _ct)).Counter.Version));
+        Assert.Equal((8L, new CounterVersion(4)), ((await _memory.ReadAsync(Hits, _ct)).Counter.Value, (await _memory.ReadAsync(Hits, _ct)).Counter.Version));
     }
 
     /// <summary>
@@ -183,11 +184,11 @@ public sealed class GroupCommitTests
     [Fact]
     public async Task A_key_taken_after_a_lost_answer_settles_the_doubt_for_the_rest_of_the_batch()
     {
-        var stored = new IncrementResult(new CounterSnapshot(Hits, 9, new Version(9), null), Amount.One, null, null);
+        var stored = new AppliedIncrement(new CounterSnapshot(Hits, 9, new CounterVersion(9), null), Amount.One, null, null, null);
         var inner = new Mock<ICounterStore>();
-        inner.Setup(s => s.ReadAsync(Hits, It.IsAny<CancellationToken>())).ReturnsAsync(CounterState.Initial(Hits));
+        inner.Setup(s => s.ReadAsync(Hits, It.IsAny<CancellationToken>())).ReturnsAsync(CounterLanes.None(Hits));
         inner.SetupSequence(s => s.CommitAsync(It.IsAny<CommitBatch>(), It.IsAny<CancellationToken>()))
-            .ReturnsAsync(new CommitOutcome.Committed("1"))
+            .ReturnsAsync(new CommitOutcome.Committed("1", VisitorTokens: null))
             .ReturnsAsync(new CommitOutcome.Unknown())
             .ReturnsAsync(new CommitOutcome.KeyTaken(0, stored))
             .ReturnsAsync(new CommitOutcome.Unavailable());
@@ -219,19 +220,48 @@ public sealed class GroupCommitTests
         Assert.Equal(2, _store.Batches.Count);
     }
 
+    /// <summary>
+    /// Two processes on other lanes of one counter: neither's commits conflict with the other's, and each answer counts
+    /// the other lane as its process last read it; but a visitor who incremented through both makes the batch that
+    /// trusted its cached total conflict on that visitor's row, read it again, and commit on the same lane.
+    /// </summary>
     [Fact]
-    public async Task A_commit_by_another_process_makes_the_batch_retry_on_the_fresh_state()
+    public async Task A_visitor_who_incremented_through_another_process_makes_the_batch_read_the_visitor_again_on_the_same_lane()
     {
-        var here = UseCase();
-        var elsewhere = UseCase(_memory);
+        var here = UseCase(salt: 1);
+        var elsewhere = UseCase(_memory, salt: 2);
         await here.ExecuteAsync(Increment(1, visitor: Alice), _ct);
         await elsewhere.ExecuteAsync(Increment(10, visitor: Alice), _ct);
+        Assert.NotEqual(here.LaneOf(Hits), elsewhere.LaneOf(Hits));
 
         var answer = await here.ExecuteAsync(Increment(100, "k", Alice), _ct);
 
         Assert.Equal((111L, 3L, 111L, false), Summary(answer));
         Assert.Equal(3, _store.Batches.Count);
-        Assert.Equal([0L, 1L, 2L], _store.Batches.Select(b => b.Base.Counter.Version.Value));
+        Assert.Equal([0L, 1L, 1L], _store.Batches.Select(b => b.Lane.Tally.Version.Value));
+        Assert.Single(_store.Batches.Select(b => b.Lane.Id).Distinct());
+    }
+
+    /// <summary>Two processes that happen to start on the same lane: the one that conflicts there moves to another and loses nothing.</summary>
+    [Fact]
+    public async Task Two_processes_on_the_same_lane_move_apart_after_one_conflict_and_lose_nothing()
+    {
+        var here = UseCase(salt: 7);
+        var elsewhere = UseCase(_memory, salt: 7);
+        await here.ExecuteAsync(Increment(1), _ct);
+        await elsewhere.ExecuteAsync(Increment(10), _ct);
+        Assert.Equal(here.LaneOf(Hits), elsewhere.LaneOf(Hits));
+
+        var moved = await here.ExecuteAsync(Increment(100), _ct);
+        var stayed = await elsewhere.ExecuteAsync(Increment(1000), _ct);
+
+        Assert.NotEqual(here.LaneOf(Hits), elsewhere.LaneOf(Hits));
+        Assert.Equal((111L, 3L), (moved.Value!.Result.Counter.Value, moved.Value.Result.Counter.Version.Value));
+        // It last read the counter before the other moved: the other's new lane is counted from its next commit on.
+        Assert.Equal((1011L, 3L), (stayed.Value!.Result.Counter.Value, stayed.Value.Result.Counter.Version.Value));
+        var lanes = await _memory.ReadAsync(Hits, _ct);
+        Assert.Equal((1111L, new CounterVersion(4)), (lanes.Counter.Value, lanes.Counter.Version));
+        Assert.Equal(2, lanes.Lanes.Count);
     }
 
     [Fact]
@@ -291,31 +321,31 @@ public sealed class GroupCommitTests
         Assert.Contains(answer.Value!.Messages, m => m.Target == CounterHubContract.CounterUpdated);
         Assert.Contains(answer.Value!.Messages, m => m.Target == CounterHubContract.IncrementApplied);
         var stored = await _memory.ReadAsync(Hits, _ct);
-        Assert.Equal((4L, new Version(1)), (stored.Counter.Value, stored.Counter.Version));
+        Assert.Equal((4L, new CounterVersion(1)), (stored.Counter.Value, stored.Counter.Version));
         Assert.Equal(1, lossy.Lost);
     }
 
     [Fact]
-    public async Task Idle_lanes_are_dropped_beyond_ten_thousand_counters_and_their_counters_carry_on()
+    public async Task Idle_queues_are_dropped_beyond_ten_thousand_counters_and_their_counters_carry_on()
     {
         var useCase = UseCase(_memory);
-        for (var i = 0; i <= IncrementCounter.MaxLanes + 50; i++)
+        for (var i = 0; i <= IncrementCounter.MaxQueues + 50; i++)
         {
             await useCase.ExecuteAsync(Increment(counter: CounterName.Parse($"n{i}").Value), _ct);
         }
 
         var again = await useCase.ExecuteAsync(Increment(counter: CounterName.Parse("n0").Value), _ct);
 
-        Assert.InRange(useCase.Lanes, 1, IncrementCounter.MaxLanes);
+        Assert.InRange(useCase.Queues, 1, IncrementCounter.MaxQueues);
         Assert.Equal(2, again.Value!.Result.Counter.Value);
     }
 
     [Fact]
-    public async Task Dropping_idle_lanes_never_drops_one_with_a_commit_in_flight_so_its_counter_keeps_one_lane()
+    public async Task Dropping_idle_queues_never_drops_one_with_a_commit_in_flight_so_its_counter_keeps_one_queue()
     {
         var useCase = UseCase();
         var (first, _) = await BehindACommitInFlight(useCase, Increment());
-        var others = Enumerable.Range(0, IncrementCounter.MaxLanes)
+        var others = Enumerable.Range(0, IncrementCounter.MaxQueues)
             .Select(i => useCase.ExecuteAsync(Increment(counter: CounterName.Parse($"n{i}").Value), _ct))
             .ToList();
 
@@ -325,13 +355,13 @@ public sealed class GroupCommitTests
         _store.Open();
         Assert.Equal([1L, 2L], (await Task.WhenAll(first, second)).Select(a => a.Value!.Result.Counter.Version.Value));
         await Task.WhenAll(others);
-        Assert.Equal([0L, 1L], _store.Batches.Where(b => b.Name == Hits).Select(b => b.Base.Counter.Version.Value));
+        Assert.Equal([0L, 1L], _store.Batches.Where(b => b.Name == Hits).Select(b => b.Lane.Tally.Version.Value));
     }
 
     [Fact]
     public async Task Group_commit_can_be_turned_off_and_each_increment_then_commits_alone()
     {
-        var useCase = new IncrementCounter(_store, new InstantTimeProvider(), CounterMetrics.Unregistered(), IncrementOptions.Default with { GroupCommit = false }, Random.Shared);
+        var useCase = new IncrementCounter(_store, new InstantTimeProvider(), CounterMetrics.Unregistered(), IncrementOptions.Default with { GroupCommit = false }, new Random(1));
         _store.Hold();
         var first = useCase.ExecuteAsync(Increment(), _ct);
         var second = useCase.ExecuteAsync(Increment(), _ct);
@@ -342,10 +372,10 @@ public sealed class GroupCommitTests
 
         Assert.All(_store.Batches, b => Assert.Equal(1, b.Increments));
         Assert.Equal([1L, 2L], answers.Select(a => a.Value!.Result.Counter.Version.Value).Order());
-        Assert.True(_store.Batches.Count >= 3, "The two raced for the same base: one of them conflicted and went again.");
+        Assert.True(_store.Batches.Count >= 3, "The two raced for the same lane from the same base: one of them conflicted and went again.");
     }
 
-    static (long Value, long Version, long? Total, bool Replayed) Summary(Outcome<IncrementSuccess> outcome)
+    static (long Value, long Version, long? Total, bool Replayed) Summary(Outcome<IncrementReply> outcome)
     {
         Assert.True(outcome.Succeeded, outcome.Problem?.Detail);
         var result = outcome.Value.Result;

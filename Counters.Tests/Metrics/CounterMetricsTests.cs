@@ -16,7 +16,8 @@ public sealed class CounterMetricsTests : IDisposable
     readonly InMemoryCounterStore _memory = new();
     readonly CancellationToken _ct = TestContext.Current.CancellationToken;
 
-    IncrementCounter UseCase(ICounterStore store) => new(store, new InstantTimeProvider(), _recorder.Metrics, new IncrementOptions(GroupCommit: true, Policy), Random.Shared);
+    /// <param name="salt">The process's random seed: two use cases with the same one start on the same lane.</param>
+    IncrementCounter UseCase(ICounterStore store, int salt = 1) => new(store, new InstantTimeProvider(), _recorder.Metrics, new IncrementOptions(GroupCommit: true, Policy), new Random(salt));
 
     [Fact]
     public async Task Commits_count_their_increments_and_their_batch_size_and_time_each_try_by_outcome()
@@ -40,22 +41,23 @@ public sealed class CounterMetricsTests : IDisposable
     }
 
     [Fact]
-    public async Task A_conflict_counts_as_a_conflict_and_a_retry_and_the_budget_running_out_as_contended()
+    public async Task A_conflict_counts_as_a_conflict_a_lane_move_and_a_retry_and_the_budget_running_out_as_contended()
     {
-        var stale = UseCase(_memory);
+        var stale = UseCase(_memory, salt: 5);
         await stale.ExecuteAsync(Increment(), _ct);
-        var elsewhere = UseCase(_memory);
+        var elsewhere = UseCase(_memory, salt: 5);
         await elsewhere.ExecuteAsync(Increment(), _ct);
         var alwaysConflicting = new Mock<ICounterStore>();
-        alwaysConflicting.Setup(s => s.ReadAsync(Hits, It.IsAny<CancellationToken>())).ReturnsAsync(CounterState.Initial(Hits));
+        alwaysConflicting.Setup(s => s.ReadAsync(Hits, It.IsAny<CancellationToken>())).ReturnsAsync(CounterLanes.None(Hits));
         alwaysConflicting.Setup(s => s.CommitAsync(It.IsAny<CommitBatch>(), It.IsAny<CancellationToken>()))
-            .ReturnsAsync(new CommitOutcome.Conflict());
+            .ReturnsAsync(new CommitOutcome.Conflict(ConflictedRow.Lane));
 
         await stale.ExecuteAsync(Increment(), _ct);
         var refused = await UseCase(alwaysConflicting.Object).ExecuteAsync(Increment(), _ct);
 
         Assert.Equal(503, refused.Problem!.Status);
         Assert.Equal(1 + Policy.MaxAttempts, _recorder.Sum("livecounter.conflicts"));
+        Assert.Equal(1 + Policy.MaxAttempts, _recorder.Sum("livecounter.lane.moves"));
         Assert.Equal(1 + Policy.MaxAttempts - 1, _recorder.Sum("livecounter.retries", "conflict"));
         Assert.Equal(1, _recorder.Sum("livecounter.unavailable", "contended"));
         Assert.Equal(1 + Policy.MaxAttempts, _recorder.Of("livecounter.commit.duration").Count(m => m.Tag == "conflict"));
@@ -70,7 +72,7 @@ public sealed class CounterMetricsTests : IDisposable
         var down = new Mock<ICounterStore>();
         down.Setup(s => s.ReadAsync(Hits, It.IsAny<CancellationToken>())).ThrowsAsync(new CounterStoreUnavailableException("down"));
         var unknown = new Mock<ICounterStore>();
-        unknown.Setup(s => s.ReadAsync(Hits, It.IsAny<CancellationToken>())).ReturnsAsync(CounterState.Initial(Hits));
+        unknown.Setup(s => s.ReadAsync(Hits, It.IsAny<CancellationToken>())).ReturnsAsync(CounterLanes.None(Hits));
         unknown.Setup(s => s.CommitAsync(It.IsAny<CommitBatch>(), It.IsAny<CancellationToken>())).ReturnsAsync(new CommitOutcome.Unknown());
 
         await UseCase(down.Object).ExecuteAsync(Increment(), _ct);
@@ -97,10 +99,21 @@ public sealed class CounterMetricsTests : IDisposable
     }
 
     [Fact]
+    public async Task A_store_full_counts_its_increments_by_limit()
+    {
+        var full = UseCase(new InMemoryCounterStore(InMemoryLimits.Default with { MaxCounters = 0 }));
+
+        await full.ExecuteAsync(Increment(), _ct);
+
+        Assert.Equal(1, _recorder.Sum("livecounter.store.full", "counters"));
+        Assert.Equal(["full"], _recorder.Of("livecounter.commit.duration").Select(m => m.Tag));
+    }
+
+    [Fact]
     public async Task A_store_refusing_outright_is_timed_under_its_own_outcome()
     {
         var unavailable = new Mock<ICounterStore>();
-        unavailable.Setup(s => s.ReadAsync(Hits, It.IsAny<CancellationToken>())).ReturnsAsync(CounterState.Initial(Hits));
+        unavailable.Setup(s => s.ReadAsync(Hits, It.IsAny<CancellationToken>())).ReturnsAsync(CounterLanes.None(Hits));
         unavailable.Setup(s => s.CommitAsync(It.IsAny<CommitBatch>(), It.IsAny<CancellationToken>())).ReturnsAsync(new CommitOutcome.Unavailable());
 
         await UseCase(unavailable.Object).ExecuteAsync(Increment(), _ct);

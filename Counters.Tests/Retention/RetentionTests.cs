@@ -2,6 +2,7 @@ using LiveCounter.Increments;
 using LiveCounter.Metrics;
 using LiveCounter.Retention;
 using LiveCounter.Storage;
+using LiveCounter.Tests.Support;
 using Microsoft.Extensions.Time.Testing;
 using static LiveCounter.Tests.Support.Requests;
 
@@ -35,7 +36,7 @@ public sealed class RetentionTests
         Assert.False((await useCase.ExecuteAsync(Increment(2, "old", Alice), _ct)).Value!.Replayed);
         Assert.True((await useCase.ExecuteAsync(Increment(3, "young", Alice), _ct)).Value!.Replayed);
         Assert.Equal(7, (await _store.ReadAsync(Hits, _ct)).Counter.Value);
-        Assert.Equal(7, (await _store.ReadTotalsAsync(Hits, [Alice], _ct))[Alice]);
+        Assert.Equal(7, await _store.TotalOfAsync(Hits, Alice));
     }
 
     /// <summary>A process whose window is 2 s sweeps a store another process writes with the default day.</summary>

@@ -3,6 +3,7 @@ using LiveCounter.Metrics;
 using LiveCounter.Problems;
 using LiveCounter.Retention;
 using LiveCounter.Storage;
+using LiveCounter.Tests.Support;
 using Microsoft.Extensions.Time.Testing;
 using static LiveCounter.Tests.Support.Requests;
 
@@ -25,7 +26,7 @@ public sealed class InMemoryLimitsTests
 
     static CounterName Named(string name) => CounterName.Parse(name).Value!;
 
-    static void AssertFull(Outcome<IncrementSuccess> outcome, string setting)
+    static void AssertFull(Outcome<IncrementReply> outcome, string setting)
     {
         Assert.Equal(507, outcome.Problem!.Status);
         Assert.Contains(setting, outcome.Problem.Detail, StringComparison.Ordinal);
@@ -60,7 +61,7 @@ public sealed class InMemoryLimitsTests
         Assert.True((await useCase.ExecuteAsync(Increment(visitor: Alice), _ct)).Succeeded);
         Assert.True((await useCase.ExecuteAsync(Increment(), _ct)).Succeeded);
         Assert.Equal(4, (await store.ReadAsync(Hits, _ct)).Counter.Value);
-        Assert.Equal(0, (await store.ReadTotalsAsync(Hits, [Visitor(3)], _ct))[Visitor(3)]);
+        Assert.Equal(0, await store.TotalOfAsync(Hits, Visitor(3)));
     }
 
     [Fact]

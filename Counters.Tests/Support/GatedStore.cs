@@ -73,9 +73,9 @@ public sealed class GatedStore(ICounterStore inner) : ICounterStore
         }
     }
 
-    public ValueTask<CounterState> ReadAsync(CounterName name, CancellationToken cancellationToken) => inner.ReadAsync(name, cancellationToken);
+    public ValueTask<CounterLanes> ReadAsync(CounterName name, CancellationToken cancellationToken) => inner.ReadAsync(name, cancellationToken);
 
-    public ValueTask<IReadOnlyDictionary<VisitorId, long>> ReadTotalsAsync(CounterName name, IReadOnlyCollection<VisitorId> visitors, CancellationToken cancellationToken) =>
+    public ValueTask<IReadOnlyDictionary<VisitorId, VisitorTotal>> ReadTotalsAsync(CounterName name, IReadOnlyCollection<VisitorId> visitors, CancellationToken cancellationToken) =>
         inner.ReadTotalsAsync(name, visitors, cancellationToken);
 
     public async ValueTask<CommitOutcome> CommitAsync(CommitBatch batch, CancellationToken cancellationToken)

@@ -38,7 +38,7 @@ public sealed class HangingStore(ICounterStore inner) : ICounterStore
         }
     }
 
-    public async ValueTask<CounterState> ReadAsync(CounterName name, CancellationToken cancellationToken)
+    public async ValueTask<CounterLanes> ReadAsync(CounterName name, CancellationToken cancellationToken)
     {
         if (ReadsHang)
         {
@@ -48,7 +48,7 @@ public sealed class HangingStore(ICounterStore inner) : ICounterStore
         return await inner.ReadAsync(name, cancellationToken);
     }
 
-    public ValueTask<IReadOnlyDictionary<VisitorId, long>> ReadTotalsAsync(CounterName name, IReadOnlyCollection<VisitorId> visitors, CancellationToken cancellationToken) =>
+    public ValueTask<IReadOnlyDictionary<VisitorId, VisitorTotal>> ReadTotalsAsync(CounterName name, IReadOnlyCollection<VisitorId> visitors, CancellationToken cancellationToken) =>
         inner.ReadTotalsAsync(name, visitors, cancellationToken);
 
     public async ValueTask<CommitOutcome> CommitAsync(CommitBatch batch, CancellationToken cancellationToken)

@@ -11,7 +11,7 @@ public sealed class LatentStore(ICounterStore inner, int seed) : ICounterStore
 {
     readonly Random _random = new(seed);
 
-    public async ValueTask<CounterState> ReadAsync(CounterName name, CancellationToken cancellationToken)
+    public async ValueTask<CounterLanes> ReadAsync(CounterName name, CancellationToken cancellationToken)
     {
         await LatencyAsync();
         var state = await inner.ReadAsync(name, cancellationToken);
@@ -19,7 +19,7 @@ public sealed class LatentStore(ICounterStore inner, int seed) : ICounterStore
         return state;
     }
 
-    public async ValueTask<IReadOnlyDictionary<VisitorId, long>> ReadTotalsAsync(CounterName name, IReadOnlyCollection<VisitorId> visitors, CancellationToken cancellationToken)
+    public async ValueTask<IReadOnlyDictionary<VisitorId, VisitorTotal>> ReadTotalsAsync(CounterName name, IReadOnlyCollection<VisitorId> visitors, CancellationToken cancellationToken)
     {
         await LatencyAsync();
         var totals = await inner.ReadTotalsAsync(name, visitors, cancellationToken);

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using LiveCounter.Increments;
 using LiveCounter.Realtime;
 using LiveCounter.Storage;
@@ -7,10 +8,11 @@ using LiveCounter.Wire;
 namespace LiveCounter.GroupCommit;
 
 /// <summary>
-/// One batch computed as if its increments had run one after another in arrival order from one base state: each gets
-/// the next version, the value after it and its visitor's total after it. It also decides who carries the commit's
-/// conflated messages: the last increment carries <c>counterUpdated</c> with the state after the commit, and each
-/// visitor's last increment carries its <c>incrementApplied</c> with the sum of its <c>by</c>.
+/// One batch computed as if its increments had run one after another in arrival order on top of this process's lane:
+/// each gets the lane's next version, the counter after it (its lane exactly, the other lanes as last read) and its
+/// visitor's total after it. It also decides who carries the commit's conflated messages: the last increment carries
+/// <c>counterUpdated</c> with the counter after the commit, and each visitor's last increment carries its
+/// <c>incrementApplied</c> with the sum of its <c>by</c>.
 /// </summary>
 /// <remarks>
 /// A request whose key already appeared earlier in the batch (a retry that arrived while the first try was queued)
@@ -38,17 +40,26 @@ internal sealed class BatchPlan
     /// <summary>The request whose increment wrote <c>Batch.Records[recordIndex]</c>.</summary>
     public int OwnerOfRecord(int recordIndex) => _recordOwners[recordIndex];
 
-    /// <param name="totals">The total of every visitor in <paramref name="requests"/> under <paramref name="start"/>.</param>
+    /// <param name="lane">This process's lane as it stands: the batch is conditional on it.</param>
+    /// <param name="others">The counter's other lanes as this process last read them: counted in the answers, not written.</param>
+    /// <param name="totals">The total of every visitor in <paramref name="requests"/>, with the token of its row.</param>
     public static BatchPlan For(
-        CounterState start, IReadOnlyDictionary<VisitorId, long> totals, IReadOnlyList<IncrementRequest> requests, DateTimeOffset at, TimeSpan retention, CommitId id)
+        CounterName name,
+        LaneRow lane,
+        Tally others,
+        IReadOnlyDictionary<VisitorId, VisitorTotal> totals,
+        IReadOnlyList<IncrementRequest> requests,
+        DateTimeOffset at,
+        TimeSpan retention,
+        CommitId id)
     {
-        var counter = start.Counter;
+        var tally = lane.Tally;
         var steps = new Step[requests.Count];
         var finalTotals = new Dictionary<VisitorId, long>();
         var firstOfKey = new Dictionary<(VisitorId?, IdempotencyKey), int>();
         var records = new List<IncrementRecord>();
         var recordOwners = new List<int>();
-        var applied = new List<(int Index, IncrementResult Result)>(requests.Count);
+        var applied = new List<(int Index, AppliedIncrement Result)>(requests.Count);
 
         for (var i = 0; i < requests.Count; i++)
         {
@@ -59,15 +70,17 @@ internal sealed class BatchPlan
                 continue;
             }
 
-            counter = counter.After(request.By, at);
+            tally = tally.After(request.By, at);
             long? total = null;
             if (request.Visitor is { } visitor)
             {
-                total = checked((finalTotals.TryGetValue(visitor, out var sofar) ? sofar : totals[visitor]) + request.By.Value);
+                total = checked((finalTotals.TryGetValue(visitor, out var sofar) ? sofar : totals[visitor].Total) + request.By.Value);
                 finalTotals[visitor] = total.Value;
             }
 
-            var result = new IncrementResult(counter, request.By, request.Visitor, total);
+            // The answer's time is this increment's own, whatever clock another process stamped its lane with.
+            var counter = (others.Plus(tally) with { UpdatedAt = at }).Of(name);
+            var result = new AppliedIncrement(counter, request.By, request.Visitor, total, new LanePosition(lane.Id, tally.Version));
             applied.Add((i, result));
             if (request.Key is { } key)
             {
@@ -82,11 +95,14 @@ internal sealed class BatchPlan
             steps[index] = new Step.Apply(result, messages);
         }
 
-        return new BatchPlan(new CommitBatch(id, start, counter, records, finalTotals, at, at + retention), steps, recordOwners);
+        Debug.Assert(steps.All(step => step is not null), "Every request of a batch gets a step.");
+        Debug.Assert(tally.Version.Value - lane.Tally.Version.Value == applied.Count, "Each applied increment takes exactly one lane version.");
+        var updates = finalTotals.ToDictionary(visitor => visitor.Key, visitor => new VisitorTotalUpdate(visitor.Value, totals[visitor.Key].Token));
+        return new BatchPlan(new CommitBatch(id, name, lane, tally, records, updates, at, at + retention), steps, recordOwners);
     }
 
     /// <summary>Each applied increment with the messages it carries: one <c>counterUpdated</c>, one <c>incrementApplied</c> per visitor.</summary>
-    static IEnumerable<(int Index, IncrementResult Result, IReadOnlyList<RealtimeMessage> Messages)> Conflate(List<(int Index, IncrementResult Result)> applied)
+    static IEnumerable<(int Index, AppliedIncrement Result, IReadOnlyList<RealtimeMessage> Messages)> Conflate(List<(int Index, AppliedIncrement Result)> applied)
     {
         var byVisitor = new Dictionary<VisitorId, (int Last, int By)>();
         for (var n = 0; n < applied.Count; n++)
@@ -125,7 +141,7 @@ internal sealed class BatchPlan
         }
 
         /// <summary>The request's own increment, and the messages it must send (often none: another request carries them).</summary>
-        public sealed record Apply(IncrementResult Result, IReadOnlyList<RealtimeMessage> Messages) : Step;
+        public sealed record Apply(AppliedIncrement Result, IReadOnlyList<RealtimeMessage> Messages) : Step;
 
         /// <summary>The same key as the request at <paramref name="Of"/>, earlier in the batch: answered from it.</summary>
         public sealed record Repeat(int Of) : Step;

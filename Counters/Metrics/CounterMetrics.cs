@@ -1,10 +1,12 @@
 using System.Diagnostics.Metrics;
+using LiveCounter.Storage;
 
 namespace LiveCounter.Metrics;
 
 /// <summary>
 /// The meter <c>LiveCounter</c>: what the increment use case does, per commit and per increment. Both hosts export it
 /// (<c>dotnet-counters monitor -n LiveCounter.Standalone --counters LiveCounter</c>, Application Insights in Azure).
+/// Each method is named for the instrument it records.
 /// </summary>
 public sealed class CounterMetrics
 {
@@ -16,8 +18,10 @@ public sealed class CounterMetrics
     readonly Histogram<int> _batchSize;
     readonly Histogram<double> _commitDuration;
     readonly Counter<long> _conflicts;
+    readonly Counter<long> _laneMoves;
     readonly Counter<long> _retries;
     readonly Counter<long> _unavailable;
+    readonly Counter<long> _storeFull;
     readonly Counter<long> _expired;
 
     public CounterMetrics(IMeterFactory meterFactory)
@@ -42,32 +46,40 @@ public sealed class CounterMetrics
             "One try of a commit at the store, by outcome.",
             tags: null,
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 5000] });
-        _conflicts = meter.CreateCounter<long>("livecounter.conflicts", "{conflict}", "Commits refused because another process changed the counter first.");
+        _conflicts = meter.CreateCounter<long>("livecounter.conflicts", "{conflict}", "Commits refused because another process changed the lane or a visitor's total first.");
+        _laneMoves = meter.CreateCounter<long>("livecounter.lane.moves", "{move}", "Moves of this process to another lane of a counter, after finding another process on its own.");
         _retries = meter.CreateCounter<long>("livecounter.retries", "{retry}", "Commits tried again, by reason: after a conflict, or after an answer that was lost.");
-        _unavailable = meter.CreateCounter<long>("livecounter.unavailable", "{increment}", "Increments answered 503, by reason: store, contended or unconfirmed.");
+        _unavailable = meter.CreateCounter<long>("livecounter.unavailable", "{increment}", "Increments answered 503, by reason: store, deadline, contended or unconfirmed.");
+        _storeFull = meter.CreateCounter<long>("livecounter.store.full", "{increment}", "Increments answered 507 because the in-memory store is full, by limit: counters, visitors or records.");
         _expired = meter.CreateCounter<long>("livecounter.records.expired", "{record}", "Idempotency records deleted after their retention window.");
     }
 
     /// <summary>A meter of its own, for a use case built without dependency injection.</summary>
     public static CounterMetrics Unregistered() => new(new Meter(MeterName));
 
-    internal void Committed(long increments)
+    /// <summary><c>livecounter.commits</c>, <c>livecounter.increments</c> and <c>livecounter.batch.size</c>: one commit of this many increments.</summary>
+    internal void Commit(long increments)
     {
         _commits.Add(1);
         _increments.Add(increments);
         _batchSize.Record((int)increments);
     }
 
-    internal void Tried(string outcome, TimeSpan duration) =>
+    internal void CommitDuration(string outcome, TimeSpan duration) =>
         _commitDuration.Record(duration.TotalMilliseconds, new KeyValuePair<string, object?>("outcome", outcome));
 
-    internal void Conflicted() => _conflicts.Add(1);
+    internal void Conflict() => _conflicts.Add(1);
 
-    internal void Retried(string reason) => _retries.Add(1, new KeyValuePair<string, object?>("reason", reason));
+    internal void LaneMove() => _laneMoves.Add(1);
 
-    internal void Replayed() => _replays.Add(1);
+    internal void Retry(string reason) => _retries.Add(1, new KeyValuePair<string, object?>("reason", reason));
 
-    internal void Expired(int records) => _expired.Add(records);
+    internal void Replay() => _replays.Add(1);
 
-    internal void Refused(string reason, int increments) => _unavailable.Add(increments, new KeyValuePair<string, object?>("reason", reason));
+    internal void RecordsExpired(int records) => _expired.Add(records);
+
+    internal void Unavailable(string reason, int increments) => _unavailable.Add(increments, new KeyValuePair<string, object?>("reason", reason));
+
+    internal void StoreFull(StoreLimit limit, int increments) =>
+        _storeFull.Add(increments, new KeyValuePair<string, object?>("limit", limit.ToString().ToLowerInvariant()));
 }

@@ -3,7 +3,7 @@ using LiveCounter.Storage;
 
 namespace LiveCounter.Reading;
 
-/// <summary>Reads one counter; a counter never incremented reads as value 0, version 0.</summary>
+/// <summary>Reads one counter: the sum of its lanes, exact as of the read; a counter never incremented reads as value 0, version 0.</summary>
 public sealed class GetCounter(ICounterStore store, TimeProvider time, AnswerDeadline deadline)
 {
     static readonly Problem Unavailable = Problem.Unavailable("The counter store is unavailable. Try again shortly.");
@@ -17,8 +17,8 @@ public sealed class GetCounter(ICounterStore store, TimeProvider time, AnswerDea
         using var either = CancellationTokenSource.CreateLinkedTokenSource(bound.Token, cancellationToken);
         try
         {
-            var state = await store.ReadAsync(name, either.Token).ConfigureAwait(false);
-            return state.Counter;
+            var lanes = await store.ReadAsync(name, either.Token).ConfigureAwait(false);
+            return lanes.Counter;
         }
         catch (CounterStoreUnavailableException)
         {

@@ -11,7 +11,7 @@ public sealed class SweepExpiredRecords(IExpiredRecords records, TimeProvider ti
         using var bound = new CancellationTokenSource(options.MaxSweepDuration, time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(bound.Token, cancellationToken);
         var report = await records.DeleteAsync(time.GetUtcNow(), options.MaxRowsPerSweep, linked.Token).ConfigureAwait(false);
-        metrics.Expired(report.Deleted);
+        metrics.RecordsExpired(report.Deleted);
         return report;
     }
 }

@@ -7,20 +7,21 @@ using LiveCounter.Visitors;
 namespace LiveCounter.Storage;
 
 /// <summary>
-/// The Table store's semantics in memory: one partition per counter, a batch committed all-or-nothing under the
-/// partition's lock, with the same conditional replace, idempotency records and visitor totals.
+/// The Table store's semantics in memory: one partition per counter, with its lanes, visitor totals and idempotency
+/// records, and a batch committed all-or-nothing under the partition's lock with the same conditions.
 /// </summary>
 /// <remarks>
 /// It keeps optimistic concurrency instead of simply applying under the lock, so that the use case's conflict handling
-/// is exercised by every Standalone run and test exactly as it is against Table Storage. Its answers are never lost,
-/// but it remembers which commit started from each recent version and which commit wrote each record, as the Table
-/// store does, so a batch sent twice is applied once here too. It holds at most what its <see cref="InMemoryLimits"/> allow.
+/// is exercised by every Standalone run and test exactly as it is against Table Storage (several use cases over one
+/// store are several processes, each on its own lanes). Its answers are never lost, but each lane remembers which
+/// commit started from each recent version and each record which commit wrote it, as the Table store does, so a
+/// batch sent twice is applied once here too. It holds at most what its <see cref="InMemoryLimits"/> allow.
 /// </remarks>
 public sealed class InMemoryCounterStore(InMemoryLimits limits) : ICounterStore, IExpiredRecords
 {
     readonly ConcurrentDictionary<CounterName, Partition> _partitions = new();
 
-    /// <summary>What the store holds, against its limits; changed only under the lock of the partition that gains or loses.</summary>
+    /// <summary>What the store holds, against its limits: taken before a write, given back by eviction.</summary>
     int _counters;
     int _visitors;
     int _records;
@@ -30,41 +31,41 @@ public sealed class InMemoryCounterStore(InMemoryLimits limits) : ICounterStore,
     {
     }
 
-    public ValueTask<CounterState> ReadAsync(CounterName name, CancellationToken cancellationToken)
+    public ValueTask<CounterLanes> ReadAsync(CounterName name, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(name);
         if (!_partitions.TryGetValue(name, out var partition))
         {
-            return ValueTask.FromResult(CounterState.Initial(name));
+            return ValueTask.FromResult(CounterLanes.None(name));
         }
 
         lock (partition)
         {
-            return ValueTask.FromResult(partition.State);
+            return ValueTask.FromResult(new CounterLanes(name, [.. partition.Lanes.Values.Select(lane => lane.Row)], Tally.Zero));
         }
     }
 
-    public ValueTask<IReadOnlyDictionary<VisitorId, long>> ReadTotalsAsync(
+    public ValueTask<IReadOnlyDictionary<VisitorId, VisitorTotal>> ReadTotalsAsync(
         CounterName name, IReadOnlyCollection<VisitorId> visitors, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(visitors);
-        var totals = new Dictionary<VisitorId, long>(visitors.Count);
+        var totals = new Dictionary<VisitorId, VisitorTotal>(visitors.Count);
         _partitions.TryGetValue(name, out var partition);
         foreach (var visitor in visitors)
         {
-            long total = 0;
+            var total = VisitorTotal.None;
             if (partition is not null)
             {
                 lock (partition)
                 {
-                    partition.Totals.TryGetValue(visitor, out total);
+                    total = partition.TotalOf(visitor);
                 }
             }
 
             totals[visitor] = total;
         }
 
-        return ValueTask.FromResult<IReadOnlyDictionary<VisitorId, long>>(totals);
+        return ValueTask.FromResult<IReadOnlyDictionary<VisitorId, VisitorTotal>>(totals);
     }
 
     public ValueTask<CommitOutcome> CommitAsync(CommitBatch batch, CancellationToken cancellationToken)
@@ -77,7 +78,7 @@ public sealed class InMemoryCounterStore(InMemoryLimits limits) : ICounterStore,
                 return ValueTask.FromResult<CommitOutcome>(new CommitOutcome.Full(StoreLimit.Counters));
             }
 
-            var created = new Partition(CounterState.Initial(batch.Name));
+            var created = new Partition();
             partition = _partitions.GetOrAdd(batch.Name, created);
             if (!ReferenceEquals(partition, created))
             {
@@ -104,7 +105,7 @@ public sealed class InMemoryCounterStore(InMemoryLimits limits) : ICounterStore,
         return false;
     }
 
-    /// <summary>Checks in the order Table Storage does: the records, then the counter's token; a refusal is resolved the same way too.</summary>
+    /// <summary>Checks in the order Table Storage does: the records, then the lane, then the visitors; a refusal is resolved the same way too.</summary>
     CommitOutcome Commit(Partition partition, CommitBatch batch)
     {
         for (var i = 0; i < batch.Records.Count; i++)
@@ -113,53 +114,41 @@ public sealed class InMemoryCounterStore(InMemoryLimits limits) : ICounterStore,
             if (partition.Records.TryGetValue((record.Result.Visitor, record.Key), out var stored))
             {
                 // This batch's own record means an earlier send of it was applied (only a test decorator loses answers here).
-                return stored.CommitId == batch.Id
-                    ? new CommitOutcome.Committed(Token: null)
-                    : new CommitOutcome.KeyTaken(i, stored.Result);
+                return stored.CommitId == batch.Id ? CommitOutcome.Committed.WithoutTokens : new CommitOutcome.KeyTaken(i, stored.Result);
             }
         }
 
-        if (string.Equals(partition.State.Token, batch.Base.Token, StringComparison.Ordinal))
+        var lane = partition.LaneOf(batch.Lane.Id);
+        if (!string.Equals(lane.Row.Token, batch.Lane.Token, StringComparison.Ordinal))
         {
-            var newVisitors = batch.Totals.Keys.Count(visitor => !partition.Totals.ContainsKey(visitor));
-            if (!TryTake(ref _visitors, newVisitors, limits.MaxVisitors))
+            return lane.Log.CommitFrom(batch.Lane.Tally.Version) switch
             {
-                return new CommitOutcome.Full(StoreLimit.Visitors);
-            }
-
-            if (!TryTake(ref _records, batch.Records.Count, limits.MaxRecords))
-            {
-                Interlocked.Add(ref _visitors, -newVisitors);
-                return new CommitOutcome.Full(StoreLimit.Records);
-            }
-
-            Apply(partition, batch);
-            return new CommitOutcome.Committed(partition.State.Token);
+                { } id when id == batch.Id => new CommitOutcome.Committed(lane.Row.Tally.Version == batch.LaneAfter.Version ? lane.Row.Token : null, VisitorTokens: null),
+                not null => new CommitOutcome.Conflict(ConflictedRow.Lane),
+                // Never sent before, or sent with records that are not there: it was not applied and never can be.
+                null when !batch.SentBefore || batch.Records.Count > 0 => new CommitOutcome.Conflict(ConflictedRow.Lane),
+                null => new CommitOutcome.Unknown(),
+            };
         }
 
-        return partition.CommitFrom(batch.Base.Counter.Version) switch
+        if (batch.Totals.Any(visitor => !string.Equals(partition.TotalOf(visitor.Key).Token, visitor.Value.Token, StringComparison.Ordinal)))
         {
-            { } id when id == batch.Id => new CommitOutcome.Committed(partition.State.Counter.Version == batch.After.Version ? partition.State.Token : null),
-            not null => new CommitOutcome.Conflict(),
-            // Never sent before, or sent with records that are not there: it was not applied and never can be.
-            null when !batch.SentBefore || batch.Records.Count > 0 => new CommitOutcome.Conflict(),
-            null => new CommitOutcome.Unknown(),
-        };
-    }
-
-    static void Apply(Partition partition, CommitBatch batch)
-    {
-        partition.State = new CounterState(batch.After, TokenOf(batch.After));
-        partition.Committed(batch.Base.Counter.Version, batch.Id);
-        foreach (var record in batch.Records)
-        {
-            partition.Add(record, batch);
+            return new CommitOutcome.Conflict(ConflictedRow.Visitor);
         }
 
-        foreach (var (visitor, total) in batch.Totals)
+        var newVisitors = batch.Totals.Count(visitor => visitor.Value.Token is null);
+        if (!TryTake(ref _visitors, newVisitors, limits.MaxVisitors))
         {
-            partition.Totals[visitor] = total;
+            return new CommitOutcome.Full(StoreLimit.Visitors);
         }
+
+        if (!TryTake(ref _records, batch.Records.Count, limits.MaxRecords))
+        {
+            Interlocked.Add(ref _visitors, -newVisitors);
+            return new CommitOutcome.Full(StoreLimit.Records);
+        }
+
+        return partition.Apply(batch);
     }
 
     /// <summary>
@@ -187,42 +176,44 @@ public sealed class InMemoryCounterStore(InMemoryLimits limits) : ICounterStore,
         return Task.FromResult(new SweepReport(deleted, Finished: deleted < maxRows));
     }
 
-    // A counter that was never written has no token, exactly like a Table entity that does not exist yet.
-    static string TokenOf(CounterSnapshot counter) => counter.Version.Value.ToString(CultureInfo.InvariantCulture);
-
-    sealed class Partition(CounterState state)
+    /// <summary>One counter; every member is used under its lock.</summary>
+    sealed class Partition
     {
-        /// <summary>As many recent commits as the Table store's commit log keeps.</summary>
-        const int RecentCommits = 32;
-
-        readonly Queue<(Version Base, CommitId Id)> _commits = new();
-
-        public CounterState State { get; set; } = state;
-
-        public CommitId? CommitFrom(Version baseVersion) =>
-            _commits.FirstOrDefault(commit => commit.Base == baseVersion) is { Id.Value: not null } found ? found.Id : null;
-
-        public void Committed(Version baseVersion, CommitId id)
-        {
-            _commits.Enqueue((baseVersion, id));
-            if (_commits.Count > RecentCommits)
-            {
-                _commits.Dequeue();
-            }
-        }
-
-        public Dictionary<VisitorId, long> Totals { get; } = [];
+        readonly Dictionary<VisitorId, (long Total, long Writes)> _totals = [];
 
         /// <summary>Each record by its expiry, for eviction: the first to expire come first.</summary>
         readonly PriorityQueue<(VisitorId?, IdempotencyKey), DateTimeOffset> _expiring = new();
 
-        public Dictionary<(VisitorId? Visitor, IdempotencyKey Key), (IncrementResult Result, CommitId CommitId)> Records { get; } = [];
+        public Dictionary<LaneId, MemoryLane> Lanes { get; } = [];
 
-        public void Add(IncrementRecord record, CommitBatch batch)
+        public Dictionary<(VisitorId? Visitor, IdempotencyKey Key), (AppliedIncrement Result, CommitId CommitId)> Records { get; } = [];
+
+        public MemoryLane LaneOf(LaneId id) => Lanes.TryGetValue(id, out var lane) ? lane : new MemoryLane(LaneRow.Unwritten(id), CommitLog.Empty);
+
+        // A visitor's token counts the writes of its row, exactly as a Table ETag changes with each.
+        public VisitorTotal TotalOf(VisitorId visitor) =>
+            _totals.TryGetValue(visitor, out var row) ? new VisitorTotal(row.Total, row.Writes.ToString(CultureInfo.InvariantCulture)) : VisitorTotal.None;
+
+        public CommitOutcome.Committed Apply(CommitBatch batch)
         {
-            var key = (record.Result.Visitor, record.Key);
-            Records.Add(key, (record.Result, batch.Id));
-            _expiring.Enqueue(key, batch.ExpiresAt);
+            var laneToken = batch.LaneAfter.Version.ToString();
+            Lanes[batch.Lane.Id] = new MemoryLane(new LaneRow(batch.Lane.Id, batch.LaneAfter, laneToken), LaneOf(batch.Lane.Id).Log.After(batch.Lane.Tally.Version, batch.Id));
+            foreach (var record in batch.Records)
+            {
+                var key = (record.Result.Visitor, record.Key);
+                Records.Add(key, (record.Result, batch.Id));
+                _expiring.Enqueue(key, batch.ExpiresAt);
+            }
+
+            var visitorTokens = new Dictionary<VisitorId, string>(batch.Totals.Count);
+            foreach (var (visitor, update) in batch.Totals)
+            {
+                var writes = (_totals.TryGetValue(visitor, out var row) ? row.Writes : 0) + 1;
+                _totals[visitor] = (update.Total, writes);
+                visitorTokens[visitor] = writes.ToString(CultureInfo.InvariantCulture);
+            }
+
+            return new CommitOutcome.Committed(laneToken, visitorTokens);
         }
 
         /// <summary>Removes up to <paramref name="most"/> records whose expiry is before <paramref name="now"/>.</summary>
@@ -247,4 +238,7 @@ public sealed class InMemoryCounterStore(InMemoryLimits limits) : ICounterStore,
             return evicted;
         }
     }
+
+    /// <summary>A lane and its recent commits.</summary>
+    sealed record MemoryLane(LaneRow Row, CommitLog Log);
 }

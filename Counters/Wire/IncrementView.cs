@@ -12,7 +12,7 @@ public sealed record IncrementView(
     int By,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? YourTotal)
 {
-    public static IncrementView From(IncrementResult result) => new(
+    public static IncrementView From(AppliedIncrement result) => new(
         result.Counter.Name.Value,
         result.Counter.Value,
         result.Counter.Version.Value,

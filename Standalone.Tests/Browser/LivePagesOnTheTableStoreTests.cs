@@ -14,7 +14,7 @@ public sealed class LivePagesOnTheTableStoreTests(TableLiveCounterServer server,
     static readonly LocatorAssertionsToHaveTextOptions Eventually = new() { Timeout = 30_000 };
 
     [Fact]
-    public async Task Clicks_show_on_the_counter_page_and_the_state_row_holds_the_value_the_page_shows()
+    public async Task Clicks_show_on_the_counter_page_and_the_process_s_lane_row_holds_the_value_the_page_shows()
     {
         var name = $"tables-{Guid.NewGuid():N}"[..20];
         await using var clicker = await chromium.NewVisitorAsync(server.BaseAddress);
@@ -33,8 +33,9 @@ public sealed class LivePagesOnTheTableStoreTests(TableLiveCounterServer server,
         }
 
         var table = server.Services.GetRequiredService<CounterTable>();
-        var state = await table.Reads.GetEntityAsync<TableEntity>(name, RowKeys.State, cancellationToken: TestContext.Current.CancellationToken);
-        Assert.Equal((3L, 3L), (state.Value.GetInt64("Value"), state.Value.GetInt64("Version")));
+        var rows = await table.Reads.QueryAsync<TableEntity>(row => row.PartitionKey == name, cancellationToken: TestContext.Current.CancellationToken).ToListAsync(TestContext.Current.CancellationToken);
+        var lane = Assert.Single(rows, row => row.RowKey.StartsWith(RowKeys.LanesFrom, StringComparison.Ordinal));
+        Assert.Equal((3L, 3L), (lane.GetInt64("Value"), lane.GetInt64("Version")));
         await Expect(incrementPage.GetByTestId("your-total")).ToHaveTextAsync("3");
     }
 }
