@@ -77,8 +77,8 @@ function requestInit(request: HttpRequest, signal: AbortSignal): RequestInit {
 
 /**
  * WebSockets that a stopped start closes while they are still opening: SignalR's stop waits for the
- * start, the start for the socket to open, and nothing bounds that; and a browser opens one
- * WebSocket to a host at a time, so a socket left opening would hold up the retry's as well.
+ * start, the start for the socket to open, and nothing bounds that; and RFC 6455 has a browser open
+ * one WebSocket to a host at a time, so a socket left opening may hold up the retry's as well.
  * Closing one that is opening fails it, which fails the start.
  */
 export function cuttableWebSocket(Base: typeof WebSocket, pendingStart: PendingStartSignal): typeof WebSocket {
