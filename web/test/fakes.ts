@@ -6,29 +6,71 @@ import type { CounterSnapshot } from '../src/client/messages';
 
 type Callback<T> = (arg?: T) => void;
 
-/** A SignalR connection driven by the test: which starts fail, when it is lost, messages. */
+/**
+ * A start() that is left pending until the test settles it, as a negotiate whose body never ends
+ * leaves @microsoft/signalr's.
+ */
+export class StalledStart {
+  readonly #settled: Promise<string | Error>;
+  #settle!: (outcome: string | Error) => void;
+  constructor() {
+    this.#settled = new Promise((resolve) => (this.#settle = resolve));
+  }
+  /** The start completes with this connection id, unless the hub was stopped meanwhile. */
+  connect(connectionId: string): void {
+    this.#settle(connectionId);
+  }
+  fail(error = new Error('negotiate failed late')): void {
+    this.#settle(error);
+  }
+  get settled(): Promise<string | Error> {
+    return this.#settled;
+  }
+}
+
+/** A SignalR connection driven by the test: which starts fail or stall, when it is lost, messages. */
 export class FakeHub implements HubLike {
   connectionId: string | null = null;
   readonly #handlers = new Map<string, Array<(...args: unknown[]) => void>>();
   readonly #closed: Array<Callback<Error>> = [];
-  /** Outcome of each start(): a connection id, or an Error to reject with. */
-  readonly startOutcomes: Array<string | Error> = [];
+  /** Outcome of each start(): a connection id, an Error to reject with, or a stall (see stallStart). */
+  readonly startOutcomes: Array<string | Error | StalledStart> = [];
   /** A flapping server: every start succeeds, and the server closes that connection straight after. */
   closesEveryConnection = false;
   #accepted = 0;
+  #stops = 0;
+  readonly #open: string[] = [];
+
+  /** Queues a start that does not complete until the test says so. */
+  stallStart(): StalledStart {
+    const stall = new StalledStart();
+    this.startOutcomes.push(stall);
+    return stall;
+  }
+
+  /** The connections this hub holds to the server: started, and neither stopped nor lost since. */
+  get openConnections(): readonly string[] {
+    return [...this.#open];
+  }
 
   readonly start = vi.fn(async () => {
     if (this.closesEveryConnection) {
-      this.connectionId = `flap-${++this.#accepted}`;
+      this.#opened(`flap-${++this.#accepted}`);
       setTimeout(() => this.close(), 0);
       return;
     }
-    const outcome = this.startOutcomes.shift() ?? new Error('server down');
+    const stopsBefore = this.#stops;
+    const next = this.startOutcomes.shift() ?? new Error('server down');
+    const outcome = next instanceof StalledStart ? await next.settled : next;
+    // As SignalR's: a start stopped before it completed fails, whatever the server says afterwards.
+    if (this.#stops !== stopsBefore) throw new Error('The connection was stopped during negotiation.');
     if (outcome instanceof Error) throw outcome;
-    this.connectionId = outcome;
+    this.#opened(outcome);
   });
 
   readonly stop = vi.fn(async () => {
+    this.#stops += 1;
+    this.#open.length = 0;
     this.connectionId = null;
   });
 
@@ -44,8 +86,15 @@ export class FakeHub implements HubLike {
   }
   /** The connection is lost: the server closed it, or the network dropped it. */
   close(): void {
+    const index = this.connectionId === null ? -1 : this.#open.indexOf(this.connectionId);
+    if (index >= 0) this.#open.splice(index, 1);
     this.connectionId = null;
     for (const callback of this.#closed) callback(new Error('closed'));
+  }
+
+  #opened(connectionId: string): void {
+    this.#open.push(connectionId);
+    this.connectionId = connectionId;
   }
 }
 

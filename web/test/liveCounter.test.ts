@@ -292,6 +292,105 @@ describe('LiveCounter reconnecting', () => {
   });
 });
 
+describe('LiveCounter and a start that does not complete', () => {
+  // A negotiate whose body stalls, or a WebSocket that never completes the SignalR handshake.
+
+  it('gives up on a start after 15 s and tries again one backoff step later', async () => {
+    const { hub, live, states } = setup();
+    hub.stallStart();
+    hub.startOutcomes.push('conn-2');
+    live.start();
+
+    await vi.advanceTimersByTimeAsync(15_000 + 499);
+    expect(hub.start).toHaveBeenCalledTimes(1);
+    expect(live.state).toBe('connecting');
+    await vi.advanceTimersByTimeAsync(1); // the first backoff step, 500 ms
+    expect(hub.start).toHaveBeenCalledTimes(2);
+    expect(live.state).toBe('live');
+    expect(states).toEqual(['connecting', 'live']);
+  });
+
+  it('stops the start it gave up on, so that it does not connect beside the retry when it completes late', async () => {
+    const { hub, api, live, states } = setup();
+    const stalled = hub.stallStart();
+    hub.startOutcomes.push('conn-2');
+    live.start();
+    await vi.advanceTimersByTimeAsync(15_000 + 500);
+    expect(hub.openConnections).toEqual(['conn-2']);
+
+    stalled.connect('conn-1'); // the stalled negotiate's body does come, after all
+    await vi.advanceTimersByTimeAsync(60_000);
+
+    expect(hub.openConnections).toEqual(['conn-2']);
+    expect(api.subscribe.mock.calls).toEqual([['votes', 'conn-2']]);
+    expect(hub.start).toHaveBeenCalledTimes(2);
+    expect(states).toEqual(['connecting', 'live']);
+  });
+
+  it('takes no notice of a start it gave up on failing late', async () => {
+    const { hub, live, states } = setup();
+    const stalled = hub.stallStart();
+    hub.startOutcomes.push('conn-2');
+    live.start();
+    await vi.advanceTimersByTimeAsync(15_000 + 500);
+
+    stalled.fail();
+    await vi.advanceTimersByTimeAsync(60_000);
+
+    expect(hub.start).toHaveBeenCalledTimes(2);
+    expect(hub.openConnections).toEqual(['conn-2']);
+    expect(states).toEqual(['connecting', 'live']);
+  });
+
+  it('counts a start that did not complete as a failed one: the next wait is longer', async () => {
+    const { hub, live } = setup();
+    hub.stallStart();
+    hub.stallStart();
+    hub.startOutcomes.push('conn-3');
+    live.start();
+    await vi.advanceTimersByTimeAsync(15_000 + 500 + 15_000); // two stalled starts, 500 ms apart
+    expect(hub.start).toHaveBeenCalledTimes(2);
+
+    await vi.advanceTimersByTimeAsync(999);
+    expect(hub.start).toHaveBeenCalledTimes(2);
+    await vi.advanceTimersByTimeAsync(1); // the second backoff step, 1 s
+    expect(hub.start).toHaveBeenCalledTimes(3);
+    expect(live.state).toBe('live');
+  });
+
+  it('shows reconnecting while a restart after a loss does not complete, then live', async () => {
+    const { hub, api, live, states } = setup();
+    hub.startOutcomes.push('conn-1');
+    live.start();
+    await settle();
+    hub.stallStart();
+    hub.startOutcomes.push('conn-3');
+
+    hub.close();
+    await vi.advanceTimersByTimeAsync(500 + 15_000); // the restart, stalled until given up on
+    expect(hub.start).toHaveBeenCalledTimes(2);
+    expect(live.state).toBe('reconnecting');
+    await vi.advanceTimersByTimeAsync(1000); // the next backoff step
+
+    expect(hub.start).toHaveBeenCalledTimes(3);
+    expect(api.subscribe).toHaveBeenLastCalledWith('votes', 'conn-3');
+    expect(hub.openConnections).toEqual(['conn-3']);
+    expect(states).toEqual(['connecting', 'live', 'reconnecting', 'live']);
+  });
+
+  it('tries no more once stopped while a start is stalled', async () => {
+    const { hub, live } = setup();
+    hub.stallStart();
+    live.start();
+    await settle();
+    await live.stop();
+    await vi.advanceTimersByTimeAsync(10 * 60_000);
+
+    expect(hub.start).toHaveBeenCalledOnce();
+    expect(hub.openConnections).toEqual([]);
+  });
+});
+
 describe('LiveCounter messages', () => {
   async function liveAt(version: number) {
     const context = setup();

@@ -1,6 +1,7 @@
 import type { CounterApi } from './api';
 import { backoffDelay } from './backoff';
 import { browserNetworkStatus, type ConnectionState, type NetworkStatus } from './connectionState';
+import { withinDeadline } from './deadline';
 import type { HubLike } from './hub';
 import {
   isSameCounter,
@@ -34,6 +35,16 @@ export interface LiveCounterOptions {
 }
 
 type LinkState = Exclude<ConnectionState, 'offline'>;
+
+/**
+ * A start not complete by then counts as failed. @microsoft/signalr bounds a negotiate only until
+ * its headers (100 s) and a WebSocket's opening not at all, so without this a stalled negotiate
+ * body or upgrade would leave the page connecting for ever. 15 s, as every request of the page gets
+ * (api.ts, config.ts): the visitor watches "connecting" all along, and a start is a few round
+ * trips (a second negotiate with Azure SignalR Service, the upgrade, the handshake) that a
+ * reachable server answers in far less; a start given up on costs this plus one backoff step.
+ */
+const START_TIMEOUT_MS = 15_000;
 
 /** One (re)connection's catch-up: what the page knew before it, and the epochs it settles. */
 interface CatchUp {
@@ -127,7 +138,7 @@ export class LiveCounter {
   async #connect(): Promise<void> {
     if (this.#stopped) return;
     try {
-      await retry(() => this.#hub.start(), {
+      await retry(() => this.#startWithin(), {
         delayBeforeRetry: () => this.#backoff.nextDelay(),
         sleep: (ms) => this.#pause(ms),
         stillWanted: () => !this.#stopped,
@@ -141,6 +152,23 @@ export class LiveCounter {
     }
     this.#backoff.connected();
     void this.#join();
+  }
+
+  /**
+   * One start, failed once START_TIMEOUT_MS have passed. The start given up on is stopped, which
+   * makes it fail whenever it does settle (hub.ts also cuts what it is waiting for), so it never
+   * connects next to the retry's connection. The stop is not awaited: a stop that waits on the
+   * stuck start must not hold up the retry.
+   */
+  #startWithin(): Promise<void> {
+    return withinDeadline(
+      START_TIMEOUT_MS,
+      (timedOut) => {
+        timedOut.addEventListener('abort', () => void this.#hub.stop().catch(() => {}), { once: true });
+        return this.#hub.start();
+      },
+      () => new Error(`The connection did not start within ${START_TIMEOUT_MS / 1000} s.`),
+    );
   }
 
   /** A (new) connection id is up: subscribe it, then catch up. Retries until done or superseded. */
