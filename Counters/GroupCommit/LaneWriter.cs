@@ -18,9 +18,9 @@ namespace LiveCounter.GroupCommit;
 /// visitor is read again.
 /// </para>
 /// <para>
-/// The other lanes are read alongside each commit (never after it: the answers do not wait for the read), and the
-/// next batch counts them as that read found them: an answer counts its own lane exactly and the others at most
-/// one commit old.
+/// The other lanes are read alongside commits (never after them: the answers do not wait for the read), and the
+/// next batch counts them as the last read found them: an answer counts its own lane exactly and the others at most
+/// one commit old while they move (<see cref="OthersReadPacing"/> reads less often while they stay still).
 /// </para>
 /// <para>
 /// A batch whose outcome is unknown (the store's answer was lost) is sent again unchanged until it resolves: the store
@@ -34,6 +34,7 @@ internal sealed class LaneWriter(CounterName name, CommitContext context)
     LaneId _lane = LaneId.FirstFor(name, context.Salt);
     LaneRow? _known;
     Tally _others = Tally.Zero;
+    readonly OthersReadPacing _pacing = new(context.Time);
     bool _othersJustRead;
     Task<CounterLanes?>? _othersReading;
     int _committing;
@@ -143,6 +144,7 @@ internal sealed class LaneWriter(CounterName name, CommitContext context)
                 _known = lanes.Lane(_lane);
                 _others = lanes.Except(_lane);
                 _othersJustRead = true;
+                _pacing.ReadAfresh();
             }
             else
             {
@@ -192,9 +194,9 @@ internal sealed class LaneWriter(CounterName name, CommitContext context)
 
     async Task<CommitOutcome> SendAsync(BatchCommit commit, CancellationToken deadline)
     {
-        if (!_othersJustRead)
+        if (!_othersJustRead && _othersReading is null && _pacing.ReadsAlongsideNextCommit())
         {
-            _othersReading ??= ReadOthersAsync();
+            _othersReading = ReadOthersAsync();
         }
 
         _othersJustRead = false;
@@ -231,7 +233,9 @@ internal sealed class LaneWriter(CounterName name, CommitContext context)
         if (read.IsCompletedSuccessfully && read.Result is { } lanes)
         {
             // Its own lane it knows exactly from its commits; a newer one there would only mean a conflict to come.
-            _others = lanes.Except(_lane);
+            var others = lanes.Except(_lane);
+            _pacing.Read(moved: others != _others);
+            _others = others;
         }
         else
         {
