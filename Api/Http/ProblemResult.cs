@@ -29,6 +29,7 @@ public sealed class ProblemResult(Problem problem) : IResult, IStatusCodeHttpRes
         if (problem.RetryAfterSeconds is { } seconds)
         {
             response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+            ExposedHeaders.Expose(response);
         }
 
         await JsonSerializer.SerializeAsync(response.Body, problem, ApiJson.Options, response.HttpContext.RequestAborted);

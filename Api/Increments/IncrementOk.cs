@@ -19,6 +19,7 @@ public sealed class IncrementOk(IncrementView value, bool replayed) : IResult, I
     public Task ExecuteAsync(HttpContext httpContext)
     {
         ArgumentNullException.ThrowIfNull(httpContext);
+        ExposedHeaders.Expose(httpContext.Response);
         if (Replayed)
         {
             httpContext.Response.Headers[ReplayedHeader] = "true";

@@ -81,6 +81,15 @@ public abstract class CountersApiTests<TServer>(TServer server) : IClassFixture<
         Assert.Equal(3, (await _http.GetCounterAsync(name, _ct)).Value);
     }
 
+    /// <summary>A page from another origin (the Static Web App, in Azure) may read the headers it acts on.</summary>
+    [Fact]
+    public async Task An_increment_s_answer_lets_a_page_from_another_origin_read_idempotent_replayed_and_retry_after()
+    {
+        using var answer = await _http.IncrementAsync(Unique("exposed"), cancellationToken: _ct);
+
+        Assert.Equal(["Retry-After", "Idempotent-Replayed"], answer.Headers.GetValues("Access-Control-Expose-Headers").SelectMany(v => v.Split(", ")));
+    }
+
     [Fact]
     public async Task The_same_key_with_another_by_is_422_and_writes_nothing()
     {

@@ -33,6 +33,8 @@ public sealed class StoreFailureTests
         await read.AssertProblemAsync(503);
         Assert.Equal("1", Assert.Single(increment.Headers.GetValues("Retry-After")));
         Assert.Equal("1", Assert.Single(read.Headers.GetValues("Retry-After")));
+        Assert.Contains("Retry-After", Assert.Single(increment.Headers.GetValues("Access-Control-Expose-Headers")), StringComparison.Ordinal);
+        Assert.Contains("Retry-After", Assert.Single(read.Headers.GetValues("Access-Control-Expose-Headers")), StringComparison.Ordinal);
         store.Verify(s => s.CommitAsync(It.IsAny<CommitBatch>(), It.IsAny<CancellationToken>()), Times.Never);
     }
 
