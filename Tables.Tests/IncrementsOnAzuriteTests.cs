@@ -75,7 +75,7 @@ public sealed class IncrementsOnAzuriteTests(AzuriteFixture azurite)
 
         Assert.True(replay.Value!.Replayed);
         Assert.Equal(first.Value!.Result, replay.Value.Result);
-        Assert.Empty(replay.Value.Messages);
+        Assert.Equal(Broadcast.Nothing, replay.Value.Broadcast);
         Assert.Equal(422, reused.Problem!.Status);
     }
 
@@ -170,7 +170,7 @@ public sealed class IncrementsOnAzuriteTests(AzuriteFixture azurite)
         Assert.True(answers[6].Value!.Replayed);
         Assert.Equal(422, answers[7].Problem!.Status);
         Assert.Equal([1L, 1L, 5L, 4L], gated.Batches.Select(b => b.Increments));
-        Assert.Single(answers.SelectMany(a => a.Value?.Messages ?? []), m => m.Target == CounterHubContract.CounterUpdated);
+        Assert.Single(answers, a => a.Value?.Broadcast.ToSubscribers is not null);
     }
 
     [Fact]
@@ -208,8 +208,8 @@ public sealed class IncrementsOnAzuriteTests(AzuriteFixture azurite)
         Assert.Equal(1, proxy.AnswersLost);
         Assert.Equal((4L, 1L, 4L), Summary(answer));
         Assert.False(answer.Value!.Replayed);
-        Assert.Contains(answer.Value.Messages, m => m.Target == CounterHubContract.CounterUpdated);
-        Assert.Contains(answer.Value.Messages, m => m.Target == CounterHubContract.IncrementApplied);
+        Assert.NotNull(answer.Value.Broadcast.ToSubscribers);
+        Assert.NotNull(answer.Value.Broadcast.ToVisitor);
         await AssertConsistentAsync(table, value: 4, version: 1, visitorsSum: 4, records: key is null ? 0 : 1);
     }
 

@@ -19,7 +19,7 @@ public static class IncrementHandler
         StatusCodes.Status507InsufficientStorage,
     ];
 
-    public static async Task<Answer<Results<IncrementOk, ProblemResult>>> HandleAsync(
+    public static async Task<IncrementAnswer> HandleAsync(
         string name, HttpRequest request, IncrementCounter increment, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -44,11 +44,9 @@ public static class IncrementHandler
             return Refused(outcome.Problem);
         }
 
-        var success = outcome.Value;
-        return new(
-            new IncrementOk(IncrementView.From(success.Result), success.Replayed),
-            [.. success.Messages.Select(message => new RealtimeAction.Send(message))]);
+        var reply = outcome.Value;
+        return new(new IncrementOk(IncrementView.From(reply.Result), reply.Replayed), reply.Broadcast);
     }
 
-    static Answer<Results<IncrementOk, ProblemResult>> Refused(Problem problem) => new(new ProblemResult(problem), []);
+    static IncrementAnswer Refused(Problem problem) => new(new ProblemResult(problem), Broadcast.Nothing);
 }

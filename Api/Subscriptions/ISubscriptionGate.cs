@@ -10,5 +10,5 @@ public interface ISubscriptionGate
     Task<Problem?> AdmitAsync(Subscription subscription, CancellationToken cancellationToken);
 
     /// <summary>The connection leaves the counter's group.</summary>
-    void Left(Subscription subscription);
+    void Leave(Subscription subscription);
 }

@@ -1,5 +1,4 @@
 using LiveCounter.Api.Http;
-using LiveCounter.Realtime;
 using LiveCounter.Subscriptions;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -16,27 +15,27 @@ public static class SubscribeHandler
         StatusCodes.Status429TooManyRequests,
     ];
 
-    public static async Task<Answer<Results<NoContent, ProblemResult>>> HandleAsync(
+    public static async Task<SubscriptionAnswer> HandleAsync(
         string name, HttpRequest request, ISubscriptionGate gate, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(gate);
         var body = await RequestBody.ReadAsync(request, cancellationToken);
         if (!body.Succeeded)
         {
-            return new(new ProblemResult(body.Problem), []);
+            return SubscriptionAnswer.Refused(new ProblemResult(body.Problem));
         }
 
         var subscription = Subscription.FromBody(name, body.Value);
         if (!subscription.Succeeded)
         {
-            return new(new ProblemResult(subscription.Problem), []);
+            return SubscriptionAnswer.Refused(new ProblemResult(subscription.Problem));
         }
 
         if (await gate.AdmitAsync(subscription.Value, cancellationToken) is { } refused)
         {
-            return new(new ProblemResult(refused), []);
+            return SubscriptionAnswer.Refused(new ProblemResult(refused));
         }
 
-        return new(TypedResults.NoContent(), [new RealtimeAction.Join(subscription.Value)]);
+        return new(TypedResults.NoContent(), subscription.Value);
     }
 }

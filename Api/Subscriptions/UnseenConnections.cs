@@ -11,7 +11,7 @@ public sealed class UnseenConnections : ISubscriptionGate
 {
     public Task<Problem?> AdmitAsync(Subscription subscription, CancellationToken cancellationToken) => Task.FromResult<Problem?>(null);
 
-    public void Left(Subscription subscription)
+    public void Leave(Subscription subscription)
     {
     }
 }

@@ -1,5 +1,4 @@
 using LiveCounter.Api.Http;
-using LiveCounter.Realtime;
 using LiveCounter.Subscriptions;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -10,16 +9,16 @@ public static class UnsubscribeHandler
 {
     public static readonly int[] Problems = [StatusCodes.Status400BadRequest];
 
-    public static Answer<Results<NoContent, ProblemResult>> Handle(string name, string connectionId, ISubscriptionGate gate)
+    public static SubscriptionAnswer Handle(string name, string connectionId, ISubscriptionGate gate)
     {
         ArgumentNullException.ThrowIfNull(gate);
         var subscription = Subscription.FromRoute(name, connectionId);
         if (!subscription.Succeeded)
         {
-            return new(new ProblemResult(subscription.Problem), []);
+            return SubscriptionAnswer.Refused(new ProblemResult(subscription.Problem));
         }
 
-        gate.Left(subscription.Value);
-        return new(TypedResults.NoContent(), [new RealtimeAction.Leave(subscription.Value)]);
+        gate.Leave(subscription.Value);
+        return new(TypedResults.NoContent(), subscription.Value);
     }
 }

@@ -108,15 +108,14 @@ public sealed class GroupCommitTests
 
         _store.Open();
         await first;
-        var messages = (await Task.WhenAll(then)).SelectMany(a => a.Value!.Messages).ToList();
+        var broadcasts = (await Task.WhenAll(then)).Select(a => a.Value!.Broadcast).ToList();
 
-        var updated = Assert.Single(messages, m => m.Target == CounterHubContract.CounterUpdated);
-        Assert.Equal(new CounterView("hits", 15, 5, new InstantTimeProvider().GetUtcNow()), updated.Argument);
-        Assert.Equal(new Audience.Group("counter:hits"), updated.To);
-        var applied = messages.Where(m => m.Target == CounterHubContract.IncrementApplied).ToDictionary(m => m.To, m => m.Argument);
+        var updated = Assert.Single(broadcasts.Select(b => b.ToSubscribers).OfType<CounterUpdate>());
+        Assert.Equal(new CounterUpdate("counter:hits", new CounterView("hits", 15, 5, new InstantTimeProvider().GetUtcNow())), updated);
+        var applied = broadcasts.Select(b => b.ToVisitor).OfType<VisitorUpdate>().ToDictionary(m => m.Visitor, m => m.Applied);
         Assert.Equal(2, applied.Count);
-        Assert.Equal(new IncrementAppliedView("hits", 10, 4, By: 6, YourTotal: 6), applied[new Audience.User(Alice)]);
-        Assert.Equal(new IncrementAppliedView("hits", 6, 3, By: 3, YourTotal: 3), applied[new Audience.User(Bob)]);
+        Assert.Equal(new IncrementAppliedView("hits", 10, 4, By: 6, YourTotal: 6), applied[Alice]);
+        Assert.Equal(new IncrementAppliedView("hits", 6, 3, By: 3, YourTotal: 3), applied[Bob]);
     }
 
     [Fact]
@@ -128,9 +127,8 @@ public sealed class GroupCommitTests
         await first;
         var answers = await Task.WhenAll(then);
 
-        Assert.Empty(answers[0].Value!.Messages);
-        var carried = Assert.Single(answers[1].Value!.Messages);
-        Assert.Equal(new CounterView("hits", 9, 3, new InstantTimeProvider().GetUtcNow()), carried.Argument);
+        Assert.Equal(Broadcast.Nothing, answers[0].Value!.Broadcast);
+        Assert.Equal(new Broadcast(new CounterUpdate("counter:hits", new CounterView("hits", 9, 3, new InstantTimeProvider().GetUtcNow())), null), answers[1].Value!.Broadcast);
     }
 
     [Fact]
@@ -300,7 +298,7 @@ public sealed class GroupCommitTests
 
         await first;
         Assert.Equal((3L, 2L, 2L, false), Summary(await leaving));
-        Assert.Equal(CounterHubContract.IncrementApplied, Assert.Single((await leaving).Value!.Messages).Target);
+        Assert.Equal((null, Alice), ((await leaving).Value!.Broadcast.ToSubscribers, (await leaving).Value!.Broadcast.ToVisitor?.Visitor));
         Assert.Equal((6L, 3L, (long?)null, false), Summary(await staying));
         Assert.Equal(6, (await _memory.ReadAsync(Hits, _ct)).Counter.Value);
     }
@@ -318,8 +316,8 @@ public sealed class GroupCommitTests
         var answer = await UseCase(lossy).ExecuteAsync(Increment(4, key, Alice), _ct);
 
         Assert.Equal((4L, 1L, 4L, false), Summary(answer));
-        Assert.Contains(answer.Value!.Messages, m => m.Target == CounterHubContract.CounterUpdated);
-        Assert.Contains(answer.Value!.Messages, m => m.Target == CounterHubContract.IncrementApplied);
+        Assert.NotNull(answer.Value!.Broadcast.ToSubscribers);
+        Assert.NotNull(answer.Value.Broadcast.ToVisitor);
         var stored = await _memory.ReadAsync(Hits, _ct);
         Assert.Equal((4L, new CounterVersion(1)), (stored.Counter.Value, stored.Counter.Version));
         Assert.Equal(1, lossy.Lost);

@@ -1,5 +1,6 @@
 using LiveCounter.Increments;
 using LiveCounter.Metrics;
+using LiveCounter.Realtime;
 using LiveCounter.Storage;
 using LiveCounter.Tests.Support;
 using LiveCounter.Visitors;
@@ -316,7 +317,7 @@ public sealed class IncrementCounterTests
 
         Assert.True(outcome.Value!.Replayed);
         Assert.Same(first, outcome.Value.Result);
-        Assert.Empty(outcome.Value.Messages);
+        Assert.Equal(Broadcast.Nothing, outcome.Value.Broadcast);
     }
 
     [Fact]

@@ -34,7 +34,7 @@ public static class SerialHistory
                 // An increment applied whose answer was lost (a 503 unconfirmed) is known to the run by its replay only.
                 var original = byKey.TryGetValue((request.Visitor, request.Key!), out var first) ? first : byKey[(request.Visitor, request.Key!)] = answer.Result;
                 Assert.Equal(original, answer.Result);
-                Assert.Empty(answer.Messages);
+                Assert.Equal(LiveCounter.Realtime.Broadcast.Nothing, answer.Broadcast);
             }
         }
 

@@ -90,9 +90,9 @@ internal sealed class BatchPlan
             }
         }
 
-        foreach (var (index, result, messages) in Conflate(applied))
+        foreach (var (index, result, broadcast) in Conflate(applied))
         {
-            steps[index] = new Step.Apply(result, messages);
+            steps[index] = new Step.Apply(result, broadcast);
         }
 
         Debug.Assert(steps.All(step => step is not null), "Every request of a batch gets a step.");
@@ -101,8 +101,8 @@ internal sealed class BatchPlan
         return new BatchPlan(new CommitBatch(id, name, lane, tally, records, updates, at, at + retention), steps, recordOwners);
     }
 
-    /// <summary>Each applied increment with the messages it carries: one <c>counterUpdated</c>, one <c>incrementApplied</c> per visitor.</summary>
-    static IEnumerable<(int Index, AppliedIncrement Result, IReadOnlyList<RealtimeMessage> Messages)> Conflate(List<(int Index, AppliedIncrement Result)> applied)
+    /// <summary>Each applied increment with what it sends: the last one <c>counterUpdated</c>, each visitor's last one its <c>incrementApplied</c>.</summary>
+    static IEnumerable<(int Index, AppliedIncrement Result, Broadcast Broadcast)> Conflate(List<(int Index, AppliedIncrement Result)> applied)
     {
         var byVisitor = new Dictionary<VisitorId, (int Last, int By)>();
         for (var n = 0; n < applied.Count; n++)
@@ -116,20 +116,13 @@ internal sealed class BatchPlan
         for (var n = 0; n < applied.Count; n++)
         {
             var (index, result) = applied[n];
-            var messages = new List<RealtimeMessage>(2);
-            if (n == applied.Count - 1)
-            {
-                messages.Add(new RealtimeMessage(
-                    CounterHubContract.CounterUpdated, new Audience.Group(CounterHubContract.GroupFor(result.Counter.Name)), CounterView.From(result.Counter)));
-            }
-
-            if (result.Visitor is { } visitor && byVisitor[visitor].Last == n && result.VisitorTotal is { } total)
-            {
-                var view = new IncrementAppliedView(result.Counter.Name.Value, result.Counter.Value, result.Counter.Version.Value, byVisitor[visitor].By, total);
-                messages.Add(new RealtimeMessage(CounterHubContract.IncrementApplied, new Audience.User(visitor), view));
-            }
-
-            yield return (index, result, messages);
+            var toSubscribers = n == applied.Count - 1
+                ? new CounterUpdate(CounterHubContract.GroupFor(result.Counter.Name), CounterView.From(result.Counter))
+                : null;
+            var toVisitor = result.Visitor is { } visitor && byVisitor[visitor].Last == n && result.VisitorTotal is { } total
+                ? new VisitorUpdate(visitor, new IncrementAppliedView(result.Counter.Name.Value, result.Counter.Value, result.Counter.Version.Value, byVisitor[visitor].By, total))
+                : null;
+            yield return (index, result, new Broadcast(toSubscribers, toVisitor));
         }
     }
 
@@ -140,8 +133,8 @@ internal sealed class BatchPlan
         {
         }
 
-        /// <summary>The request's own increment, and the messages it must send (often none: another request carries them).</summary>
-        public sealed record Apply(AppliedIncrement Result, IReadOnlyList<RealtimeMessage> Messages) : Step;
+        /// <summary>The request's own increment, and what it must send (often nothing: another request carries the commit's messages).</summary>
+        public sealed record Apply(AppliedIncrement Result, Broadcast Broadcast) : Step;
 
         /// <summary>The same key as the request at <paramref name="Of"/>, earlier in the batch: answered from it.</summary>
         public sealed record Repeat(int Of) : Step;

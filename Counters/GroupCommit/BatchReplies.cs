@@ -1,6 +1,7 @@
 using LiveCounter.Increments;
 using LiveCounter.Metrics;
 using LiveCounter.Problems;
+using LiveCounter.Realtime;
 using LiveCounter.Storage;
 
 namespace LiveCounter.GroupCommit;
@@ -33,7 +34,7 @@ internal static class BatchReplies
             switch (plan.Steps[i])
             {
                 case BatchPlan.Step.Apply apply:
-                    entries[i].Reply(new IncrementReply(apply.Result, Replayed: false, apply.Messages));
+                    entries[i].Reply(new IncrementReply(apply.Result, Replayed: false, apply.Broadcast));
                     break;
 
                 case BatchPlan.Step.Repeat repeat:
@@ -100,7 +101,7 @@ internal static class BatchReplies
         }
 
         metrics.Replay();
-        return new IncrementReply(stored, Replayed: true, Messages: []);
+        return new IncrementReply(stored, Replayed: true, Broadcast.Nothing);
     }
 
     static void ReplyAll(IReadOnlyList<QueuedIncrement> entries, Problem problem)

@@ -17,13 +17,7 @@ public sealed class SignalROutputsTests
     [Fact]
     public void Messages_go_to_the_counter_group_and_to_the_visitor_as_signalr_user_with_their_argument()
     {
-        RealtimeAction[] actions =
-        [
-            new RealtimeAction.Send(new RealtimeMessage(CounterHubContract.CounterUpdated, new Audience.Group("counter:votes"), Updated)),
-            new RealtimeAction.Send(new RealtimeMessage(CounterHubContract.IncrementApplied, new Audience.User(Alice), Applied)),
-        ];
-
-        var messages = SignalROutputs.Messages(actions)!;
+        var messages = SignalROutputs.Messages(new Broadcast(new CounterUpdate("counter:votes", Updated), new VisitorUpdate(Alice, Applied)))!;
 
         Assert.Equal(2, messages.Length);
         Assert.Equal(("counterUpdated", "counter:votes", null), (messages[0].Target, messages[0].GroupName, messages[0].UserId));
@@ -35,16 +29,16 @@ public sealed class SignalROutputsTests
     [Fact]
     public void No_messages_is_no_output_at_all_rather_than_an_empty_one()
     {
-        Assert.Null(SignalROutputs.Messages([]));
-        Assert.Null(SignalROutputs.Messages([new RealtimeAction.Join(ToVotes)]));
-        Assert.Null(SignalROutputs.GroupChange([]));
+        Assert.Null(SignalROutputs.Messages(Broadcast.Nothing));
+        Assert.Null(SignalROutputs.Join(null));
+        Assert.Null(SignalROutputs.Leave(null));
     }
 
     [Fact]
     public void A_join_adds_the_connection_to_the_counter_group_and_a_leave_removes_it()
     {
-        var add = SignalROutputs.GroupChange([new RealtimeAction.Join(ToVotes)])!;
-        var remove = SignalROutputs.GroupChange([new RealtimeAction.Leave(ToVotes)])!;
+        var add = SignalROutputs.Join(ToVotes)!;
+        var remove = SignalROutputs.Leave(ToVotes)!;
 
         Assert.Equal((SignalRGroupActionType.Add, "conn-1", "counter:votes"), (add.Action, add.ConnectionId, add.GroupName));
         Assert.Equal((SignalRGroupActionType.Remove, "conn-1", "counter:votes"), (remove.Action, remove.ConnectionId, remove.GroupName));

@@ -16,6 +16,6 @@ public sealed class IncrementCounterFunction(IncrementCounter increment)
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = ApiRoutes.Increment)] HttpRequest request, string name, CancellationToken cancellationToken)
     {
         var answer = await IncrementHandler.HandleAsync(name, request, increment, cancellationToken);
-        return new IncrementOutput { Result = answer.Result, Messages = SignalROutputs.Messages(answer.Actions) };
+        return new IncrementOutput { Result = answer.Result, Messages = SignalROutputs.Messages(answer.Broadcast) };
     }
 }

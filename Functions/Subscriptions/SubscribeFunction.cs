@@ -14,6 +14,6 @@ public sealed class SubscribeFunction(ISubscriptionGate gate)
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = ApiRoutes.Subscriptions)] HttpRequest request, string name, CancellationToken cancellationToken)
     {
         var answer = await SubscribeHandler.HandleAsync(name, request, gate, cancellationToken);
-        return new SubscriptionOutput { Result = answer.Result, GroupChange = SignalROutputs.GroupChange(answer.Actions) };
+        return new SubscriptionOutput { Result = answer.Result, GroupChange = SignalROutputs.Join(answer.Change) };
     }
 }

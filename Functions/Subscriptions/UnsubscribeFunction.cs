@@ -14,6 +14,6 @@ public sealed class UnsubscribeFunction(ISubscriptionGate gate)
         [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = ApiRoutes.Subscription)] HttpRequest request, string name, string connectionId)
     {
         var answer = UnsubscribeHandler.Handle(name, connectionId, gate);
-        return new SubscriptionOutput { Result = answer.Result, GroupChange = SignalROutputs.GroupChange(answer.Actions) };
+        return new SubscriptionOutput { Result = answer.Result, GroupChange = SignalROutputs.Leave(answer.Change) };
     }
 }

@@ -1,4 +1,5 @@
 using LiveCounter.Standalone.Realtime;
+using LiveCounter.Subscriptions;
 using Microsoft.Extensions.Time.Testing;
 
 namespace LiveCounter.Standalone.Tests.Realtime;
@@ -117,7 +118,7 @@ public sealed class ConnectionRegistryTests
 
         Assert.All(counters[..100], counter => Assert.True(registry.TrySubscribe("c", counter)));
         Assert.False(registry.TrySubscribe("c", counters[100]));
-        registry.Unsubscribed("c", counters[0]);
+        registry.Leave(Subscription.FromRoute(counters[0].Value, "c").Value!);
         Assert.True(registry.TrySubscribe("c", counters[100]));
     }
 }

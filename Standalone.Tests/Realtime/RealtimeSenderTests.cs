@@ -1,8 +1,10 @@
-using LiveCounter.Api.Http;
+using LiveCounter.Api.Increments;
+using LiveCounter.Api.Subscriptions;
 using LiveCounter.Realtime;
 using LiveCounter.Standalone.Realtime;
 using LiveCounter.Subscriptions;
 using LiveCounter.Visitors;
+using LiveCounter.Wire;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -13,7 +15,7 @@ namespace LiveCounter.Standalone.Tests.Realtime;
 
 /// <summary>
 /// No answer waits on a subscriber's socket: against a hub whose sends never complete (every recipient stuck), an
-/// answer is handed back at once, and its messages are given up at the send bound.
+/// answer is handed back while its messages are still being written, and they are given up at the send bound.
 /// </summary>
 public sealed class RealtimeSenderTests
 {
@@ -50,26 +52,34 @@ public sealed class RealtimeSenderTests
 
     RealtimeSender Sender() => new(_hub.Object, _time, NullLogger<RealtimeSender>.Instance);
 
-    static RealtimeAction.Send Message(string target, Audience to) => new(new RealtimeMessage(target, to, new object()));
+    static IncrementAnswer Answer(Broadcast broadcast) => new(new IncrementOk(new IncrementView("hits", 1, 1, null, 1, 1), replayed: false), broadcast);
+
+    static readonly Broadcast Both = new(new CounterUpdate("counter:hits", new CounterView("hits", 1, 1, null)), new VisitorUpdate(Visitor, new IncrementAppliedView("hits", 1, 1, 1, 1)));
 
     [Fact]
-    public async Task An_answer_whose_recipients_all_stopped_reading_is_handed_back_without_waiting_for_them()
+    public void An_answer_whose_recipients_all_stopped_reading_is_handed_back_while_its_messages_are_still_being_written()
     {
-        var answer = new Answer<IResult>(
-            TypedResults.Ok(),
-            [Message(CounterHubContract.CounterUpdated, new Audience.Group("counter:hits")), Message(CounterHubContract.IncrementApplied, new Audience.User(Visitor))]);
+        var answer = Answer(Both);
 
-        var carriedOut = Sender().CarryOutAsync(answer);
+        var result = Sender().Send(answer);
 
-        Assert.True(carriedOut.IsCompletedSuccessfully);
-        Assert.Same(answer.Result, await carriedOut);
+        Assert.Same(answer.Result, result);
         Assert.Equal([CounterHubContract.CounterUpdated, CounterHubContract.IncrementApplied], _sends.Select(s => s.Target));
+        Assert.All(_sends, send => Assert.False(send.Bound.IsCancellationRequested));
+    }
+
+    [Fact]
+    public void An_answer_that_sends_nothing_touches_no_connection()
+    {
+        Sender().Send(Answer(Broadcast.Nothing));
+
+        Assert.Empty(_sends);
     }
 
     [Fact]
     public void A_message_still_waiting_for_a_stuck_recipient_is_given_up_at_the_send_bound()
     {
-        _ = Sender().CarryOutAsync(new Answer<IResult>(TypedResults.Ok(), [Message(CounterHubContract.CounterUpdated, new Audience.Group("counter:hits"))]));
+        Sender().Send(Answer(Both with { ToVisitor = null }));
         var bound = Assert.Single(_sends).Bound;
 
         _time.Advance(RealtimeSender.SendBound - TimeSpan.FromMilliseconds(1));
@@ -84,7 +94,7 @@ public sealed class RealtimeSenderTests
     {
         var subscription = Subscription.FromRoute("hits", "conn-1").Value!;
 
-        await Sender().CarryOutAsync(new Answer<IResult>(TypedResults.NoContent(), [new RealtimeAction.Join(subscription)]));
+        await Sender().JoinAsync(new SubscriptionAnswer(TypedResults.NoContent(), subscription));
 
         Assert.Equal(["conn-1 counter:hits"], _joined);
     }

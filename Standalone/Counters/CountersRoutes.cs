@@ -9,7 +9,7 @@ using LiveCounter.Standalone.Realtime;
 
 namespace LiveCounter.Standalone.Counters;
 
-/// <summary>The counters API: the Api handlers on minimal APIs, their realtime actions carried out through the hub.</summary>
+/// <summary>The counters API: the Api handlers on minimal APIs, what each answer sends carried out through the hub.</summary>
 public static class CountersRoutes
 {
     public static RouteGroupBuilder MapCounters(this IEndpointRouteBuilder routes)
@@ -20,13 +20,13 @@ public static class CountersRoutes
             ReadCounterHandler.HandleAsync(name, getCounter, cancellationToken))
             .DescribesReadCounter();
         counters.MapMethods(ApiRoutes.Increment, ApiRoutes.IncrementRoute.Methods, async (string name, HttpRequest request, IncrementCounter increment, RealtimeSender realtime, CancellationToken cancellationToken) =>
-            await realtime.CarryOutAsync(await IncrementHandler.HandleAsync(name, request, increment, cancellationToken)))
+            realtime.Send(await IncrementHandler.HandleAsync(name, request, increment, cancellationToken)))
             .DescribesIncrement();
         counters.MapMethods(ApiRoutes.Subscriptions, ApiRoutes.SubscriptionsRoute.Methods, async (string name, HttpRequest request, ISubscriptionGate gate, RealtimeSender realtime, CancellationToken cancellationToken) =>
-            await realtime.CarryOutAsync(await SubscribeHandler.HandleAsync(name, request, gate, cancellationToken)))
+            await realtime.JoinAsync(await SubscribeHandler.HandleAsync(name, request, gate, cancellationToken)))
             .DescribesSubscribe();
         counters.MapMethods(ApiRoutes.Subscription, ApiRoutes.SubscriptionRoute.Methods, async (string name, string connectionId, ISubscriptionGate gate, RealtimeSender realtime) =>
-            await realtime.CarryOutAsync(UnsubscribeHandler.Handle(name, connectionId, gate)))
+            await realtime.LeaveAsync(UnsubscribeHandler.Handle(name, connectionId, gate)))
             .DescribesUnsubscribe();
         return counters;
     }

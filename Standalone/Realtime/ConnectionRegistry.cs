@@ -54,10 +54,17 @@ public sealed class ConnectionRegistry(TimeProvider time) : ISubscriptionGate
         return TrySubscribe(connectionId, subscription.Counter) ? null : ConnectionSubscriptions.LimitReached;
     }
 
-    public void Left(Subscription subscription)
+    /// <summary>The connection no longer counts <paramref name="subscription"/>'s counter among those it watches.</summary>
+    public void Leave(Subscription subscription)
     {
         ArgumentNullException.ThrowIfNull(subscription);
-        Unsubscribed(subscription.Connection.Value, subscription.Counter);
+        lock (_lock)
+        {
+            if (_entries.TryGetValue(subscription.Connection.Value, out var entry))
+            {
+                entry.Subscriptions.Remove(subscription.Counter);
+            }
+        }
     }
 
     public void Connected(string connectionId)
@@ -124,17 +131,6 @@ public sealed class ConnectionRegistry(TimeProvider time) : ISubscriptionGate
         lock (_lock)
         {
             return !_entries.TryGetValue(connectionId, out var entry) || entry.Subscriptions.TryAdd(counter);
-        }
-    }
-
-    public void Unsubscribed(string connectionId, CounterName counter)
-    {
-        lock (_lock)
-        {
-            if (_entries.TryGetValue(connectionId, out var entry))
-            {
-                entry.Subscriptions.Remove(counter);
-            }
         }
     }
 

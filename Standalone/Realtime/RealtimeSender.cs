@@ -1,10 +1,13 @@
 using LiveCounter.Api.Http;
+using LiveCounter.Api.Increments;
+using LiveCounter.Api.Subscriptions;
 using LiveCounter.Realtime;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.SignalR;
 
 namespace LiveCounter.Standalone.Realtime;
 
-/// <summary>Carries out the realtime actions of an answer through the hub: the counterpart of the Functions output bindings.</summary>
+/// <summary>Carries out what an answer sends through the hub: the counterpart of the Functions output bindings.</summary>
 /// <remarks>
 /// A SignalR group or user send completes only when its write to every recipient has, and the write to a connection
 /// that stopped reading waits until that connection's buffers drain. So no answer waits for its messages: they are
@@ -19,45 +22,55 @@ public sealed partial class RealtimeSender(IHubContext<CounterHub> hub, TimeProv
     /// <summary>How long a message may wait for a recipient that does not read before that recipient goes without it.</summary>
     public static readonly TimeSpan SendBound = TimeSpan.FromSeconds(2);
 
-    /// <summary>Carries out <paramref name="answer"/>'s actions (its messages sent off, not awaited), then hands back its HTTP result.</summary>
-    public async Task<TResult> CarryOutAsync<TResult>(Answer<TResult> answer)
-        where TResult : IResult
+    /// <summary>Sends off <paramref name="answer"/>'s messages, not awaiting them, and hands back its HTTP result.</summary>
+    public Results<IncrementOk, ProblemResult> Send(IncrementAnswer answer)
     {
         ArgumentNullException.ThrowIfNull(answer);
-        foreach (var action in answer.Actions)
+        if (answer.Broadcast.ToSubscribers is { } update)
         {
-            switch (action)
-            {
-                case RealtimeAction.Send send:
-                    SendOff(send.Message);
-                    break;
-                case RealtimeAction.Join join:
-                    await hub.Groups.AddToGroupAsync(join.Subscription.Connection.Value, join.Subscription.GroupName);
-                    break;
-                case RealtimeAction.Leave leave:
-                    await hub.Groups.RemoveFromGroupAsync(leave.Subscription.Connection.Value, leave.Subscription.GroupName);
-                    break;
-                default:
-                    throw new InvalidOperationException($"Unknown realtime action {action.GetType().Name}.");
-            }
+            SendOff(CounterUpdate.Target, hub.Clients.Group(update.Group), update.Counter);
+        }
+
+        if (answer.Broadcast.ToVisitor is { } applied)
+        {
+            SendOff(VisitorUpdate.Target, hub.Clients.User(applied.Visitor.Value), applied.Applied);
+        }
+
+        return answer.Result;
+    }
+
+    /// <summary>Adds the subscribing connection to the counter's group, then hands back the HTTP result.</summary>
+    public async Task<Results<NoContent, ProblemResult>> JoinAsync(SubscriptionAnswer answer)
+    {
+        ArgumentNullException.ThrowIfNull(answer);
+        if (answer.Change is { } joining)
+        {
+            await hub.Groups.AddToGroupAsync(joining.Connection.Value, joining.GroupName);
+        }
+
+        return answer.Result;
+    }
+
+    /// <summary>Removes the unsubscribing connection from the counter's group, then hands back the HTTP result.</summary>
+    public async Task<Results<NoContent, ProblemResult>> LeaveAsync(SubscriptionAnswer answer)
+    {
+        ArgumentNullException.ThrowIfNull(answer);
+        if (answer.Change is { } leaving)
+        {
+            await hub.Groups.RemoveFromGroupAsync(leaving.Connection.Value, leaving.GroupName);
         }
 
         return answer.Result;
     }
 
     /// <summary>Not tied to the request: once an increment is committed its messages go out even if the caller left.</summary>
-    void SendOff(RealtimeMessage message)
+    void SendOff(string target, IClientProxy recipients, object argument)
     {
         var bound = new CancellationTokenSource(SendBound, time);
         Task sending;
         try
         {
-            sending = message.To switch
-            {
-                Audience.Group group => hub.Clients.Group(group.Name).SendAsync(message.Target, message.Argument, bound.Token),
-                Audience.User user => hub.Clients.User(user.Visitor.Value).SendAsync(message.Target, message.Argument, bound.Token),
-                _ => throw new InvalidOperationException($"Unknown audience {message.To.GetType().Name}."),
-            };
+            sending = recipients.SendAsync(target, argument, bound.Token);
         }
         catch
         {
@@ -71,7 +84,7 @@ public sealed partial class RealtimeSender(IHubContext<CounterHub> hub, TimeProv
                 ((CancellationTokenSource)state!).Dispose();
                 if (sent.Exception is { } failure)
                 {
-                    NotSent(logger, message.Target, failure.GetBaseException());
+                    NotSent(logger, target, failure.GetBaseException());
                 }
             },
             bound,
