@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { stallingResponse } from './stallingResponse';
 import { createCounterApi, type CounterApiOptions } from '../src/client/api';
 import { ApiError, NETWORK_FAILURE_DETAIL } from '../src/client/problem';
 import { startLocalServer, type LocalServer } from './localServer';
@@ -291,28 +292,9 @@ describe('answers whose body stalls (fake fetch)', () => {
     vi.useRealTimers();
   });
 
-  /** A response whose body sends `start` and then nothing more; `reading` settles once the client reads it. */
-  function stalling(status: number, headers: Record<string, string>, start: string) {
-    let read!: () => void;
-    const reading = new Promise<void>((resolve) => (read = resolve));
-    let sent = false;
-    const body = new ReadableStream<Uint8Array>(
-      {
-        pull(controller) {
-          read();
-          if (sent) return new Promise<void>(() => {});
-          sent = true;
-          controller.enqueue(new TextEncoder().encode(start));
-        },
-      },
-      { highWaterMark: 0 },
-    );
-    return { response: new Response(body, { status, headers }), reading };
-  }
-
   it('keeps the status of a 4xx whose problem body stalls, and does not retry it', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
-    const { response, reading } = stalling(422, { 'Content-Type': 'application/problem+json' }, '{"status":422,"det');
+    const { response, reading } = stallingResponse(422, { 'Content-Type': 'application/problem+json' }, '{"status":422,"det');
     const { api, fetchFn } = setup([response, ok(result)]);
     const outcome = api.increment('votes', 5);
     outcome.catch(() => {});
@@ -325,7 +307,7 @@ describe('answers whose body stalls (fake fetch)', () => {
 
   it('retries a 503 whose problem body stalls after its Retry-After, with the same key', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
-    const { response, reading } = stalling(503, { 'Content-Type': 'application/problem+json', 'Retry-After': '2' }, '{"st');
+    const { response, reading } = stallingResponse(503, { 'Content-Type': 'application/problem+json', 'Retry-After': '2' }, '{"st');
     const { api, fetchFn, sleep } = setup([response, ok(result)]);
     const outcome = api.increment('votes', 5);
     outcome.catch(() => {});
@@ -340,7 +322,7 @@ describe('answers whose body stalls (fake fetch)', () => {
 
   it('reports a counter whose body stalls as a network failure', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
-    const { response, reading } = stalling(200, { 'Content-Type': 'application/json' }, '{"name":"votes","va');
+    const { response, reading } = stallingResponse(200, { 'Content-Type': 'application/json' }, '{"name":"votes","va');
     const { api } = setup([response]);
     const outcome = api.getCounter('votes');
     outcome.catch(() => {});

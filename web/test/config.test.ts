@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { stallingResponse } from './stallingResponse';
 import { loadConfig, resolveApiBase } from '../src/client/config';
 
 const root = new URL('https://example.test/apps/livecounter/');
@@ -61,22 +62,9 @@ describe('loadConfig when config.json stalls', () => {
 
   it('falls back to /api once the body has stalled for 15 s, instead of holding the page', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
-    let read!: () => void;
-    const reading = new Promise<void>((resolve) => (read = resolve));
-    let sent = false;
-    // Half of a config.json, then nothing; `reading` settles once the page reads the body.
-    const body = new ReadableStream<Uint8Array>(
-      {
-        pull(controller) {
-          read();
-          if (sent) return new Promise<void>(() => {});
-          sent = true;
-          controller.enqueue(new TextEncoder().encode('{"apiBase":"https://counter-fn.azure'));
-        },
-      },
-      { highWaterMark: 0 },
-    );
-    const fetchFn = vi.fn<typeof fetch>(async () => new Response(body, { status: 200, headers: { 'Content-Type': 'application/json' } }));
+    // Half of a config.json, then nothing.
+    const { response, reading } = stallingResponse(200, { 'Content-Type': 'application/json' }, '{"apiBase":"https://counter-fn.azure');
+    const fetchFn = vi.fn<typeof fetch>(async () => response);
     let config: { apiBase: string } | undefined;
     void loadConfig(root, fetchFn).then((loaded) => (config = loaded));
     await reading;

@@ -1,24 +1,11 @@
 import { AbortError, HttpError, TimeoutError, type AbortSignal as SignalRAbortSignal, type HttpRequest } from '@microsoft/signalr';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { stallingResponse } from './stallingResponse';
 import { BoundedHttpClient, cuttableEventSource, cuttableWebSocket } from '../src/client/hubIo';
 
-/** A response whose body sends `start` and then nothing more; `reading` settles once the client reads it. */
+/** A 200 JSON response whose body sends `start` and then nothing more. */
 function stalling(start: string) {
-  let read!: () => void;
-  const reading = new Promise<void>((resolve) => (read = resolve));
-  let sent = false;
-  const body = new ReadableStream<Uint8Array>(
-    {
-      pull(controller) {
-        read();
-        if (sent) return new Promise<void>(() => {});
-        sent = true;
-        controller.enqueue(new TextEncoder().encode(start));
-      },
-    },
-    { highWaterMark: 0 },
-  );
-  return { response: new Response(body, { status: 200, headers: { 'Content-Type': 'application/json' } }), reading };
+  return stallingResponse(200, { 'Content-Type': 'application/json' }, start);
 }
 
 /** Settles the way a fetch does when its signal aborts: with the signal's reason. */
