@@ -7,7 +7,7 @@ namespace LiveCounter.Tables.Tests;
 public sealed class CounterStorageTests
 {
     [Fact]
-    public void AConnectionStringSettingSelectsThatAccount()
+    public void A_connection_string_setting_selects_that_account()
     {
         var client = CounterStorage.Connect(Settings(("CountersStorage", "UseDevelopmentStorage=true"))).Reads;
 
@@ -17,7 +17,7 @@ public sealed class CounterStorageTests
     [Theory]
     [InlineData("11111111-2222-4333-8444-555555555555")]
     [InlineData(null)]
-    public void ATableServiceUriSelectsIdentityBasedAccess(string? clientId)
+    public void A_table_service_uri_selects_identity_based_access(string? clientId)
     {
         var settings = clientId is null
             ? Settings(("CountersStorage:tableServiceUri", "https://livecounter.table.core.windows.net/"))
@@ -30,7 +30,7 @@ public sealed class CounterStorageTests
     }
 
     [Fact]
-    public void NoStorageSettingIsAClearConfigurationError()
+    public void No_storage_setting_is_a_clear_configuration_error()
     {
         var error = Assert.Throws<InvalidOperationException>(() => CounterStorage.Connect(Settings()));
 

@@ -8,7 +8,7 @@ using static LiveCounter.Tests.Support.Requests;
 namespace LiveCounter.Tables.Tests;
 
 /// <summary>What Azurite cannot be made to do: name a chosen action as the failed one, throttle, or fail on a bug.</summary>
-public sealed class TableStoreFailureTests
+public sealed class ScriptedTableAnswersTests
 {
     static readonly DateTimeOffset Now = Batches.At;
 

@@ -6,7 +6,7 @@ using Moq;
 
 namespace LiveCounter.Standalone.Tests.Api;
 
-public sealed class StoreFailureTests
+public sealed class AnswersWhenTheStoreFailsTests
 {
     readonly CancellationToken _ct = TestContext.Current.CancellationToken;
 

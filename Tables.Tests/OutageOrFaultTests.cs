@@ -5,7 +5,8 @@ using Xunit;
 
 namespace LiveCounter.Tables.Tests;
 
-public sealed class StoreFailuresTests
+/// <summary><see cref="StoreFailures"/> tells an outage of the Table service (503, retry later) from a fault (a bug, 500).</summary>
+public sealed class OutageOrFaultTests
 {
     [Theory]
     [InlineData(0, true)]
@@ -17,13 +18,13 @@ public sealed class StoreFailuresTests
     [InlineData(403, false)]
     [InlineData(409, false)]
     [InlineData(412, false)]
-    public void OnlyServerSideThrottlingAndNetworkStatusesAreOutages(int status, bool unavailable)
+    public void Only_server_side_throttling_and_network_statuses_are_outages(int status, bool unavailable)
     {
         Assert.Equal(unavailable, StoreFailures.IsUnavailable(new RequestFailedException(status, "failed"), TestContext.Current.CancellationToken));
     }
 
     [Fact]
-    public void AMissingTableIsAnOutageButAMissingEntityIsNot()
+    public void A_missing_table_is_an_outage_but_a_missing_entity_is_not()
     {
         Assert.True(StoreFailures.IsUnavailable(
             new RequestFailedException(404, "missing", "TableNotFound", null), TestContext.Current.CancellationToken));
@@ -32,7 +33,7 @@ public sealed class StoreFailuresTests
     }
 
     [Fact]
-    public void ATimeoutIsAnOutageButTheCallersOwnCancellationIsNot()
+    public void A_timeout_is_an_outage_but_the_caller_s_own_cancellation_is_not()
     {
         using var cancelled = new CancellationTokenSource();
         cancelled.Cancel();
@@ -42,7 +43,7 @@ public sealed class StoreFailuresTests
     }
 
     [Fact]
-    public void IdentityAndNetworkFailuresAreOutagesAndBugsAreNot()
+    public void Identity_and_network_failures_are_outages_and_bugs_are_not()
     {
         Assert.True(StoreFailures.IsUnavailable(new AuthenticationFailedException("no token"), TestContext.Current.CancellationToken));
         Assert.True(StoreFailures.IsUnavailable(new HttpRequestException("reset"), TestContext.Current.CancellationToken));
