@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging;
 
 namespace LiveCounter.Functions.Retention;
 
-/// <summary>Hourly, on the hour: deletes the idempotency records older than the retention window (bounded; the next run carries on).</summary>
+/// <summary>Hourly, on the hour: deletes the idempotency records whose own expiry has passed, whichever process wrote them (bounded; the next run carries on).</summary>
 public sealed partial class SweepExpiredRecordsFunction(SweepExpiredRecords sweep, ILogger<SweepExpiredRecordsFunction> logger)
 {
     public const string Schedule = "0 0 * * * *";
