@@ -60,8 +60,24 @@ public sealed class MetricsRecorder : IMeterFactory
     {
         lock (_measurements)
         {
-            _measurements.Add((instrument.Name, value, tags.Length == 0 ? null : tags[0].Value?.ToString()));
+            _measurements.Add((instrument.Name, value, tags.Length == 0 ? null : TagOf(instrument.Name, tags[0])));
         }
+    }
+
+    /// <summary>
+    /// The tag's value under the one dimension docs/operations.md names for the instrument; a tag under any other
+    /// key reads as neither, so a test expecting the value fails.
+    /// </summary>
+    static string? TagOf(string instrument, KeyValuePair<string, object?> tag)
+    {
+        var dimension = instrument switch
+        {
+            "livecounter.commit.duration" => "outcome",
+            "livecounter.retries" or "livecounter.unavailable" => "reason",
+            "livecounter.store.full" => "limit",
+            _ => null,
+        };
+        return tag.Key == dimension ? tag.Value?.ToString() : $"{tag.Key}={tag.Value} (not a dimension of {instrument})";
     }
 
     public void Dispose()

@@ -1,0 +1,67 @@
+using System.Diagnostics.Metrics;
+using LiveCounter.Metrics;
+
+namespace LiveCounter.Tests.Metrics;
+
+/// <summary>
+/// The instruments' names, units and descriptions are what dashboards and alert queries (docs/operations.md) are
+/// written against: changing one breaks them silently.
+/// </summary>
+public sealed class InstrumentsTests
+{
+    [Fact]
+    public void The_meter_publishes_each_instrument_under_its_documented_name_unit_and_description()
+    {
+        using var factory = new OwnMeters();
+        using var listener = new MeterListener();
+        var published = new List<Instrument>();
+        listener.InstrumentPublished = (instrument, _) =>
+        {
+            if (factory.Owns(instrument.Meter))
+            {
+                published.Add(instrument);
+            }
+        };
+        listener.Start();
+
+        _ = new CounterMetrics(factory);
+
+        Assert.Equal(
+            [
+                ("livecounter.increments", "{increment}", "Increments applied."),
+                ("livecounter.replays", "{increment}", "Increments answered from the result stored under their Idempotency-Key."),
+                ("livecounter.commits", "{commit}", "Commits that applied a batch of increments of one counter."),
+                ("livecounter.batch.size", "{increment}", "Increments applied by one commit."),
+                ("livecounter.commit.duration", "ms", "One try of a commit at the store, by outcome."),
+                ("livecounter.conflicts", "{conflict}", "Commits refused because another process changed the lane or a visitor's total first."),
+                ("livecounter.lane.moves", "{move}", "Moves of this process to another lane of a counter, after finding another process on its own."),
+                ("livecounter.retries", "{retry}", "Commits tried again, by reason: after a conflict, or after an answer that was lost."),
+                ("livecounter.unavailable", "{increment}", "Increments answered 503, by reason: store, deadline, contended or unconfirmed."),
+                ("livecounter.store.full", "{increment}", "Increments answered 507 because the in-memory store is full, by limit: counters, visitors or records."),
+                ("livecounter.records.expired", "{record}", "Idempotency records deleted after their retention window."),
+            ],
+            published.Select(i => (i.Name, i.Unit, i.Description)));
+        Assert.Equal(
+            [1, 2, 4, 8, 16, 32, 64, 100],
+            published.OfType<Histogram<int>>().Single().Advice?.HistogramBucketBoundaries);
+        Assert.Equal(
+            [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 5000],
+            published.OfType<Histogram<double>>().Single().Advice?.HistogramBucketBoundaries);
+    }
+
+    sealed class OwnMeters : IMeterFactory
+    {
+        readonly List<Meter> _meters = [];
+
+        public Meter Create(MeterOptions options)
+        {
+            var meter = new Meter(options);
+            _meters.Add(meter);
+            return meter;
+        }
+
+        public bool Owns(Meter meter) => _meters.Contains(meter);
+
+        public void Dispose() => _meters.ForEach(m => m.Dispose());
+    }
+}
