@@ -1,5 +1,5 @@
 using System.Diagnostics.Metrics;
-using LiveCounter.Metrics;
+using LiveCounter.Tests.Support;
 
 namespace LiveCounter.Tests.Metrics;
 
@@ -12,19 +12,8 @@ public sealed class InstrumentsTests
     [Fact]
     public void The_meter_publishes_each_instrument_under_its_documented_name_unit_and_description()
     {
-        using var factory = new OwnMeters();
-        using var listener = new MeterListener();
-        var published = new List<Instrument>();
-        listener.InstrumentPublished = (instrument, _) =>
-        {
-            if (factory.Owns(instrument.Meter))
-            {
-                published.Add(instrument);
-            }
-        };
-        listener.Start();
-
-        _ = new CounterMetrics(factory);
+        using var recorder = new MetricsRecorder();
+        var published = recorder.Instruments;
 
         Assert.Equal(
             [
@@ -49,19 +38,4 @@ public sealed class InstrumentsTests
             published.OfType<Histogram<double>>().Single().Advice?.HistogramBucketBoundaries);
     }
 
-    sealed class OwnMeters : IMeterFactory
-    {
-        readonly List<Meter> _meters = [];
-
-        public Meter Create(MeterOptions options)
-        {
-            var meter = new Meter(options);
-            _meters.Add(meter);
-            return meter;
-        }
-
-        public bool Owns(Meter meter) => _meters.Contains(meter);
-
-        public void Dispose() => _meters.ForEach(m => m.Dispose());
-    }
 }

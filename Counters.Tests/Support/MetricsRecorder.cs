@@ -12,6 +12,7 @@ public sealed class MetricsRecorder : IMeterFactory
     readonly List<Meter> _meters = [];
     readonly MeterListener _listener = new();
     readonly List<(string Instrument, double Value, string? Tag)> _measurements = [];
+    readonly List<Instrument> _instruments = [];
 
     public MetricsRecorder()
     {
@@ -20,6 +21,7 @@ public sealed class MetricsRecorder : IMeterFactory
         {
             if (_meters.Contains(instrument.Meter))
             {
+                _instruments.Add(instrument);
                 listener.EnableMeasurementEvents(instrument);
             }
         };
@@ -30,6 +32,9 @@ public sealed class MetricsRecorder : IMeterFactory
     }
 
     public CounterMetrics Metrics { get; }
+
+    /// <summary>The instruments <see cref="Metrics"/> published, in the order it created them.</summary>
+    public IReadOnlyList<Instrument> Instruments => _instruments;
 
     /// <summary>The sum of an instrument's measurements, for those with <paramref name="tag"/> when one is given.</summary>
     public double Sum(string instrument, string? tag = null)
