@@ -65,4 +65,16 @@ public sealed class OthersReadPacingTests
 
         Assert.True(pacing.ReadsAlongsideNextCommit());
     }
+
+    [Fact]
+    public void A_read_to_plan_a_batch_counts_as_finding_them_moved()
+    {
+        var pacing = new OthersReadPacing(_time);
+        pacing.ReadAfresh();
+        Reads(pacing, 12, moved: false);
+
+        pacing.ReadAfresh();
+
+        Assert.Equal("RR", Reads(pacing, 2, moved: true));
+    }
 }

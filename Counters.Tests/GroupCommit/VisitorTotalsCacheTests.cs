@@ -1,3 +1,4 @@
+using LiveCounter.GroupCommit;
 using LiveCounter.Increments;
 using LiveCounter.Metrics;
 using LiveCounter.Storage;
@@ -51,5 +52,68 @@ public sealed class VisitorTotalsCacheTests
 
         Assert.InRange(useCase.CachedVisitors, 1, 3);
         Assert.Equal(4, await _store.TotalOfAsync(Hits, Visitor(4)));
+    }
+}
+
+/// <summary>The cache itself: at its bound it starts over, rather than weigh entries against each other.</summary>
+public sealed class VisitorTotalsCacheBoundTests
+{
+    static readonly CounterName Other = CounterName.Parse("other").Value!;
+
+    static VisitorTotal Total(long total) => new(total, $"token-{total}");
+
+    [Fact]
+    public void Below_its_bound_it_keeps_every_entry_under_its_counter_and_visitor()
+    {
+        var cache = new VisitorTotalsCache(capacity: 3);
+        cache.Set(Hits, Alice, Total(1));
+        cache.Set(Hits, Bob, Total(2));
+        cache.Set(Other, Alice, Total(3));
+
+        Assert.Equal(3, cache.Count);
+        Assert.True(cache.TryGet(Hits, Bob, out var bob));
+        Assert.Equal(Total(2), bob);
+        Assert.True(cache.TryGet(Other, Alice, out var alice));
+        Assert.Equal(Total(3), alice);
+    }
+
+    [Fact]
+    public void At_its_bound_a_new_entry_starts_it_over()
+    {
+        var cache = new VisitorTotalsCache(capacity: 2);
+        cache.Set(Hits, Alice, Total(1));
+        cache.Set(Hits, Bob, Total(2));
+
+        cache.Set(Other, Alice, Total(3));
+
+        Assert.Equal(1, cache.Count);
+        Assert.False(cache.TryGet(Hits, Alice, out _));
+    }
+
+    [Fact]
+    public void At_its_bound_an_entry_already_held_is_updated_in_place()
+    {
+        var cache = new VisitorTotalsCache(capacity: 2);
+        cache.Set(Hits, Alice, Total(1));
+        cache.Set(Hits, Bob, Total(2));
+
+        cache.Set(Hits, Alice, Total(5));
+
+        Assert.Equal(2, cache.Count);
+        Assert.True(cache.TryGet(Hits, Alice, out var alice));
+        Assert.Equal(Total(5), alice);
+    }
+
+    [Fact]
+    public void Forgetting_visitors_of_one_counter_leaves_the_same_visitors_of_another()
+    {
+        var cache = new VisitorTotalsCache(capacity: 10);
+        cache.Set(Hits, Alice, Total(1));
+        cache.Set(Other, Alice, Total(2));
+
+        cache.Forget(Hits, [Alice]);
+
+        Assert.False(cache.TryGet(Hits, Alice, out _));
+        Assert.True(cache.TryGet(Other, Alice, out _));
     }
 }

@@ -85,6 +85,19 @@ public sealed class CounterMetricsTests : IDisposable
     }
 
     [Fact]
+    public async Task A_visitor_whose_commit_was_confirmed_only_on_its_resend_is_read_afresh_and_costs_no_conflict_next_time()
+    {
+        var lossy = new LossyStore(_memory);
+        var useCase = UseCase(lossy);
+        lossy.LoseNext(LossyStore.Loss.Answer);
+        Assert.Equal(1, (await useCase.ExecuteAsync(Increment(visitor: Alice), _ct)).Value!.Result.VisitorTotal);
+
+        Assert.Equal(2, (await useCase.ExecuteAsync(Increment(visitor: Alice), _ct)).Value!.Result.VisitorTotal);
+
+        Assert.Equal(0, _recorder.Sum("livecounter.conflicts"));
+    }
+
+    [Fact]
     public async Task A_sweep_counts_the_records_it_deleted()
     {
         var time = new FakeTimeProvider();

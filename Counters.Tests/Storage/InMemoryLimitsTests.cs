@@ -49,6 +49,17 @@ public sealed class InMemoryLimitsTests
     }
 
     [Fact]
+    public async Task A_new_visitor_refused_for_want_of_room_for_its_record_takes_no_visitor_room_either()
+    {
+        var (store, useCase) = With(InMemoryLimits.Default with { MaxVisitors = 1, MaxRecords = 0 });
+
+        AssertFull(await useCase.ExecuteAsync(Increment(key: "k1", visitor: Alice), _ct), "MaxRecords");
+
+        Assert.True((await useCase.ExecuteAsync(Increment(visitor: Alice), _ct)).Succeeded);
+        Assert.Equal(1, await store.TotalOfAsync(Hits, Alice));
+    }
+
+    [Fact]
     public async Task A_new_visitor_past_the_limit_is_refused_while_known_visitors_and_anonymous_increments_go_on()
     {
         var (store, useCase) = With(InMemoryLimits.Default with { MaxVisitors = 2 });

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
 using LiveCounter.Problems;
@@ -42,7 +43,8 @@ internal sealed class SingleMemberBody<T>(string member, string shape, T? whenAb
 
     Outcome<T> ParseObject(ReadOnlySpan<byte> body)
     {
-        var reader = new Utf8JsonReader(body, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow, MaxDepth = 4 });
+        // The reader's defaults refuse comments; depth never matters, as a member's value is read as its first token alone.
+        var reader = new Utf8JsonReader(body);
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
         {
             return Problem.BadRequest(shape);
@@ -71,8 +73,10 @@ internal sealed class SingleMemberBody<T>(string member, string shape, T? whenAb
             value = read.Value;
         }
 
-        // Reading on past the object makes the reader reject trailing content such as a second document.
-        if (reader.TokenType != JsonTokenType.EndObject || reader.Read())
+        // A value is one token, so the loop ends only on the object's end (content cut short throws). Reading on past
+        // the object makes the reader throw on trailing content such as a second document.
+        Debug.Assert(reader.TokenType == JsonTokenType.EndObject, "A member's value is a single token.");
+        if (reader.Read())
         {
             return Problem.BadRequest(shape);
         }
