@@ -53,6 +53,7 @@ public sealed class TableStoreTests(AzuriteFixture azurite) : CounterStoreContra
             (3L, 1L, 3, 3L, batch.Id.Value, At, At.AddDays(1), "lane-03", 1L),
             (keyed.GetInt64("Value"), keyed.GetInt64("Version"), keyed.GetInt32("By"), keyed.GetInt64("VisitorTotal"), keyed.GetString("CommitId"),
                 keyed.GetDateTimeOffset("CreatedAt"), keyed.GetDateTimeOffset("ExpiresAt"), keyed.GetString("Lane"), keyed.GetInt64("LaneVersion")));
+        Assert.Equal("""{"lane-03":{"value":3,"version":1}}""", keyed.GetString("Lanes"));
         var anonymous = Assert.Single(rows, r => r.RowKey == "key:anonymous:k-2");
         Assert.Null(anonymous.GetInt64("VisitorTotal"));
         Assert.Equal(2L, anonymous.GetInt64("LaneVersion"));

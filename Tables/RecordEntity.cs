@@ -1,8 +1,10 @@
+using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
 using LiveCounter.Increments;
 using LiveCounter.Storage;
 using LiveCounter.Visitors;
+using LiveCounter.Wire;
 
 namespace LiveCounter.Tables;
 
@@ -43,6 +45,9 @@ public sealed class RecordEntity : ITableEntity
     /// <summary>That lane's own version after the increment.</summary>
     public long? LaneVersion { get; set; }
 
+    /// <summary>The counter lane by lane as the increment's commit saw it (the wire's <c>lanes</c>, as JSON); absent on records written before results carried their lanes.</summary>
+    public string? Lanes { get; set; }
+
     public static RecordEntity From(IncrementRecord record, CommitBatch batch)
     {
         ArgumentNullException.ThrowIfNull(record);
@@ -63,6 +68,7 @@ public sealed class RecordEntity : ITableEntity
             VisitorTotal = result.VisitorTotal,
             Lane = result.Position is { } position ? RowKeys.Lane(position.Lane) : null,
             LaneVersion = result.Position?.Version.Value,
+            Lanes = JsonSerializer.Serialize(LanesView.From(counter.Lanes)),
         };
     }
 
@@ -78,6 +84,35 @@ public sealed class RecordEntity : ITableEntity
         var position = Lane is { } lane && LaneVersion is { } laneVersion && RowKeys.LaneOf(lane) is { } id
             ? new LanePosition(id, new CounterVersion(laneVersion))
             : null;
-        return new AppliedIncrement(new CounterSnapshot(name, Value, new CounterVersion(Version), UpdatedAt), by.Value, visitor, VisitorTotal, position);
+        var counter = new CounterSnapshot(name, Value, new CounterVersion(Version), UpdatedAt) { Lanes = StoredLanes() };
+        return new AppliedIncrement(counter, by.Value, visitor, VisitorTotal, position);
+    }
+
+    /// <exception cref="InvalidOperationException">The stored lanes are not lanes, or do not add up to the stored counter.</exception>
+    LaneTallies StoredLanes()
+    {
+        if (Lanes is null)
+        {
+            return LaneTallies.None;
+        }
+
+        try
+        {
+            var lanes = LaneTallies.None;
+            foreach (var (lane, tally) in JsonSerializer.Deserialize<LanesView>(Lanes) ?? LanesView.None)
+            {
+                lanes = tally.Value >= 0 && tally.Version > 0 && LaneTallies.IsLaneName(lane)
+                    ? lanes.With(lane, new Tally(tally.Value, new CounterVersion(tally.Version), null))
+                    : throw new InvalidOperationException("A stored idempotency record holds an invalid lane.");
+            }
+
+            return (lanes.Sum.Value, lanes.Sum.Version.Value) == (Value, Version)
+                ? lanes
+                : throw new InvalidOperationException("A stored idempotency record's lanes do not add up to its counter.");
+        }
+        catch (JsonException)
+        {
+            throw new InvalidOperationException("A stored idempotency record holds lanes that are not valid JSON.");
+        }
     }
 }

@@ -21,10 +21,10 @@ namespace LiveCounter.Tables;
 public static class RowKeys
 {
     /// <summary>The counter's one row from before lanes: read as one more lane, never written.</summary>
-    public const string State = "state";
+    public const string State = LaneTallies.Legacy;
 
     /// <summary>Every lane's row key starts with this, and so the range of the counter's rows does.</summary>
-    public const string LanesFrom = "lane-";
+    public const string LanesFrom = LaneTallies.LanePrefix;
 
     /// <summary>Every record's row key starts with this; <see cref="RecordsEnd"/> is the first key after them all.</summary>
     public const string RecordPrefix = "key:";
@@ -34,7 +34,7 @@ public static class RowKeys
 
     const string Anonymous = "anonymous";
 
-    public static string Lane(LaneId lane) => LanesFrom + lane.ToString();
+    public static string Lane(LaneId lane) => LaneTallies.NameOf(lane);
 
     /// <summary>The lane a row key names, or null for <see cref="State"/>.</summary>
     /// <exception cref="FormatException">The key is neither a lane's nor <see cref="State"/>.</exception>

@@ -6,6 +6,8 @@ using LiveCounter.Api.Subscriptions;
 using LiveCounter.Increments;
 using LiveCounter.Problems;
 using LiveCounter.Realtime;
+using LiveCounter.Storage;
+using LiveCounter.Wire;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 
@@ -53,6 +55,7 @@ public static class ApiDescriptions
     public static OpenApiOptions DescribesCountersApi(this OpenApiOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
+        options.AddSchemaTransformer(DescribeLanes);
         options.AddDocumentTransformer((document, context, cancellationToken) =>
         {
             document.Info.Title = "LiveCounter";
@@ -102,6 +105,29 @@ public static class ApiDescriptions
             return Task.CompletedTask;
         });
         return options;
+    }
+
+    /// <summary>The <c>lanes</c> member, written by its own converter, so the schema generator cannot see its shape.</summary>
+    static Task DescribeLanes(OpenApiSchema schema, OpenApiSchemaTransformerContext context, CancellationToken cancellationToken)
+    {
+        if (context.JsonTypeInfo.Type != typeof(LanesView))
+        {
+            return Task.CompletedTask;
+        }
+
+        var count = new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int64", Minimum = "0" };
+        schema.Type = JsonSchemaType.Object;
+        schema.Description = "The counter lane by lane, as the commit or read that produced this payload saw it; value and version are the sums over it. "
+            + "Clients keep per lane the entry with the highest version seen, and show the sums.";
+        schema.MaxProperties = LaneTallies.MaxCount;
+        schema.PropertyNames = new OpenApiSchema { Type = JsonSchemaType.String, Pattern = "^(lane-[0-9]{2}|state)$" };
+        schema.AdditionalProperties = new OpenApiSchema
+        {
+            Type = JsonSchemaType.Object,
+            Required = new HashSet<string> { "value", "version" },
+            Properties = new Dictionary<string, IOpenApiSchema> { ["value"] = count, ["version"] = count },
+        };
+        return Task.CompletedTask;
     }
 
     /// <summary>The one tag of every operation.</summary>

@@ -111,11 +111,12 @@ public sealed class GroupCommitTests
         var broadcasts = (await Task.WhenAll(then)).Select(a => a.Value!.Broadcast).ToList();
 
         var updated = Assert.Single(broadcasts.Select(b => b.ToSubscribers).OfType<CounterUpdate>());
-        Assert.Equal(new CounterUpdate("counter:hits", new CounterView("hits", 15, 5, new InstantTimeProvider().GetUtcNow())), updated);
+        var lane = LaneTallies.NameOf(_store.Batches[^1].Lane.Id);
+        Assert.Equal(new CounterUpdate("counter:hits", new CounterView("hits", 15, 5, new InstantTimeProvider().GetUtcNow(), LanesView.Of((lane, 15, 5)))), updated);
         var applied = broadcasts.Select(b => b.ToVisitor).OfType<VisitorUpdate>().ToDictionary(m => m.Visitor, m => m.Applied);
         Assert.Equal(2, applied.Count);
-        Assert.Equal(new IncrementAppliedView("hits", 10, 4, By: 6, YourTotal: 6), applied[Alice]);
-        Assert.Equal(new IncrementAppliedView("hits", 6, 3, By: 3, YourTotal: 3), applied[Bob]);
+        Assert.Equal(new IncrementAppliedView("hits", 10, 4, LanesView.Of((lane, 10, 4)), By: 6, YourTotal: 6), applied[Alice]);
+        Assert.Equal(new IncrementAppliedView("hits", 6, 3, LanesView.Of((lane, 6, 3)), By: 3, YourTotal: 3), applied[Bob]);
     }
 
     [Fact]
@@ -128,7 +129,8 @@ public sealed class GroupCommitTests
         var answers = await Task.WhenAll(then);
 
         Assert.Equal(Broadcast.Nothing, answers[0].Value!.Broadcast);
-        Assert.Equal(new Broadcast(new CounterUpdate("counter:hits", new CounterView("hits", 9, 3, new InstantTimeProvider().GetUtcNow())), null), answers[1].Value!.Broadcast);
+        var lane = LaneTallies.NameOf(_store.Batches[^1].Lane.Id);
+        Assert.Equal(new Broadcast(new CounterUpdate("counter:hits", new CounterView("hits", 9, 3, new InstantTimeProvider().GetUtcNow(), LanesView.Of((lane, 9, 3)))), null), answers[1].Value!.Broadcast);
     }
 
     [Fact]

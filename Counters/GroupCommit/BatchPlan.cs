@@ -46,7 +46,7 @@ internal sealed class BatchPlan
     public static BatchPlan For(
         CounterName name,
         LaneRow lane,
-        Tally others,
+        LaneTallies others,
         IReadOnlyDictionary<VisitorId, VisitorTotal> totals,
         IReadOnlyList<IncrementRequest> requests,
         DateTimeOffset at,
@@ -79,7 +79,7 @@ internal sealed class BatchPlan
             }
 
             // The answer's time is this increment's own, whatever clock another process stamped its lane with.
-            var counter = (others.Plus(tally) with { UpdatedAt = at }).Of(name);
+            var counter = CounterSnapshot.Of(name, others.With(lane.Id, tally)) with { UpdatedAt = at };
             var result = new AppliedIncrement(counter, request.By, request.Visitor, total, new LanePosition(lane.Id, tally.Version));
             applied.Add((i, result));
             if (request.Key is { } key)
@@ -120,7 +120,7 @@ internal sealed class BatchPlan
                 ? new CounterUpdate(CounterHubContract.GroupFor(result.Counter.Name), CounterView.From(result.Counter))
                 : null;
             var toVisitor = result.Visitor is { } visitor && byVisitor[visitor].Last == n && result.VisitorTotal is { } total
-                ? new VisitorUpdate(visitor, new IncrementAppliedView(result.Counter.Name.Value, result.Counter.Value, result.Counter.Version.Value, byVisitor[visitor].By, total))
+                ? new VisitorUpdate(visitor, IncrementAppliedView.From(result.Counter, byVisitor[visitor].By, total))
                 : null;
             yield return (index, result, new Broadcast(toSubscribers, toVisitor));
         }

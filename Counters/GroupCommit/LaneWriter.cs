@@ -33,7 +33,7 @@ internal sealed class LaneWriter(CounterName name, CommitContext context)
 {
     LaneId _lane = LaneId.FirstFor(name, context.Salt);
     LaneRow? _known;
-    Tally _others = Tally.Zero;
+    LaneTallies _others = LaneTallies.None;
     readonly OthersReadPacing _pacing = new(context.Time);
     bool _othersJustRead;
     Task<CounterLanes?>? _othersReading;
@@ -234,7 +234,7 @@ internal sealed class LaneWriter(CounterName name, CommitContext context)
         {
             // Its own lane it knows exactly from its commits; a newer one there would only mean a conflict to come.
             var others = lanes.Except(_lane);
-            _pacing.Read(moved: others != _others);
+            _pacing.Read(moved: !others.Equals(_others));
             _others = others;
         }
         else

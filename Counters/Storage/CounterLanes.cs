@@ -6,12 +6,15 @@ public sealed record CounterLanes(CounterName Name, IReadOnlyList<LaneRow> Lanes
 {
     public static CounterLanes None(CounterName name) => new(name, [], Tally.Zero);
 
-    /// <summary>The counter: the sum of every lane and the legacy row.</summary>
-    public CounterSnapshot Counter => Lanes.Aggregate(Legacy, (sum, lane) => sum.Plus(lane.Tally)).Of(Name);
+    /// <summary>Every lane's tally and the legacy row's, without the stores' tokens.</summary>
+    public LaneTallies Tallies => Lanes.Aggregate(LaneTallies.None.WithLegacy(Legacy), (all, lane) => all.With(lane.Id, lane.Tally));
+
+    /// <summary>The counter: the sum of every lane and the legacy row, lane by lane.</summary>
+    public CounterSnapshot Counter => CounterSnapshot.Of(Name, Tallies);
 
     /// <summary>The lane as read, or as never written.</summary>
     public LaneRow Lane(LaneId id) => Lanes.FirstOrDefault(lane => lane.Id == id) ?? LaneRow.Unwritten(id);
 
     /// <summary>Everything but lane <paramref name="id"/>: what a process writing that lane counts as "the others".</summary>
-    public Tally Except(LaneId id) => Lanes.Where(lane => lane.Id != id).Aggregate(Legacy, (sum, lane) => sum.Plus(lane.Tally));
+    public LaneTallies Except(LaneId id) => Tallies.Without(id);
 }

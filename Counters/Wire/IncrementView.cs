@@ -9,6 +9,7 @@ public sealed record IncrementView(
     long Value,
     long Version,
     DateTimeOffset? UpdatedAt,
+    LanesView Lanes,
     int By,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? YourTotal)
 {
@@ -17,6 +18,7 @@ public sealed record IncrementView(
         result.Counter.Value,
         result.Counter.Version.Value,
         result.Counter.UpdatedAt,
+        LanesView.From(result.Counter.Lanes),
         result.By.Value,
         result.VisitorTotal);
 }

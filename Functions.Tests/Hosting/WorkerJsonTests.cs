@@ -8,7 +8,9 @@ namespace LiveCounter.Functions.Tests.Hosting;
 
 public sealed class WorkerJsonTests
 {
-    static readonly CounterView Updated = new("votes", 3, 3, new DateTimeOffset(2025, 1, 2, 3, 4, 5, TimeSpan.Zero));
+    static readonly LanesView Lanes = LanesView.Of(("lane-04", 2, 2), ("state", 1, 1));
+
+    static readonly CounterView Updated = new("votes", 3, 3, new DateTimeOffset(2025, 1, 2, 3, 4, 5, TimeSpan.Zero), Lanes);
 
     [Fact]
     public void SignalR_arguments_serialize_exactly_like_the_HTTP_bodies()
@@ -16,7 +18,7 @@ public sealed class WorkerJsonTests
         var actions = new[]
         {
             new SignalRMessageAction("counterUpdated", [Updated]) { GroupName = "counter:votes" },
-            new SignalRMessageAction("incrementApplied", [new IncrementAppliedView("votes", 3, 3, 1, 2)]) { UserId = "u" },
+            new SignalRMessageAction("incrementApplied", [new IncrementAppliedView("votes", 3, 3, Lanes, 1, 2)]) { UserId = "u" },
         };
 
         // As the worker serializes an output binding value: by its runtime type, with WorkerOptions.Serializer's options.
@@ -32,7 +34,7 @@ public sealed class WorkerJsonTests
         var applied = json.RootElement[1];
         Assert.Equal("u", applied.GetProperty("userId").GetString());
         Assert.Equal(
-            """{"name":"votes","value":3,"version":3,"by":1,"yourTotal":2}""",
+            """{"name":"votes","value":3,"version":3,"lanes":{"lane-04":{"value":2,"version":2},"state":{"value":1,"version":1}},"by":1,"yourTotal":2}""",
             applied.GetProperty("arguments")[0].GetRawText());
     }
 

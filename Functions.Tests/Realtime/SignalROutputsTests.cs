@@ -10,8 +10,9 @@ namespace LiveCounter.Functions.Tests.Realtime;
 public sealed class SignalROutputsTests
 {
     static readonly VisitorId Alice = VisitorId.Parse("3f2b8c1e-5d4a-4b7e-9c2f-1a6d8e0b4c7a", "test").Value!;
-    static readonly CounterView Updated = new("votes", 3, 3, null);
-    static readonly IncrementAppliedView Applied = new("votes", 3, 3, 2, 5);
+    static readonly LanesView Lanes = LanesView.Of(("lane-09", 3, 3));
+    static readonly CounterView Updated = new("votes", 3, 3, null, Lanes);
+    static readonly IncrementAppliedView Applied = new("votes", 3, 3, Lanes, 2, 5);
     static readonly Subscription ToVotes = Subscription.FromRoute("votes", "conn-1").Value!;
 
     [Fact]

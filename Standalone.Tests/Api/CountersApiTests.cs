@@ -25,7 +25,7 @@ public abstract class CountersApiTests<TServer>(TServer server) : IClassFixture<
 
         var body = await _http.GetStringAsync($"api/counters/{name}", _ct);
 
-        Assert.Equal($"{{\"name\":\"{name}\",\"value\":0,\"version\":0,\"updatedAt\":null}}", body);
+        Assert.Equal($"{{\"name\":\"{name}\",\"value\":0,\"version\":0,\"updatedAt\":null,\"lanes\":{{}}}}", body);
     }
 
     [Fact]

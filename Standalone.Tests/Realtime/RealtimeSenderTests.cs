@@ -52,9 +52,11 @@ public sealed class RealtimeSenderTests
 
     RealtimeSender Sender() => new(_hub.Object, _time, NullLogger<RealtimeSender>.Instance);
 
-    static IncrementAnswer Answer(Broadcast broadcast) => new(new IncrementOk(new IncrementView("hits", 1, 1, null, 1, 1), replayed: false), broadcast);
+    static IncrementAnswer Answer(Broadcast broadcast) => new(new IncrementOk(new IncrementView("hits", 1, 1, null, Lanes, 1, 1), replayed: false), broadcast);
 
-    static readonly Broadcast Both = new(new CounterUpdate("counter:hits", new CounterView("hits", 1, 1, null)), new VisitorUpdate(Visitor, new IncrementAppliedView("hits", 1, 1, 1, 1)));
+    static readonly LanesView Lanes = LanesView.Of(("lane-03", 1, 1));
+
+    static readonly Broadcast Both = new(new CounterUpdate("counter:hits", new CounterView("hits", 1, 1, null, Lanes)), new VisitorUpdate(Visitor, new IncrementAppliedView("hits", 1, 1, Lanes, 1, 1)));
 
     [Fact]
     public void An_answer_whose_recipients_all_stopped_reading_is_handed_back_while_its_messages_are_still_being_written()
