@@ -2,7 +2,7 @@ import type { CounterSnapshot, Lane } from './messages';
 import type { Semilattice } from './replica';
 
 /**
- * A counter as the page knows it: a grow-only counter of lanes (design.md, Realtime). Every
+ * A counter as the page knows it: a grow-only counter of lanes (README, "Realtime"). Every
  * payload counts its own lane exactly and the other lanes as its process last read them, so no
  * single payload need be the whole truth; joining them lane by lane is, once each lane's last
  * commit has been heard of.

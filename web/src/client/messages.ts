@@ -40,7 +40,7 @@ export interface IncrementResult extends CounterSnapshot {
   readonly yourTotal?: number;
 }
 
-/** 32 lane rows and the row from before lanes (design.md, Realtime). */
+/** 32 lane rows and the row from before lanes (README, "Lanes"). */
 export const MAX_LANES = 33;
 
 type Fields = Record<string, unknown>;
@@ -51,7 +51,7 @@ const isCount = (x: unknown): x is number => isInteger(x) && x >= 0;
 
 /**
  * `lanes` absent (or null) is a server from before lanes on the wire: null. Otherwise every lane
- * must be well-formed and the top-level value and version must be their sums, as design.md says
+ * must be well-formed and the top-level value and version must be their sums, as the contract says
  * they are; a payload that contradicts itself is dropped like any other malformed one, since
  * nothing says which half is wrong: showing its lanes would poison the merge, showing its sums
  * would contradict the lanes. Delivery is at most once anyway, and the next message or the
