@@ -8,7 +8,15 @@ import { startLocalServer, type LocalServer } from './localServer';
 const apiBase = 'https://example.test/api';
 const visitorId = '0b7c2a8e-35f1-4d8e-9a55-2f1f6c0e9d11';
 
-const result = { name: 'votes', value: 12, version: 7, updatedAt: '2026-01-02T03:04:05Z', by: 5, yourTotal: 9 };
+const result = {
+  name: 'votes',
+  value: 12,
+  version: 7,
+  updatedAt: '2026-01-02T03:04:05Z',
+  lanes: { 'lane-03': { value: 10, version: 5 }, 'lane-17': { value: 2, version: 2 } },
+  by: 5,
+  yourTotal: 9,
+};
 
 const ok = (body: unknown) =>
   new Response(JSON.stringify(body), { status: 200, headers: { 'Content-Type': 'application/json' } });
@@ -335,8 +343,8 @@ describe('answers whose body stalls (fake fetch)', () => {
 
 describe('getCounter and subscribe', () => {
   it('reads a counter', async () => {
-    const { api, fetchFn } = setup([ok({ name: 'votes', value: 0, version: 0, updatedAt: null })]);
-    await expect(api.getCounter('votes')).resolves.toEqual({ name: 'votes', value: 0, version: 0, updatedAt: null });
+    const { api, fetchFn } = setup([ok({ name: 'votes', value: 0, version: 0, updatedAt: null, lanes: {} })]);
+    await expect(api.getCounter('votes')).resolves.toEqual({ name: 'votes', value: 0, version: 0, updatedAt: null, lanes: {} });
     expect(fetchFn.mock.calls[0]![0]).toBe('https://example.test/api/counters/votes');
   });
 

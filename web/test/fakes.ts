@@ -2,6 +2,7 @@ import { vi } from 'vitest';
 import type { CounterApi } from '../src/client/api';
 import type { NetworkStatus } from '../src/client/connectionState';
 import type { HubLike } from '../src/client/hub';
+import type { ShownCounter } from '../src/client/laneMerge';
 import type { CounterSnapshot } from '../src/client/messages';
 
 type Callback<T> = (arg?: T) => void;
@@ -114,12 +115,35 @@ export class FakeNetwork implements NetworkStatus {
   }
 }
 
+/** The time of the commit that made `version`: later versions, later times. null for version 0. */
+export const timeOf = (version: number): string | null =>
+  version === 0 ? null : new Date(Date.UTC(2026, 0, 1) + version * 1000).toISOString();
+
+/**
+ * A counter whose increments all went through one lane, as a payload (wire JSON) and as it reads:
+ * the same object.
+ */
 export const snapshot = (version: number, value = version, name = 'votes'): CounterSnapshot => ({
   name,
   value,
   version,
-  updatedAt: `2026-01-01T00:00:${String(version % 60).padStart(2, '0')}Z`,
+  updatedAt: timeOf(version),
+  lanes: version === 0 ? {} : { 'lane-00': { value, version } },
 });
+
+/** A well-formed payload of `name` with the given lanes (id → [value, version]) and their sums at the top level. */
+export function lanePayload(
+  lanes: Record<string, readonly [value: number, version: number]>,
+  updatedAt: string | null = null,
+  name = 'votes',
+): CounterSnapshot {
+  const entries = Object.entries(lanes).map(([id, [value, version]]) => [id, { value, version }] as const);
+  const sum = (pick: (lane: { value: number; version: number }) => number) => entries.reduce((s, [, lane]) => s + pick(lane), 0);
+  return { name, value: sum((l) => l.value), version: sum((l) => l.version), updatedAt, lanes: Object.fromEntries(entries) };
+}
+
+/** What a page shows for snapshot(version, value). */
+export const shown = (version: number, value = version): ShownCounter => ({ value, version, updatedAt: timeOf(version) });
 
 export function fakeApi() {
   return {

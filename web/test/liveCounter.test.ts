@@ -1,16 +1,17 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ConnectionState } from '../src/client/connectionState';
 import { LiveCounter } from '../src/client/liveCounter';
+import type { ShownCounter } from '../src/client/laneMerge';
 import type { CounterSnapshot } from '../src/client/messages';
 import { ApiError } from '../src/client/problem';
-import { fakeApi, FakeHub, FakeNetwork, snapshot } from './fakes';
+import { fakeApi, FakeHub, FakeNetwork, lanePayload, shown, snapshot, timeOf } from './fakes';
 
 function setup() {
   const hub = new FakeHub();
   const api = fakeApi();
   const network = new FakeNetwork();
   const states: ConnectionState[] = [];
-  const shown: CounterSnapshot[] = [];
+  const displayed: ShownCounter[] = [];
   const totals: Array<number | undefined> = [];
   const live = new LiveCounter({
     name: 'votes',
@@ -19,10 +20,10 @@ function setup() {
     network,
     random: () => 0, // shortest backoff: 500 ms, 1 s, 2 s, …
     onState: (state) => states.push(state),
-    onSnapshot: (s) => shown.push(s),
+    onCounter: (counter) => displayed.push(counter),
     onYourTotal: (total) => totals.push(total),
   });
-  return { hub, api, network, live, states, shown, totals };
+  return { hub, api, network, live, states, displayed, totals };
 }
 
 const settle = () => vi.advanceTimersByTimeAsync(0);
@@ -43,7 +44,7 @@ afterEach(() => {
 
 describe('LiveCounter connecting', () => {
   it('subscribes the connection, then catches up, then is live', async () => {
-    const { hub, api, live, states, shown } = setup();
+    const { hub, api, live, states, displayed } = setup();
     hub.startOutcomes.push('conn-1');
     api.getCounter.mockResolvedValue(snapshot(4, 40));
     live.start();
@@ -51,7 +52,7 @@ describe('LiveCounter connecting', () => {
 
     expect(api.subscribe).toHaveBeenCalledWith('votes', 'conn-1');
     expect(api.subscribe.mock.invocationCallOrder[0]).toBeLessThan(api.getCounter.mock.invocationCallOrder[0]!);
-    expect(shown).toEqual([snapshot(4, 40)]);
+    expect(displayed).toEqual([shown(4, 40)]);
     expect(states).toEqual(['connecting', 'live']);
     expect(live.state).toBe('live');
   });
@@ -106,21 +107,21 @@ describe('LiveCounter connecting', () => {
   });
 
   it('retries the catch-up read before going live', async () => {
-    const { hub, api, live, shown } = setup();
+    const { hub, api, live, displayed } = setup();
     hub.startOutcomes.push('conn-1');
     api.getCounter.mockRejectedValueOnce(new ApiError(503, 'busy')).mockResolvedValue(snapshot(2));
     live.start();
     await settle();
     expect(live.state).toBe('connecting');
     await vi.advanceTimersByTimeAsync(500);
-    expect(shown).toEqual([snapshot(2)]);
+    expect(displayed).toEqual([shown(2)]);
     expect(live.state).toBe('live');
   });
 });
 
 describe('LiveCounter reconnecting', () => {
   it('re-subscribes with the new connection id and catches up after the connection is restored', async () => {
-    const { hub, api, live, states, shown } = setup();
+    const { hub, api, live, states, displayed } = setup();
     hub.startOutcomes.push('conn-1');
     api.getCounter.mockResolvedValueOnce(snapshot(5)).mockResolvedValueOnce(snapshot(9));
     live.start();
@@ -132,29 +133,29 @@ describe('LiveCounter reconnecting', () => {
     await vi.advanceTimersByTimeAsync(500);
 
     expect(api.subscribe).toHaveBeenLastCalledWith('votes', 'conn-2');
-    expect(shown.at(-1)).toEqual(snapshot(9)); // the missed updates, caught up
+    expect(displayed.at(-1)).toEqual(shown(9)); // the missed updates, caught up
     expect(states).toEqual(['connecting', 'live', 'reconnecting', 'live']);
   });
 
   it('shows the lower value of a restarted in-memory server and forgets the stale total', async () => {
-    const { hub, api, live, shown, totals } = setup();
+    const { hub, api, live, displayed, totals } = setup();
     hub.startOutcomes.push('conn-1');
     api.getCounter.mockResolvedValueOnce(snapshot(40)).mockResolvedValueOnce(snapshot(0));
     live.start();
     await settle();
-    hub.send('incrementApplied', { name: 'votes', value: 41, version: 41, by: 1, yourTotal: 3 });
+    hub.send('incrementApplied', { ...snapshot(41), by: 1, yourTotal: 3 });
     expect(live.yourTotal).toBe(3);
 
     await loseAndReconnect(hub, 'conn-2');
 
-    expect(live.snapshot).toEqual(snapshot(0));
-    expect(shown.at(-1)).toEqual(snapshot(0));
+    expect(live.counter).toEqual(shown(0));
+    expect(displayed.at(-1)).toEqual(shown(0));
     expect(live.yourTotal).toBeUndefined();
     expect(totals).toEqual([3, undefined]);
   });
 
   // The restart cases below: an in-memory server lost the visitor totals, and a GET carries none.
-  const appliedTotal = (version: number, yourTotal: number) => ({ name: 'votes', value: version, version, by: 1, yourTotal });
+  const appliedTotal = (version: number, yourTotal: number) => ({ ...snapshot(version), by: 1, yourTotal });
 
   it('forgets the total when a restarted server is already past the old version at catch-up', async () => {
     const { hub, api, live, totals } = setup();
@@ -166,7 +167,7 @@ describe('LiveCounter reconnecting', () => {
     expect(live.yourTotal).toBe(3);
 
     await loseAndReconnect(hub, 'conn-2'); // the new server is at version 8 by now
-    expect(live.snapshot).toEqual(snapshot(8));
+    expect(live.counter).toEqual(shown(8));
     expect(live.yourTotal).toBeUndefined();
 
     live.acceptIncrement({ ...snapshot(9), by: 1, yourTotal: 1 }); // the next click
@@ -188,9 +189,36 @@ describe('LiveCounter reconnecting', () => {
     answer(snapshot(0)); // the read was served before that increment
     await settle();
 
-    expect(live.snapshot).toEqual(snapshot(1));
+    expect(live.counter).toEqual(shown(1));
     expect(live.yourTotal).toBe(1);
     expect(totals.at(-1)).toBe(1);
+  });
+
+  it('forgets the total when a restarted server reached the same version on another lane', async () => {
+    const { hub, api, live } = setup();
+    hub.startOutcomes.push('conn-1');
+    api.getCounter
+      .mockResolvedValueOnce(lanePayload({ 'lane-07': [6, 6] }, timeOf(6)))
+      .mockResolvedValueOnce(lanePayload({ 'lane-19': [6, 6] }, timeOf(6)));
+    live.start();
+    await settle();
+    hub.send('incrementApplied', { ...lanePayload({ 'lane-07': [6, 6] }), by: 1, yourTotal: 3 });
+
+    await loseAndReconnect(hub, 'conn-2');
+    expect(live.counter).toMatchObject({ value: 6, version: 6 });
+    expect(live.yourTotal).toBeUndefined();
+  });
+
+  it('forgets the total when a restarted server reached the same lanes at another time', async () => {
+    const { hub, api, live } = setup();
+    hub.startOutcomes.push('conn-1');
+    api.getCounter.mockResolvedValueOnce(snapshot(6)).mockResolvedValueOnce({ ...snapshot(6), updatedAt: timeOf(60) });
+    live.start();
+    await settle();
+    hub.send('incrementApplied', appliedTotal(6, 3));
+
+    await loseAndReconnect(hub, 'conn-2');
+    expect(live.yourTotal).toBeUndefined();
   });
 
   it('keeps the total across a reconnect that missed nothing', async () => {
@@ -402,17 +430,17 @@ describe('LiveCounter messages', () => {
   }
 
   it('shows newer counterUpdated messages and ignores older, equal and foreign ones', async () => {
-    const { hub, shown } = await liveAt(5);
+    const { hub, displayed } = await liveAt(5);
     hub.send('counterUpdated', snapshot(6));
     hub.send('counterUpdated', snapshot(6));
     hub.send('counterUpdated', snapshot(4));
     hub.send('counterUpdated', snapshot(99, 99, 'other'));
     hub.send('counterUpdated', { name: 'votes', value: 'NaN' });
-    expect(shown).toEqual([snapshot(5), snapshot(6)]);
+    expect(displayed).toEqual([shown(5), shown(6)]);
   });
 
   it('does not let a late catch-up read undo a newer message', async () => {
-    const { hub, api, live, shown } = setup();
+    const { hub, api, live, displayed } = setup();
     hub.startOutcomes.push('conn-1');
     let answer: (s: CounterSnapshot) => void = () => {};
     api.getCounter.mockReturnValue(new Promise((resolve) => (answer = resolve)));
@@ -421,26 +449,107 @@ describe('LiveCounter messages', () => {
     hub.send('counterUpdated', snapshot(8));
     answer(snapshot(7));
     await settle();
-    expect(live.snapshot).toEqual(snapshot(8));
-    expect(shown).toEqual([snapshot(8)]);
+    expect(live.counter).toEqual(shown(8));
+    expect(displayed).toEqual([shown(8)]);
   });
 
-  it('reports the visitor total from incrementApplied, newest version wins', async () => {
+  it('reports the visitor total from incrementApplied, the highest total wins', async () => {
     const { hub, live, totals } = await liveAt(5);
     expect(live.yourTotal).toBeUndefined();
-    hub.send('incrementApplied', { name: 'votes', value: 7, version: 7, by: 1, yourTotal: 2 });
-    hub.send('incrementApplied', { name: 'votes', value: 6, version: 6, by: 1, yourTotal: 1 });
-    hub.send('incrementApplied', { name: 'other', value: 60, version: 60, by: 10, yourTotal: 50 });
+    hub.send('incrementApplied', { ...snapshot(7), by: 1, yourTotal: 2 });
+    hub.send('incrementApplied', { ...snapshot(6), by: 1, yourTotal: 1 });
+    hub.send('incrementApplied', { ...snapshot(60, 60, 'other'), by: 10, yourTotal: 50 });
     expect(totals).toEqual([2]);
   });
 
-  it('feeds increment responses to the same guards', async () => {
-    const { hub, live, shown, totals } = await liveAt(5);
+  it('feeds increment responses to the same replicas', async () => {
+    const { hub, live, displayed, totals } = await liveAt(5);
     live.acceptIncrement({ ...snapshot(7), by: 2, yourTotal: 4 });
     hub.send('counterUpdated', snapshot(6)); // the broadcast of an earlier increment, late
     live.acceptIncrement({ ...snapshot(99, 99, 'other'), by: 1, yourTotal: 1 });
-    expect(shown).toEqual([snapshot(5), snapshot(7)]);
+    expect(displayed).toEqual([shown(5), shown(7)]);
     expect(totals).toEqual([4]);
+  });
+});
+
+describe('LiveCounter and several instances (lanes)', () => {
+  async function liveOn(read: CounterSnapshot) {
+    const context = setup();
+    context.hub.startOutcomes.push('conn-1');
+    context.api.getCounter.mockResolvedValue(read);
+    context.live.start();
+    await settle();
+    return context;
+  }
+
+  it('shows the merge of the lanes, not the last message: the version and value it shows are the sums', async () => {
+    const { hub, displayed } = await liveOn(lanePayload({}));
+    hub.send('counterUpdated', lanePayload({ a: [5, 3] }, timeOf(3)));
+    // Instance b last read lane a before its third commit: its message is stale there.
+    hub.send('counterUpdated', lanePayload({ a: [2, 2], b: [4, 1] }, timeOf(4)));
+    expect(displayed.at(-1)).toEqual({ value: 9, version: 4, updatedAt: timeOf(4) });
+  });
+
+  it('ends on the exact total when two instances commit three increments each at the same instant', async () => {
+    const { hub, live, displayed } = await liveOn(lanePayload({}));
+    // Each message counts its own lane exactly and the other lane as last read, before the other's commits landed.
+    const delivered = [
+      lanePayload({ a: [1, 1] }, timeOf(1)),
+      lanePayload({ b: [1, 1] }, timeOf(1)),
+      lanePayload({ a: [2, 2] }, timeOf(2)),
+      lanePayload({ a: [1, 1], b: [2, 2] }, timeOf(2)),
+      lanePayload({ a: [3, 3], b: [1, 1] }, timeOf(3)),
+      lanePayload({ a: [2, 2], b: [3, 3] }, timeOf(3)),
+    ];
+    for (const message of delivered) hub.send('counterUpdated', message);
+
+    expect(live.counter).toMatchObject({ value: 6, version: 6 });
+    expect(delivered.at(-1)!.value).toBe(5); // what showing the last message would have left on the page
+    const versions = displayed.map((c) => c.version);
+    expect(versions).toEqual([...versions].sort((x, y) => x - y)); // never back
+  });
+
+  it('keeps the highest visitor total although a later increment through another instance carries a lower version', async () => {
+    const { hub, live, totals } = await liveOn(lanePayload({ a: [8, 8] }));
+    // Through instance a: its lane is at 10, lane b as last read.
+    live.acceptIncrement({ ...lanePayload({ a: [10, 10] }), by: 1, yourTotal: 3 });
+    // The next click, through instance b, which had not read lane a's last commits: version 8 < 10.
+    hub.send('incrementApplied', { ...lanePayload({ a: [7, 7], b: [1, 1] }), by: 1, yourTotal: 4 });
+    // A late replay of the first answer (idempotency key retried): the total it carries is older.
+    live.acceptIncrement({ ...lanePayload({ a: [10, 10] }), by: 1, yourTotal: 3 });
+    expect(live.yourTotal).toBe(4);
+    expect(totals).toEqual([3, 4]);
+  });
+
+  it('shows a restarted server settled by the catch-up read, though it now writes to another lane', async () => {
+    const { hub, api, live, displayed } = await liveOn(lanePayload({ 'lane-07': [40, 40] }, timeOf(40)));
+    api.getCounter.mockResolvedValue(lanePayload({ 'lane-19': [2, 2] }, timeOf(2)));
+    await loseAndReconnect(hub, 'conn-2');
+    expect(live.counter).toEqual({ value: 2, version: 2, updatedAt: timeOf(2) });
+    expect(displayed.at(-1)).toEqual(live.counter);
+  });
+
+  it('works with a server from before lanes on the wire: newest version wins', async () => {
+    const { hub, displayed } = await liveOn({ ...snapshot(5), lanes: null });
+    const { lanes: _, ...older } = snapshot(7);
+    hub.send('counterUpdated', older);
+    hub.send('counterUpdated', { ...older, version: 6, value: 6 });
+    expect(displayed).toEqual([shown(5), shown(7)]);
+  });
+
+  it('says nothing while a newer server\'s lanes stay behind an older server\'s whole count (a rolling upgrade)', async () => {
+    const { hub, displayed } = await liveOn({ ...snapshot(5), lanes: null });
+    hub.send('counterUpdated', lanePayload({ 'lane-03': [3, 3] }, timeOf(5)));
+    expect(displayed).toEqual([shown(5)]);
+    hub.send('counterUpdated', lanePayload({ 'lane-03': [3, 3], 'lane-04': [3, 3] }, timeOf(6)));
+    expect(displayed).toEqual([shown(5), shown(6)]);
+  });
+
+  it('drops a message whose top-level sums contradict its lanes', async () => {
+    const { hub, displayed } = await liveOn(snapshot(5));
+    hub.send('counterUpdated', { ...snapshot(9), lanes: { 'lane-00': { value: 8, version: 8 } } });
+    hub.send('counterUpdated', { ...snapshot(9), lanes: [{ value: 9, version: 9 }] });
+    expect(displayed).toEqual([shown(5)]);
   });
 });
 

@@ -8,7 +8,8 @@ import { bootCounterPage } from '../src/pages/boot';
 import { counterView } from '../src/pages/counterView';
 import { byRole, byTestId } from '../src/pages/elements';
 import { pageUrl, pointPageLinks } from '../src/pages/pageLinks';
-import { snapshot } from './fakes';
+import { LiveCounter } from '../src/client/liveCounter';
+import { fakeApi, FakeHub, FakeNetwork, lanePayload, shown, snapshot, timeOf } from './fakes';
 
 // Not new URL(…, import.meta.url): under happy-dom, URL is the DOM's and file: paths come out wrong.
 const webRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -54,12 +55,12 @@ describe('counter page view', () => {
     const view = counterView();
     const value = byTestId('counter-value');
     expect(value.textContent).toBe('');
-    view.showSnapshot({ name: 'votes', value: 12345, version: 77, updatedAt: '2026-01-01T12:00:00Z' });
+    view.showCounter({ value: 12345, version: 77, updatedAt: '2026-01-01T12:00:00Z' });
     expect(value.textContent).toBe('12345');
     expect(value.closest('[aria-live]')?.getAttribute('aria-live')).toBe('polite');
     expect(byTestId('counter-version').textContent).toBe('77');
     expect(byTestId('counter-updated-at').getAttribute('datetime')).toBe('2026-01-01T12:00:00Z');
-    view.showSnapshot({ name: 'votes', value: 0, version: 0, updatedAt: null });
+    view.showCounter({ value: 0, version: 0, updatedAt: null });
     expect(byTestId('counter-updated-at').textContent).toBe('never');
   });
 
@@ -103,6 +104,63 @@ describe('counter page view', () => {
     expect(items[0]!.querySelector('.reset')?.textContent).toBe('reset');
     expect(note(items[0]!)).toBeUndefined();
     expect(byRole('rate').textContent).toBe('now · +18 in the last minute');
+  });
+});
+
+describe('the activity feed follows the merged counter', () => {
+  const feedOnPage = () => {
+    openPage('counter/index.html', 'https://example.test/counter/');
+    return new ActivityFeed({
+      list: byTestId<HTMLOListElement>('recent-activity'),
+      sparkline: byTestId('activity-sparkline') as unknown as SVGSVGElement,
+      rate: byRole('rate'),
+      emptyNote: byRole('no-activity'),
+    });
+  };
+  // Each entry without its clock time: what changed, how many increments when more than one, the value.
+  const entries = () =>
+    Array.from(byTestId('recent-activity').children, (li) =>
+      ['.rise, .reset', '.increments', '.to'].flatMap((part) => li.querySelector(part)?.textContent ?? []).join(' '),
+    );
+
+  it('adds no entry for an update that only moves the time', () => {
+    const feed = feedOnPage();
+    feed.record(shown(3));
+    feed.record(shown(4));
+    feed.record({ ...shown(4), updatedAt: '2026-01-01T00:01:00.000Z' });
+    expect(entries()).toEqual(['+1 → 4']);
+  });
+
+  it('lists, on a page fed by two instances at once, only rises, adding up to the exact total', async () => {
+    vi.useFakeTimers();
+    try {
+      const feed = feedOnPage();
+      const hub = new FakeHub();
+      hub.startOutcomes.push('conn-1');
+      const api = fakeApi();
+      api.getCounter.mockResolvedValue(lanePayload({}));
+      const live = new LiveCounter({ name: 'votes', api, hub, network: new FakeNetwork(), onCounter: (c) => feed.record(c) });
+      live.start();
+      await vi.advanceTimersByTimeAsync(0);
+
+      // Three increments through each instance at the same instant; each message counts the other lane as last read.
+      for (const message of [
+        lanePayload({ a: [1, 1] }, timeOf(1)),
+        lanePayload({ a: [2, 2] }, timeOf(2)),
+        lanePayload({ a: [3, 3], b: [1, 1] }, timeOf(3)),
+        lanePayload({ b: [1, 1] }, timeOf(1)),
+        lanePayload({ a: [1, 1], b: [2, 2] }, timeOf(2)),
+        lanePayload({ a: [2, 2], b: [3, 3] }, timeOf(3)),
+      ]) {
+        hub.send('counterUpdated', message);
+      }
+
+      expect(entries()).toEqual(['+1 → 6', '+1 → 5', '+2 2 increments → 4', '+1 → 2', '+1 → 1']);
+      expect(byRole('rate').textContent).toBe('now · +6 in the last minute');
+      await live.stop();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
 

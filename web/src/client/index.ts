@@ -5,7 +5,7 @@ export type { ConnectionState } from './connectionState';
 export { counterNameFromSearch } from './counterName';
 export { createHubConnection } from './hub';
 export { LiveCounter, type LiveCounterOptions } from './liveCounter';
-export type { CounterSnapshot } from './messages';
+export type { ShownCounter } from './laneMerge';
 export { ApiError } from './problem';
 export { siteRootUrl } from './siteRoot';
 export { loadVisitorId } from './visitorId';

@@ -3,18 +3,12 @@ import { backoffDelay } from './backoff';
 import { browserNetworkStatus, type ConnectionState, type NetworkStatus } from './connectionState';
 import { withinDeadline } from './deadline';
 import type { HubLike } from './hub';
-import {
-  isSameCounter,
-  readCounterSnapshot,
-  readIncrementApplied,
-  type CounterSnapshot,
-  type IncrementResult,
-  type VisitorTotal,
-} from './messages';
+import { counterLattice, counterState, shownCounter, type CounterState, type ShownCounter } from './laneMerge';
+import { isSameCounter, readCounterSnapshot, readIncrementApplied, type CounterSnapshot, type IncrementResult } from './messages';
 import { ReconnectBackoff } from './reconnectBackoff';
+import { Replica, type Semilattice } from './replica';
 import { retry, type RetryRules } from './retry';
 import { sleep } from './sleep';
-import { VersionGuard } from './versionGuard';
 
 export interface LiveCounterOptions {
   /** A valid, lower-case counter name. */
@@ -24,8 +18,11 @@ export interface LiveCounterOptions {
   readonly hub: HubLike;
   readonly network?: NetworkStatus;
   readonly random?: () => number;
-  /** The counter to show changed (never called with anything older than shown). */
-  readonly onSnapshot?: (snapshot: CounterSnapshot) => void;
+  /**
+   * The counter to show changed: the merge of every lane heard of (laneMerge.ts). It goes back only
+   * when a reconnect's catch-up read finds a restarted in-memory server.
+   */
+  readonly onCounter?: (counter: ShownCounter) => void;
   /**
    * This visitor's own total for the counter; undefined until they increment it, and again after a
    * reconnect that cannot vouch for the total shown (see #caughtUp).
@@ -48,10 +45,18 @@ const START_TIMEOUT_MS = 15_000;
 
 /** One (re)connection's catch-up: what the page knew before it, and the epochs it settles. */
 interface CatchUp {
-  readonly known: CounterSnapshot | undefined;
+  readonly known: CounterState | undefined;
   readonly counterEpoch: number;
   readonly totalsEpoch: number;
 }
+
+/**
+ * A visitor's total only grows (their row is updated on condition of its ETag, by at least 1 per
+ * increment), so the highest one heard of is the latest, whichever instance answered. Not the one
+ * with the highest counter version: answers from two instances count each other's lanes as last
+ * read, so a later increment can come with a lower version.
+ */
+const highestTotal: Semilattice<number> = { join: Math.max, equals: (a, b) => a === b };
 
 /**
  * Keeps one counter live over SignalR, indefinitely: a server down at load time, a dropped
@@ -65,8 +70,11 @@ export class LiveCounter {
   readonly #network: NetworkStatus;
   readonly #random: () => number;
   readonly #backoff: ReconnectBackoff;
-  readonly #counter = new VersionGuard<CounterSnapshot>();
-  readonly #totals = new VersionGuard<VisitorTotal>();
+  readonly #counter = new Replica(counterLattice);
+  readonly #totals = new Replica(highestTotal);
+  // What onCounter last said: the state can grow without the display changing (a lane learnt
+  // while an older server's whole count is still ahead).
+  #shown: ShownCounter | undefined;
   #link: LinkState = 'connecting';
   #wasLive = false;
   #reported: ConnectionState | undefined;
@@ -99,12 +107,13 @@ export class LiveCounter {
     return this.#network.isOnline() ? this.#link : 'offline';
   }
 
-  get snapshot(): CounterSnapshot | undefined {
-    return this.#counter.current;
+  get counter(): ShownCounter | undefined {
+    const current = this.#counter.current;
+    return current === undefined ? undefined : shownCounter(current);
   }
 
   get yourTotal(): number | undefined {
-    return this.#totals.current?.yourTotal;
+    return this.#totals.current;
   }
 
   start(): void {
@@ -129,9 +138,8 @@ export class LiveCounter {
   /** An increment's HTTP response: as news of the counter as good as any message. */
   acceptIncrement(result: IncrementResult): void {
     if (!isSameCounter(result.name, this.#options.name)) return;
-    const { name, value, version, updatedAt, yourTotal } = result;
-    if (this.#counter.offer({ name, value, version, updatedAt })) this.#options.onSnapshot?.(this.#counter.current!);
-    if (yourTotal !== undefined) this.#offerTotal({ version, yourTotal });
+    this.#offerCounter(result);
+    if (result.yourTotal !== undefined) this.#offerTotal(result.yourTotal);
   }
 
   /** Starts the connection, retrying with backoff for as long as it takes. */
@@ -207,19 +215,20 @@ export class LiveCounter {
   }
 
   #caughtUp(catchUp: CatchUp, read: CounterSnapshot): void {
-    if (this.#counter.settle(catchUp.counterEpoch, read)) this.#options.onSnapshot?.(this.#counter.current!);
+    const readState = counterState(read);
+    if (this.#counter.settle(catchUp.counterEpoch, readState)) this.#showCounter();
 
     // A restarted in-memory server has lost every visitor total, and it may already be past the
     // version the page knew, so a counter going back is no test; a GET carries no total to compare.
-    // What is provable: a read identical to what the page knew (version, value and time; a new
+    // What is provable: a read identical to what the page knew (every lane and the time; a new
     // server's commits all carry later times) means the same server and no increment while the link
     // was down, so the total still holds. Otherwise only totals answered since this connection came
     // up are known to be current; the others go, and the page shows none until the visitor's next
     // increment: a blank is honest, an old total may be wrong either way (a restart, or clicks in
     // another tab whose incrementApplied this page missed).
-    const missedNothing = catchUp.known !== undefined && isSameState(catchUp.known, read);
+    const missedNothing = catchUp.known !== undefined && counterLattice.equals(catchUp.known, readState);
     if (this.#totals.settle(catchUp.totalsEpoch, missedNothing ? this.#totals.current : undefined)) {
-      this.#options.onYourTotal?.(this.#totals.current?.yourTotal);
+      this.#options.onYourTotal?.(this.#totals.current);
     }
   }
 
@@ -231,18 +240,30 @@ export class LiveCounter {
   #onCounterUpdated(payload: unknown): void {
     const snapshot = readCounterSnapshot(payload);
     if (snapshot === null || !isSameCounter(snapshot.name, this.#options.name)) return;
-    if (this.#counter.offer(snapshot)) this.#options.onSnapshot?.(snapshot);
+    this.#offerCounter(snapshot);
   }
 
   #onIncrementApplied(payload: unknown): void {
     const applied = readIncrementApplied(payload);
     if (applied === null || !isSameCounter(applied.name, this.#options.name)) return;
-    // Only the total: the counter itself comes with counterUpdated (which carries updatedAt).
-    this.#offerTotal({ version: applied.version, yourTotal: applied.yourTotal });
+    // Only the total: the same commit's counterUpdated reaches this page too (it is subscribed) with
+    // the same lanes and the time of the update, which incrementApplied lacks.
+    this.#offerTotal(applied.yourTotal);
   }
 
-  #offerTotal(total: VisitorTotal): void {
-    if (this.#totals.offer(total)) this.#options.onYourTotal?.(total.yourTotal);
+  #offerCounter(snapshot: CounterSnapshot): void {
+    if (this.#counter.offer(counterState(snapshot))) this.#showCounter();
+  }
+
+  #showCounter(): void {
+    const counter = this.counter;
+    if (counter === undefined || (this.#shown !== undefined && isSameShown(this.#shown, counter))) return;
+    this.#shown = counter;
+    this.#options.onCounter?.(counter);
+  }
+
+  #offerTotal(total: number): void {
+    if (this.#totals.offer(total)) this.#options.onYourTotal?.(total);
   }
 
   #setLink(link: LinkState): void {
@@ -267,6 +288,6 @@ export class LiveCounter {
   }
 }
 
-function isSameState(a: CounterSnapshot, b: CounterSnapshot): boolean {
-  return a.version === b.version && a.value === b.value && a.updatedAt === b.updatedAt;
+function isSameShown(a: ShownCounter, b: ShownCounter): boolean {
+  return a.value === b.value && a.version === b.version && a.updatedAt === b.updatedAt;
 }

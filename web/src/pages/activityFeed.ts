@@ -1,4 +1,4 @@
-import type { CounterSnapshot } from '../client';
+import type { ShownCounter } from '../client';
 import { clockTime } from './counterView';
 
 /**
@@ -19,7 +19,7 @@ const SVG_NS = 'http://www.w3.org/2000/svg';
 export class ActivityFeed {
   readonly #elements: ActivityFeedElements;
   readonly #now: () => number;
-  #previous: CounterSnapshot | undefined;
+  #previous: ShownCounter | undefined;
   // Rise per whole second (epoch seconds → amount), trimmed to the window.
   readonly #perSecond = new Map<number, number>();
 
@@ -29,24 +29,26 @@ export class ActivityFeed {
     this.#drawSparkline();
   }
 
-  /** Called with every snapshot the page shows (already newest-first by version). */
-  record(snapshot: CounterSnapshot): void {
+  /** Called with every change of what the page shows: the merged counter (laneMerge.ts). */
+  record(counter: ShownCounter): void {
     const previous = this.#previous;
-    this.#previous = snapshot;
+    this.#previous = counter;
     // The first value is where the page starts, not activity.
     if (previous === undefined) return;
 
-    const rise = snapshot.value - previous.value;
-    // One update may hold several increments (broadcasts are conflated per commit), each its own
-    // version. Going back in either only happens when an in-memory server restarted and lost its
-    // counters: a reset, not activity.
-    const increments = snapshot.version - previous.version;
+    const rise = counter.value - previous.value;
+    // One update may hold several increments (broadcasts are conflated per commit, and one message
+    // may bring news of several lanes), each its own version. Going back in either only happens
+    // when an in-memory server restarted and lost its counters: a reset, not activity.
+    const increments = counter.version - previous.version;
+    // Only the time moved: a later time for lanes already counted is no activity.
+    if (rise === 0 && increments === 0) return;
     const isReset = rise <= 0 || increments <= 0;
     if (!isReset) {
       const second = Math.floor(this.#now() / 1000);
       this.#perSecond.set(second, (this.#perSecond.get(second) ?? 0) + rise);
     }
-    this.#prepend(snapshot, isReset ? undefined : { rise, increments });
+    this.#prepend(counter, isReset ? undefined : { rise, increments });
     this.#drawSparkline();
   }
 
@@ -56,11 +58,11 @@ export class ActivityFeed {
   }
 
   /** `change` undefined is a reset. */
-  #prepend(snapshot: CounterSnapshot, change: { rise: number; increments: number } | undefined): void {
+  #prepend(counter: ShownCounter, change: { rise: number; increments: number } | undefined): void {
     const { list, emptyNote } = this.#elements;
     const item = document.createElement('li');
     const when = document.createElement('time');
-    const at = snapshot.updatedAt === null ? new Date(this.#now()) : new Date(snapshot.updatedAt);
+    const at = counter.updatedAt === null ? new Date(this.#now()) : new Date(counter.updatedAt);
     when.dateTime = at.toISOString();
     when.textContent = clockTime(at);
     const amount = document.createElement('span');
@@ -68,7 +70,7 @@ export class ActivityFeed {
     amount.textContent = change === undefined ? 'reset' : `+${change.rise}`;
     const value = document.createElement('span');
     value.className = 'to';
-    value.textContent = `→ ${snapshot.value}`;
+    value.textContent = `→ ${counter.value}`;
     // The spaces keep the parts separate words for screen readers; grid layout ignores them.
     item.append(when, ' ', amount, ' ');
     if (change !== undefined && change.increments > 1) {

@@ -18,7 +18,7 @@ export interface CounterPage {
   readonly live: LiveCounter;
 }
 
-type Handlers = Pick<LiveCounterOptions, 'onSnapshot' | 'onState' | 'onYourTotal'>;
+type Handlers = Pick<LiveCounterOptions, 'onCounter' | 'onState' | 'onYourTotal'>;
 
 /**
  * Shared start of the counter and increment pages: the name from ?name=, config.json, the visitor

@@ -12,9 +12,9 @@ const activity = new ActivityFeed({
 });
 
 void bootCounterPage({
-  onSnapshot: (snapshot) => {
-    view.showSnapshot(snapshot);
-    activity.record(snapshot);
+  onCounter: (counter) => {
+    view.showCounter(counter);
+    activity.record(counter);
   },
   onState: (state) => view.showState(state),
   onYourTotal: (total) => view.showYourTotal(total),

@@ -1,9 +1,9 @@
-import type { ConnectionState, CounterSnapshot } from '../client';
+import type { ConnectionState, ShownCounter } from '../client';
 import { byRole, byTestId } from './elements';
 
 /** The parts both counter pages show: the value, its version and time, the link state, your total. */
 export interface CounterView {
-  showSnapshot(snapshot: CounterSnapshot): void;
+  showCounter(counter: ShownCounter): void;
   showState(state: ConnectionState): void;
   showYourTotal(total: number | undefined): void;
 }
@@ -18,18 +18,18 @@ export function counterView(root: ParentNode = document): CounterView {
   const yourTotalRow = byRole('your-total-row', root);
 
   return {
-    showSnapshot(snapshot) {
+    showCounter(counter) {
       // Plain digits: the same text tests and screen readers read, no locale separators.
-      value.textContent = String(snapshot.value);
-      version.textContent = String(snapshot.version);
-      if (snapshot.updatedAt === null) {
+      value.textContent = String(counter.value);
+      version.textContent = String(counter.version);
+      if (counter.updatedAt === null) {
         updatedAt.removeAttribute('datetime');
         updatedAt.textContent = 'never';
         updatedAt.title = '';
       } else {
-        const when = new Date(snapshot.updatedAt);
-        updatedAt.dateTime = snapshot.updatedAt;
-        updatedAt.textContent = Number.isNaN(when.getTime()) ? snapshot.updatedAt : clockTime(when);
+        const when = new Date(counter.updatedAt);
+        updatedAt.dateTime = counter.updatedAt;
+        updatedAt.textContent = Number.isNaN(when.getTime()) ? counter.updatedAt : clockTime(when);
         updatedAt.title = Number.isNaN(when.getTime()) ? '' : when.toLocaleString();
       }
     },

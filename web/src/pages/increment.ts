@@ -35,7 +35,7 @@ for (const input of amountInputs) {
 chooseAmount(Number(amountInputs.find((input) => input.checked)?.value ?? 1));
 
 void bootCounterPage({
-  onSnapshot: (snapshot) => view.showSnapshot(snapshot),
+  onCounter: (counter) => view.showCounter(counter),
   onState: (state) => view.showState(state),
   onYourTotal: (total) => view.showYourTotal(total),
 }).then((page) => {
