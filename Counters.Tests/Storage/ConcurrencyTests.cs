@@ -169,7 +169,7 @@ public sealed class ConcurrencyTests
                     var reply = (await SendUntilAnsweredAsync(process, Increment(key: $"b{burst}-{Guid.NewGuid():N}", counter: counter), giveUpFirst: false)).Single();
                     lock (messages)
                     {
-                        answers.Add(IncrementView.From(reply.Result).Lanes);
+                        answers.Add(IncrementView.From(reply.Result).Lanes!);
                         if (reply.Broadcast.ToSubscribers is { } update)
                         {
                             messages.Add(update.Counter);

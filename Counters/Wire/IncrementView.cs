@@ -4,12 +4,16 @@ using LiveCounter.Increments;
 namespace LiveCounter.Wire;
 
 /// <summary>The body of a successful <c>POST /api/counters/{name}/increment</c>.</summary>
+/// <param name="Lanes">
+/// Absent only from the replay of a result stored before results carried their lanes: clients then take the sums as
+/// one lane of unknown make-up, as from a server that sends no lanes.
+/// </param>
 public sealed record IncrementView(
     string Name,
     long Value,
     long Version,
     DateTimeOffset? UpdatedAt,
-    LanesView Lanes,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] LanesView? Lanes,
     int By,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? YourTotal)
 {
@@ -18,7 +22,7 @@ public sealed record IncrementView(
         result.Counter.Value,
         result.Counter.Version.Value,
         result.Counter.UpdatedAt,
-        LanesView.From(result.Counter.Lanes),
+        result.Counter.Lanes.Count == 0 && result.Counter.Version > CounterVersion.None ? null : LanesView.From(result.Counter.Lanes),
         result.By.Value,
         result.VisitorTotal);
 }
