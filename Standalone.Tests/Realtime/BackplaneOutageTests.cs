@@ -1,9 +1,11 @@
 using System.Diagnostics;
 using System.Net;
+using LiveCounter.Realtime;
 using LiveCounter.Standalone.Realtime;
 using LiveCounter.Standalone.Tests.Infrastructure;
 using LiveCounter.Wire;
 using Microsoft.AspNetCore.SignalR.Client;
+using StackExchange.Redis;
 
 namespace LiveCounter.Standalone.Tests.Realtime;
 
@@ -64,6 +66,7 @@ public sealed class BackplaneOutageTests(InstancesOnOneBackplane instances) : IC
     {
         var name = Backplane.Unique("refused");
         var late = await Backplane.ConnectAsync(instances.A, _connections, _ct);
+        var failedBefore = FailedGroupChanges();
 
         await instances.Redis.StopAsync();
         try
@@ -74,6 +77,7 @@ public sealed class BackplaneOutageTests(InstancesOnOneBackplane instances) : IC
             Assert.True(asked.Elapsed < RealtimeSender.GroupChangeBound, $"The refusal took {asked.Elapsed}.");
             await refused.AssertProblemAsync(503);
             Assert.NotNull(refused.Headers.RetryAfter);
+            Assert.Equal(failedBefore, FailedGroupChanges()); // refused before asking Redis, so it left nothing to clean up
         }
         finally
         {
@@ -89,6 +93,7 @@ public sealed class BackplaneOutageTests(InstancesOnOneBackplane instances) : IC
         var name = Backplane.Unique("frozen");
         var late = await Backplane.ConnectAsync(instances.A, _connections, _ct);
 
+        var failedBefore = FailedGroupChanges();
         await instances.Redis.FreezeAsync();
         try
         {
@@ -106,9 +111,7 @@ public sealed class BackplaneOutageTests(InstancesOnOneBackplane instances) : IC
             });
 
             // Frozen until the unanswered join has failed for good (Redis's own timeout), so that what it left behind is what the retry meets.
-            await EventuallyAsync(
-                () => Task.FromResult(instances.LogsOfA.Lines.Any(line => line.Contains("A group change on the realtime backplane failed.", StringComparison.Ordinal))),
-                "failed group change in A's log");
+            await UntilAJoinFailedAsync(failedBefore);
         }
         finally
         {
@@ -116,6 +119,33 @@ public sealed class BackplaneOutageTests(InstancesOnOneBackplane instances) : IC
         }
 
         await AssertTheRetryDeliversAsync(late, name);
+    }
+
+    [Fact]
+    public async Task A_join_that_Redis_left_unanswered_leaves_no_subscription_of_its_counter_behind_for_when_Redis_is_back()
+    {
+        string name = Backplane.Unique("orphan"), canary = Backplane.Unique("canary");
+        var late = await Backplane.ConnectAsync(instances.A, _connections, _ct, subscribeTo: canary);
+
+        var failedBefore = FailedGroupChanges();
+        await instances.Redis.FreezeAsync();
+        try
+        {
+            using var unanswered = await _viaA.SubscribeAsync(name, late.ConnectionId, _ct);
+            await unanswered.AssertProblemAsync(503);
+            await UntilAJoinFailedAsync(failedBefore);
+        }
+        finally
+        {
+            await instances.Redis.ThawAsync();
+        }
+
+        // A Redis that starts afresh hears again of every channel the instance has registered.
+        await instances.Redis.RestartAsync(_ct);
+        await using var probe = await ConnectionMultiplexer.ConnectAsync(instances.Redis.Configuration);
+        await EventuallyAsync(async () => await SubscribersOfAsync(probe, canary) == 1, "renewed subscription of A to the canary's channel");
+
+        Assert.Equal(0, await SubscribersOfAsync(probe, name));
     }
 
     [Fact]
@@ -181,6 +211,19 @@ public sealed class BackplaneOutageTests(InstancesOnOneBackplane instances) : IC
                 return connection.All<CounterView>().Any(m => m.Name == name);
             },
             "counterUpdated through B to the connection that subscribed on A again");
+    }
+
+    int FailedGroupChanges() =>
+        instances.LogsOfA.Lines.Count(line => line.Contains("A group change on the realtime backplane failed.", StringComparison.Ordinal));
+
+    Task UntilAJoinFailedAsync(int failedBefore) =>
+        EventuallyAsync(() => Task.FromResult(FailedGroupChanges() > failedBefore), "failed group change in A's log");
+
+    /// <summary>How many Redis clients subscribe to the channel of <paramref name="counter"/>'s group.</summary>
+    static async Task<long> SubscribersOfAsync(ConnectionMultiplexer probe, string counter)
+    {
+        var channel = RealtimeBackplane.DefaultChannelPrefix + RealtimeBackplane.GroupChannel(CounterHubContract.GroupFor(CounterName.Parse(counter).Value!));
+        return await probe.GetServer(probe.GetEndPoints().Single()).SubscriptionSubscriberCountAsync(RedisChannel.Literal(channel));
     }
 
     async Task<(HttpStatusCode Status, TimeSpan Took)> TimedIncrementAsync(HttpClient http, string name, string? visitor = null)

@@ -78,6 +78,22 @@ public sealed partial class RealtimeBackplane(ILogger<RealtimeBackplane> logger)
         return options;
     }
 
+    /// <summary>
+    /// Drops this instance's registration of a group's channel, and with it any queue left behind by a subscription
+    /// that failed. Only for a group none of this instance's connections is in: it silences the channel here.
+    /// </summary>
+    /// <remarks>The channel's name is SignalR's (ASP.NET Core 10): the hub's full type name, <c>:group:</c>, the group.</remarks>
+    internal async Task ForgetGroupChannelAsync(string group)
+    {
+        if (_connection is { } connection)
+        {
+            await connection.GetSubscriber().UnsubscribeAsync(RedisChannel.Literal(GroupChannel(group)));
+        }
+    }
+
+    /// <summary>The name SignalR gives a group's channel, before the channel prefix.</summary>
+    internal static string GroupChannel(string group) => $"{typeof(CounterHub).FullName}:group:{group}";
+
     /// <summary>The one connection SignalR's Redis lifetime manager asks for, kept so the sender can see its state.</summary>
     internal async Task<IConnectionMultiplexer> ConnectAsync(ConfigurationOptions options, TextWriter log)
     {

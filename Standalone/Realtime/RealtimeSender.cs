@@ -20,14 +20,15 @@ namespace LiveCounter.Standalone.Realtime;
 /// its messages of the last two seconds, until SignalR's transport send timeout closes it. Group changes are
 /// awaited: a 204 must mean the connection is in the group.
 /// <para>
-/// On the Redis backplane (<see cref="RealtimeBackplane"/>) every group and user message goes through Redis, and a
-/// connection's first join of a group subscribes this instance to the group's Redis channel. While Redis is down a
-/// message is dropped unsent, and a join answers 503 at once without touching the group: SignalR has no local path for
-/// group messages, so a join without its channel would deliver nothing; worse, a channel whose subscription failed
-/// stays registered with nobody reading it and the group stays deaf on this instance after Redis is back. So a join
-/// that fails is undone before the answer, and every group change waits its turn (<c>_groupChanges</c>), so that no
-/// other join of the same group can count on that subscription in between. A group change waits at most
-/// <see cref="GroupChangeBound"/> for its answer; one still running then finishes (or is undone) on its own.
+/// On the Redis backplane (<see cref="RealtimeBackplane"/>) every group and user message goes through Redis, even to
+/// this instance's own connections, and a connection's first join of a group subscribes this instance to the group's
+/// Redis channel. While Redis is down a message is dropped unsent, and a join answers 503 at once without asking
+/// SignalR: a failed subscription leaves behind, in StackExchange.Redis, a registration of the channel with a queue
+/// nobody reads, which is subscribed again when Redis is back and from then on keeps every message of that counter in
+/// memory. A join that fails all the same (Redis went away meanwhile, or stopped answering) has that registration
+/// dropped before anything else may join (<c>_joins</c>): at that moment no connection here is in the group, so the
+/// channel has no other reader. A group change waits at most <see cref="GroupChangeBound"/> for its answer; one still
+/// running then finishes, or fails and is cleaned up, on its own.
 /// </para>
 /// </remarks>
 public sealed partial class RealtimeSender(
@@ -42,7 +43,7 @@ public sealed partial class RealtimeSender(
     static readonly ProblemResult BackplaneDown = new(Problem.Unavailable(
         "The realtime backplane is unreachable, so this connection cannot receive the counter's updates now. Try again shortly."));
 
-    readonly SemaphoreSlim _groupChanges = new(1, 1);
+    readonly SemaphoreSlim _joins = new(1, 1);
 
     /// <summary>Sends off <paramref name="answer"/>'s messages, not awaiting them, and hands back its HTTP result.</summary>
     public Results<IncrementOk, ProblemResult> Send(IncrementAnswer answer)
@@ -82,7 +83,7 @@ public sealed partial class RealtimeSender(
             return answer.Result;
         }
 
-        return await ChangeGroupAsync(joining, JoinOverBackplaneAsync) ? answer.Result : BackplaneDown;
+        return await ChangeGroupAsync(joining, JoinInTurnAsync) ? answer.Result : BackplaneDown;
     }
 
     /// <summary>Removes the unsubscribing connection from the counter's group, then hands back the HTTP result.</summary>
@@ -100,11 +101,11 @@ public sealed partial class RealtimeSender(
             return answer.Result;
         }
 
-        return await ChangeGroupAsync(leaving, LeaveOverBackplaneAsync) ? answer.Result : BackplaneDown;
+        return await ChangeGroupAsync(leaving, (change, _) => LeaveOverBackplaneAsync(change)) ? answer.Result : BackplaneDown;
     }
 
     /// <summary>True when the change is done (or moot); false when it could not be made within <see cref="GroupChangeBound"/>.</summary>
-    async Task<bool> ChangeGroupAsync(Subscription change, Func<Subscription, Task<bool>> changeAsync)
+    async Task<bool> ChangeGroupAsync(Subscription change, Func<Subscription, CancellationToken, Task<bool>> changeAsync)
     {
         // A connection this instance does not hold (any more) is in none of its groups. Asking the lifetime manager
         // anyway would send the change to the other instances and wait 30 s for an acknowledgement none will send.
@@ -116,7 +117,7 @@ public sealed partial class RealtimeSender(
         using var bound = new CancellationTokenSource(GroupChangeBound, time);
         try
         {
-            return await InTurnAsync(change, changeAsync, bound.Token).WaitAsync(bound.Token);
+            return await changeAsync(change, bound.Token).WaitAsync(bound.Token);
         }
         catch (OperationCanceledException) when (bound.IsCancellationRequested)
         {
@@ -124,63 +125,62 @@ public sealed partial class RealtimeSender(
         }
     }
 
-    async Task<bool> InTurnAsync(Subscription change, Func<Subscription, Task<bool>> changeAsync, CancellationToken giveUp)
+    async Task<bool> JoinInTurnAsync(Subscription joining, CancellationToken giveUp)
     {
-        await _groupChanges.WaitAsync(giveUp);
+        await _joins.WaitAsync(giveUp);
         try
         {
-            return await changeAsync(change);
-        }
-        finally
-        {
-            _groupChanges.Release();
-        }
-    }
+            if (backplane is not { IsConnected: true })
+            {
+                return false;
+            }
 
-    async Task<bool> JoinOverBackplaneAsync(Subscription joining)
-    {
-        if (backplane is not { IsConnected: true })
-        {
-            return false;
-        }
-
-        try
-        {
-            await hub.Groups.AddToGroupAsync(joining.Connection.Value, joining.GroupName);
-            return true;
-        }
-        catch (Exception failure) when (IsBackplaneFailure(failure))
-        {
-            GroupChangeFailed(logger, failure);
-            await LeaveOverBackplaneAsync(joining);
-            return false;
-        }
-    }
-
-    /// <remarks>
-    /// The lifetime manager forgets the connection and the channel before it tells Redis, and remembers that the
-    /// connection is in the group until Redis has answered: a leave that fails in between is done but for that, and
-    /// a second one, which has nothing left to tell Redis, completes it.
-    /// </remarks>
-    async Task<bool> LeaveOverBackplaneAsync(Subscription leaving)
-    {
-        for (var attempt = 1; attempt <= 2; attempt++)
-        {
             try
             {
-                await hub.Groups.RemoveFromGroupAsync(leaving.Connection.Value, leaving.GroupName);
+                await hub.Groups.AddToGroupAsync(joining.Connection.Value, joining.GroupName, CancellationToken.None);
                 return true;
             }
             catch (Exception failure) when (IsBackplaneFailure(failure))
             {
                 GroupChangeFailed(logger, failure);
+                await ForgetGroupChannelAsync(backplane, joining.GroupName);
+                return false;
             }
         }
-
-        return false;
+        finally
+        {
+            _joins.Release();
+        }
     }
 
-    public void Dispose() => _groupChanges.Dispose();
+    async Task ForgetGroupChannelAsync(RealtimeBackplane redis, string group)
+    {
+        try
+        {
+            await redis.ForgetGroupChannelAsync(group);
+        }
+        catch (Exception failure) when (IsBackplaneFailure(failure))
+        {
+            GroupChangeFailed(logger, failure);
+        }
+    }
+
+    /// <summary>SignalR forgets the group before it tells Redis, so a leave that failed is done here and its retry is a 204.</summary>
+    async Task<bool> LeaveOverBackplaneAsync(Subscription leaving)
+    {
+        try
+        {
+            await hub.Groups.RemoveFromGroupAsync(leaving.Connection.Value, leaving.GroupName, CancellationToken.None);
+            return true;
+        }
+        catch (Exception failure) when (IsBackplaneFailure(failure))
+        {
+            GroupChangeFailed(logger, failure);
+            return false;
+        }
+    }
+
+    public void Dispose() => _joins.Dispose();
 
     /// <summary>Redis refused or did not answer (StackExchange.Redis's timeouts are <see cref="TimeoutException"/>s).</summary>
     static bool IsBackplaneFailure(Exception failure) => failure is RedisException or TimeoutException or OperationCanceledException;
