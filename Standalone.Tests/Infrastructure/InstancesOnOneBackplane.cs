@@ -1,6 +1,8 @@
+using System.Diagnostics;
 using LiveCounter.Standalone.Realtime;
 using LiveCounter.Tables;
 using LiveCounter.Tables.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace LiveCounter.Standalone.Tests.Infrastructure;
 
@@ -10,6 +12,9 @@ namespace LiveCounter.Standalone.Tests.Infrastructure;
 /// </summary>
 public sealed class InstancesOnOneBackplane : IAsyncLifetime
 {
+    /// <summary>A failure bound: StackExchange.Redis reconnects within about a second of Redis being back.</summary>
+    static readonly TimeSpan ReconnectPatience = TimeSpan.FromSeconds(30);
+
     Azurite? _azurite;
     RedisServer? _redis;
     LiveCounterServer? _a;
@@ -21,7 +26,7 @@ public sealed class InstancesOnOneBackplane : IAsyncLifetime
 
     public LiveCounterServer B => _b ?? throw new InvalidOperationException("Not started.");
 
-    /// <summary>Everything instance A logs.</summary>
+    /// <summary>Everything instance A logs, at every level.</summary>
     public CapturedLogs LogsOfA { get; } = new();
 
     public async ValueTask InitializeAsync()
@@ -33,6 +38,37 @@ public sealed class InstancesOnOneBackplane : IAsyncLifetime
         _b = await StartInstanceAsync();
     }
 
+    /// <summary>
+    /// Starts Redis again on its port and waits until both instances are connected to it again, so that what comes
+    /// next (a new page connection, which SignalR closes while it cannot reach Redis) meets a working backplane.
+    /// </summary>
+    public async Task RestartRedisAsync(CancellationToken cancellationToken)
+    {
+        await Redis.RestartAsync(cancellationToken);
+        await UntilConnectedAsync(cancellationToken);
+    }
+
+    /// <summary>Lets a frozen Redis go on, and waits until both instances are connected to it.</summary>
+    public async Task ThawRedisAsync(CancellationToken cancellationToken)
+    {
+        await Redis.ThawAsync();
+        await UntilConnectedAsync(cancellationToken);
+    }
+
+    async Task UntilConnectedAsync(CancellationToken cancellationToken)
+    {
+        var waited = Stopwatch.StartNew();
+        while (!new[] { A, B }.All(instance => instance.Services.GetRequiredService<RealtimeBackplane>().IsConnected))
+        {
+            if (waited.Elapsed > ReconnectPatience)
+            {
+                throw new TimeoutException($"The instances were not connected to Redis again within {ReconnectPatience.TotalSeconds} s.");
+            }
+
+            await Task.Delay(50, cancellationToken);
+        }
+    }
+
     /// <summary>Another instance on the same table and backplane; the caller disposes it.</summary>
     public async Task<LiveCounterServer> StartInstanceAsync(CapturedLogs? logs = null)
     {
@@ -41,7 +77,8 @@ public sealed class InstancesOnOneBackplane : IAsyncLifetime
             .WithSetting(RealtimeBackplane.Setting, Redis.Configuration);
         if (logs is not null)
         {
-            instance.WithLogs(logs);
+            // Every level of every category, as an operator chasing a problem might turn on.
+            instance.WithLogs(logs).WithSetting("Logging:LogLevel:Default", "Trace").WithSetting("Logging:LogLevel:Microsoft.AspNetCore", "Trace");
         }
 
         await instance.InitializeAsync();

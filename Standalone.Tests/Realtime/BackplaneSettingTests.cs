@@ -42,6 +42,7 @@ public sealed class BackplaneSettingTests
         Assert.Equal("127.0.0.1:6390", Assert.Single(redis.EndPoints).ToString());
         Assert.False(redis.AbortOnConnectFail);
         Assert.Same(BacklogPolicy.FailFast, redis.BacklogPolicy);
+        Assert.False(redis.IncludeDetailInExceptions);
     }
 
     [Fact]

@@ -70,6 +70,9 @@ public sealed partial class RealtimeBackplane(ILogger<RealtimeBackplane> logger)
 
         options.AbortOnConnectFail = false;
         options.BacklogPolicy = BacklogPolicy.FailFast;
+
+        // A failed command's message would name its channel, and a visitor's channel is named after the visitor id.
+        options.IncludeDetailInExceptions = false;
         if (options.ChannelPrefix.IsNullOrEmpty)
         {
             options.ChannelPrefix = RedisChannel.Literal(DefaultChannelPrefix);
@@ -112,7 +115,12 @@ public sealed partial class RealtimeBackplane(ILogger<RealtimeBackplane> logger)
                 Restored(logger, restored.EndPoint);
             }
         };
-        if (!connection.IsConnected)
+        if (connection.IsConnected)
+        {
+            var withoutPassword = options.ToString(includePassword: false);
+            Connected(logger, withoutPassword);
+        }
+        else
         {
             Unreachable(logger);
         }
@@ -123,6 +131,9 @@ public sealed partial class RealtimeBackplane(ILogger<RealtimeBackplane> logger)
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The realtime backplane ({EndPoint}) is unreachable ({Failure}): realtime messages are dropped and subscriptions answer 503 until it is back.")]
     static partial void Lost(ILogger logger, EndPoint? endPoint, ConnectionFailureType failure);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "On the realtime backplane: {Configuration}.")]
+    static partial void Connected(ILogger logger, string configuration);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The realtime backplane could not be reached at start-up: realtime messages are dropped and subscriptions answer 503 until it is.")]
     static partial void Unreachable(ILogger logger);
