@@ -25,7 +25,7 @@ public sealed class AcrossInstancesTests(InstancesOnOneBackplane instances) : IC
         var applied = await viaB.IncrementOkAsync(name, by: 3, cancellationToken: _ct);
 
         Assert.Equal(
-            new CounterView(name, 3, 1, applied.UpdatedAt),
+            new CounterView(name, 3, 1, applied.UpdatedAt, applied.Lanes!),
             await watcher.WaitForAsync<CounterView>(m => m.Name == name));
     }
 
@@ -37,10 +37,10 @@ public sealed class AcrossInstancesTests(InstancesOnOneBackplane instances) : IC
         using var viaB = instances.B.CreateHttpClient();
         var visitorsPage = await Backplane.ConnectAsync(instances.A, _connections, _ct, visitor);
 
-        await viaB.IncrementOkAsync(name, by: 2, visitorId: visitor, cancellationToken: _ct);
+        var applied = await viaB.IncrementOkAsync(name, by: 2, visitorId: visitor, cancellationToken: _ct);
 
         Assert.Equal(
-            new IncrementAppliedView(name, 2, 1, By: 2, YourTotal: 2),
+            new IncrementAppliedView(name, 2, 1, applied.Lanes!, By: 2, YourTotal: 2),
             await visitorsPage.WaitForAsync<IncrementAppliedView>(m => m.Name == name));
     }
 

@@ -47,7 +47,7 @@ public abstract class DeliveryTests<TServer>(TServer server) : IClassFixture<TSe
         var applied = await _http.IncrementOkAsync(a, by: 2, cancellationToken: _ct);
         await _http.IncrementOkAsync(b, cancellationToken: _ct);
 
-        var expected = new CounterView(a, 2, 1, applied.UpdatedAt, applied.Lanes);
+        var expected = new CounterView(a, 2, 1, applied.UpdatedAt, applied.Lanes!);
         Assert.Equal(expected, await firstOfA.WaitForAsync<CounterView>(m => m.Name == a));
         Assert.Equal(expected, await secondOfA.WaitForAsync<CounterView>(m => m.Name == a));
         await onlyB.WaitForAsync<CounterView>(m => m.Name == b);
@@ -65,11 +65,11 @@ public abstract class DeliveryTests<TServer>(TServer server) : IClassFixture<TSe
         var first = await _http.IncrementOkAsync(name, by: 4, visitorId: VisitorX, cancellationToken: _ct);
         var second = await _http.IncrementOkAsync(name, by: 1, visitorId: VisitorY, cancellationToken: _ct);
 
-        var expected = new IncrementAppliedView(name, 4, 1, first.Lanes, By: 4, YourTotal: 4);
+        var expected = new IncrementAppliedView(name, 4, 1, first.Lanes!, By: 4, YourTotal: 4);
         Assert.Equal(expected, await xPhone.WaitForAsync<IncrementAppliedView>(m => m.Name == name));
         Assert.Equal(expected, await xLaptop.WaitForAsync<IncrementAppliedView>(m => m.Name == name));
         var ownMessage = await y.WaitForAsync<IncrementAppliedView>(m => m.Name == name);
-        Assert.Equal(new IncrementAppliedView(name, 5, 2, second.Lanes, By: 1, YourTotal: 1), ownMessage);
+        Assert.Equal(new IncrementAppliedView(name, 5, 2, second.Lanes!, By: 1, YourTotal: 1), ownMessage);
         Assert.Single(y.All<IncrementAppliedView>());
     }
 
