@@ -73,7 +73,7 @@ public sealed class RecordEntity : ITableEntity
     }
 
     /// <exception cref="InvalidOperationException">The stored record is not a valid result.</exception>
-    public AppliedIncrement ToResult(CounterName name, VisitorId? visitor)
+    public IncrementResult ToResult(CounterName name, VisitorId? visitor)
     {
         var by = Amount.From(By);
         if (!by.Succeeded)
@@ -85,7 +85,7 @@ public sealed class RecordEntity : ITableEntity
             ? new LanePosition(id, new CounterVersion(laneVersion))
             : null;
         var counter = new CounterSnapshot(name, Value, new CounterVersion(Version), UpdatedAt) { Lanes = StoredLanes() };
-        return new AppliedIncrement(counter, by.Value, visitor, VisitorTotal, position);
+        return new IncrementResult(counter, by.Value, visitor, VisitorTotal, position);
     }
 
     /// <exception cref="InvalidOperationException">The stored lanes are not lanes, or do not add up to the stored counter.</exception>

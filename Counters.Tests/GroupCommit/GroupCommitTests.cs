@@ -184,7 +184,7 @@ public sealed class GroupCommitTests
     [Fact]
     public async Task A_key_taken_after_a_lost_answer_settles_the_doubt_for_the_rest_of_the_batch()
     {
-        var stored = new AppliedIncrement(new CounterSnapshot(Hits, 9, new CounterVersion(9), null), Amount.One, null, null, null);
+        var stored = new IncrementResult(new CounterSnapshot(Hits, 9, new CounterVersion(9), null), Amount.One, null, null, null);
         var inner = new Mock<ICounterStore>();
         inner.Setup(s => s.ReadAsync(Hits, It.IsAny<CancellationToken>())).ReturnsAsync(CounterLanes.None(Hits));
         inner.SetupSequence(s => s.CommitAsync(It.IsAny<CommitBatch>(), It.IsAny<CancellationToken>()))

@@ -310,7 +310,7 @@ public sealed class IncrementCounterTests
     public async Task A_key_taken_with_the_same_by_replays_the_stored_result_and_sends_nothing()
     {
         StoreReads(value: 50, version: 20);
-        var first = new AppliedIncrement(new CounterSnapshot(Hits, 7, new CounterVersion(3), _time.GetUtcNow()), Amount.From(2).Value!, Alice, 4, null);
+        var first = new IncrementResult(new CounterSnapshot(Hits, 7, new CounterVersion(3), _time.GetUtcNow()), Amount.From(2).Value!, Alice, 4, null);
         CommitsAnswer(new CommitOutcome.KeyTaken(0, first));
 
         var outcome = await UseCase().ExecuteAsync(Increment(by: 2, key: "k1", visitor: Alice), _ct);
@@ -324,7 +324,7 @@ public sealed class IncrementCounterTests
     public async Task A_key_taken_with_another_by_is_422()
     {
         StoreReads(value: 50, version: 20);
-        var first = new AppliedIncrement(new CounterSnapshot(Hits, 7, new CounterVersion(3), _time.GetUtcNow()), Amount.From(2).Value!, Alice, 4, null);
+        var first = new IncrementResult(new CounterSnapshot(Hits, 7, new CounterVersion(3), _time.GetUtcNow()), Amount.From(2).Value!, Alice, 4, null);
         CommitsAnswer(new CommitOutcome.KeyTaken(0, first));
 
         var outcome = await UseCase().ExecuteAsync(Increment(by: 5, key: "k1", visitor: Alice), _ct);

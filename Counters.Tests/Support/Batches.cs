@@ -41,7 +41,7 @@ public static class Batches
                 total = sums[visitor] = (sums.TryGetValue(visitor, out var sofar) ? sofar : TotalOf(visitor).Total) + by;
             }
 
-            var result = new AppliedIncrement(CounterSnapshot.Of(read.Name, others.With(row.Id, tally)), amount, visitor, total, new LanePosition(row.Id, tally.Version));
+            var result = new IncrementResult(CounterSnapshot.Of(read.Name, others.With(row.Id, tally)), amount, visitor, total, new LanePosition(row.Id, tally.Version));
             if (key is not null)
             {
                 records.Add(new IncrementRecord(IdempotencyKey.Parse(key).Value!, result));

@@ -19,7 +19,7 @@ public static class SerialHistory
     {
         ArgumentNullException.ThrowIfNull(final);
         var all = answers.ToList();
-        var byKey = new Dictionary<(VisitorId?, IdempotencyKey), AppliedIncrement>();
+        var byKey = new Dictionary<(VisitorId?, IdempotencyKey), IncrementResult>();
         foreach (var (request, answer) in all.Where(a => !a.Answer.Replayed))
         {
             Assert.True(byKey.TryAdd((request.Visitor, request.Key!), answer.Result), $"Key {request.Key} was applied twice.");

@@ -65,7 +65,7 @@ public sealed class LanesViewTests
     public void The_replay_of_a_result_stored_before_results_carried_lanes_answers_without_lanes_rather_than_lanes_that_do_not_add_up()
     {
         var hits = LiveCounter.Tests.Support.Requests.Hits;
-        var legacy = new LiveCounter.Increments.AppliedIncrement(new CounterSnapshot(hits, 7, new CounterVersion(3), At), LiveCounter.Increments.Amount.One, null, null, null);
+        var legacy = new LiveCounter.Increments.IncrementResult(new CounterSnapshot(hits, 7, new CounterVersion(3), At), LiveCounter.Increments.Amount.One, null, null, null);
         var fresh = legacy with { Counter = CounterSnapshot.Of(hits, LaneTallies.None.With(LaneId.Of(2), new Tally(7, new CounterVersion(3), At))) };
 
         Assert.DoesNotContain("lanes", JsonSerializer.Serialize(IncrementView.From(legacy), JsonSerializerOptions.Web), StringComparison.Ordinal);

@@ -56,7 +56,7 @@ internal sealed class BatchPlan
         var keys = new Idempotency.KeysInBatch();
         var records = new List<IncrementRecord>();
         var recordOwners = new List<int>();
-        var applied = new List<(int Index, AppliedIncrement Result)>(requests.Count);
+        var applied = new List<(int Index, IncrementResult Result)>(requests.Count);
 
         for (var i = 0; i < requests.Count; i++)
         {
@@ -77,7 +77,7 @@ internal sealed class BatchPlan
 
             // The answer's time is this increment's own, whatever clock another process stamped its lane with.
             var counter = CounterSnapshot.Of(name, others.With(lane.Id, tally)) with { UpdatedAt = at };
-            var result = new AppliedIncrement(counter, request.By, request.Visitor, total, new LanePosition(lane.Id, tally.Version));
+            var result = new IncrementResult(counter, request.By, request.Visitor, total, new LanePosition(lane.Id, tally.Version));
             applied.Add((i, result));
             if (request.Key is { } key)
             {
@@ -98,7 +98,7 @@ internal sealed class BatchPlan
     }
 
     /// <summary>Each applied increment with what it sends: the last one <c>counterUpdated</c>, each visitor's last one its <c>incrementApplied</c>.</summary>
-    static IEnumerable<(int Index, AppliedIncrement Result, Broadcast Broadcast)> Conflate(List<(int Index, AppliedIncrement Result)> applied)
+    static IEnumerable<(int Index, IncrementResult Result, Broadcast Broadcast)> Conflate(List<(int Index, IncrementResult Result)> applied)
     {
         var byVisitor = new Dictionary<VisitorId, (int Last, int By)>();
         for (var n = 0; n < applied.Count; n++)
@@ -130,7 +130,7 @@ internal sealed class BatchPlan
         }
 
         /// <summary>The request's own increment, and what it must send (often nothing: another request carries the commit's messages).</summary>
-        public sealed record Apply(AppliedIncrement Result, Broadcast Broadcast) : Step;
+        public sealed record Apply(IncrementResult Result, Broadcast Broadcast) : Step;
 
         /// <summary>The same key as the request at <paramref name="Of"/>, earlier in the batch: answered from it.</summary>
         public sealed record Repeat(int Of) : Step;

@@ -38,7 +38,7 @@ public sealed record CommitBatch(
 }
 
 /// <summary>The result stored under an idempotency key, so that a replay of the key returns it unchanged.</summary>
-public sealed record IncrementRecord(IdempotencyKey Key, AppliedIncrement Result)
+public sealed record IncrementRecord(IdempotencyKey Key, IncrementResult Result)
 {
     public RecordId Id => new(Result.Visitor, Key);
 }

@@ -26,7 +26,7 @@ public abstract record CommitOutcome
     /// The key of <c>Records[RecordIndex]</c> was used before (by an earlier try of the same request, or by another
     /// request): nothing was written, and <paramref name="Stored"/> is the result kept under that key.
     /// </summary>
-    public sealed record KeyTaken(int RecordIndex, AppliedIncrement Stored) : CommitOutcome;
+    public sealed record KeyTaken(int RecordIndex, IncrementResult Stored) : CommitOutcome;
 
     /// <summary>The store is full: applying the batch would go past its <paramref name="Limit"/>. Nothing was written.</summary>
     public sealed record Full(StoreLimit Limit) : CommitOutcome;

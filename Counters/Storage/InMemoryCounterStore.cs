@@ -186,7 +186,7 @@ public sealed class InMemoryCounterStore(InMemoryLimits limits) : ICounterStore,
 
         public Dictionary<LaneId, MemoryLane> Lanes { get; } = [];
 
-        public Dictionary<RecordId, (AppliedIncrement Result, CommitId CommitId)> Records { get; } = [];
+        public Dictionary<RecordId, (IncrementResult Result, CommitId CommitId)> Records { get; } = [];
 
         public MemoryLane LaneOf(LaneId id) => Lanes.TryGetValue(id, out var lane) ? lane : new MemoryLane(LaneRow.Unwritten(id), CommitLog.Empty);
 

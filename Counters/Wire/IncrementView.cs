@@ -17,7 +17,7 @@ public sealed record IncrementView(
     int By,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? YourTotal)
 {
-    public static IncrementView From(AppliedIncrement result) => new(
+    public static IncrementView From(IncrementResult result) => new(
         result.Counter.Name.Value,
         result.Counter.Value,
         result.Counter.Version.Value,

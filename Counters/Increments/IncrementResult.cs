@@ -10,4 +10,4 @@ namespace LiveCounter.Increments;
 /// </param>
 /// <param name="VisitorTotal">The incrementing visitor's running total on this counter; null for an anonymous increment.</param>
 /// <param name="Position">Where it was counted; null only for a result stored before counters had lanes.</param>
-public sealed record AppliedIncrement(CounterSnapshot Counter, Amount By, VisitorId? Visitor, long? VisitorTotal, LanePosition? Position);
+public sealed record IncrementResult(CounterSnapshot Counter, Amount By, VisitorId? Visitor, long? VisitorTotal, LanePosition? Position);
