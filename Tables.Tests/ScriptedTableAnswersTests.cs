@@ -73,6 +73,32 @@ public sealed class ScriptedTableAnswersTests
         await Assert.ThrowsAsync<RequestFailedException>(async () => await Store.CommitAsync(TwoKeyedIncrements(), _ct));
     }
 
+    /// <summary>
+    /// Table Storage refuses, for at least 40 seconds, to create a table it is still deleting (409, as if it existed):
+    /// the commit, sent again, finds it missing once more and is unavailable, having written nothing, without a third try.
+    /// </summary>
+    [Fact]
+    public async Task A_commit_whose_table_is_still_missing_after_creating_it_again_is_unavailable()
+    {
+        TransactionFails(new RequestFailedException(404, "missing", "TableNotFound", null));
+        _reads.SetupSequence(t => t.CreateIfNotExistsAsync(It.IsAny<CancellationToken>()))
+            .ReturnsAsync(Response.FromValue<Azure.Data.Tables.Models.TableItem>(null!, Mock.Of<Response>(r => r.Status == 409)))
+            .ThrowsAsync(new InvalidOperationException("Created again and again: a store that never gives up would loop here."));
+
+        Assert.IsType<CommitOutcome.Unavailable>(await Store.CommitAsync(TwoKeyedIncrements(), _ct));
+        _transactions.Verify(t => t.SubmitTransactionAsync(It.IsAny<IEnumerable<TableTransactionAction>>(), It.IsAny<CancellationToken>()), Times.Exactly(2));
+    }
+
+    [Fact]
+    public async Task A_commit_whose_table_is_missing_and_cannot_be_created_for_an_outage_is_unavailable()
+    {
+        TransactionFails(new RequestFailedException(404, "missing", "TableNotFound", null));
+        _reads.Setup(t => t.CreateIfNotExistsAsync(It.IsAny<CancellationToken>())).ThrowsAsync(new RequestFailedException(503, "Server busy", "ServerBusy", null));
+
+        Assert.IsType<CommitOutcome.Unavailable>(await Store.CommitAsync(TwoKeyedIncrements(), _ct));
+        _transactions.Verify(t => t.SubmitTransactionAsync(It.IsAny<IEnumerable<TableTransactionAction>>(), It.IsAny<CancellationToken>()), Times.Once);
+    }
+
     /// <summary>Rows that changed or went between the sweep's query and its transaction: the others are deleted one by one.</summary>
     [Fact]
     public async Task A_sweep_whose_transaction_finds_a_row_gone_deletes_the_rest_one_by_one()

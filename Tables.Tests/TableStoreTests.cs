@@ -146,11 +146,13 @@ public sealed class TableStoreTests(AzuriteFixture azurite) : CounterStoreContra
         Assert.Empty((await store.ReadAsync(Hits, Ct)).Lanes);
     }
 
+    /// <summary>A table that was never created (no host started to create it) is created by the first commit, which lands.</summary>
     [Fact]
-    public async Task A_commit_to_a_table_that_does_not_exist_is_unavailable()
+    public async Task A_commit_to_a_table_that_does_not_exist_creates_it_and_lands()
     {
         var store = new TableCounterStore(CounterTable.Connect(azurite.Azurite.ConnectionString(), "missing" + Guid.NewGuid().ToString("N")));
 
-        Assert.IsType<CommitOutcome.Unavailable>(await store.CommitAsync(On(CounterLanes.None(Hits), (1, null, null)), Ct));
+        Assert.IsType<CommitOutcome.Committed>(await store.CommitAsync(On(CounterLanes.None(Hits), (1, null, null)), Ct));
+        Assert.Equal(1, (await store.ReadAsync(Hits, Ct)).Counter.Value);
     }
 }
