@@ -60,6 +60,26 @@ public sealed class TableStoreTests(AzuriteFixture azurite) : CounterStoreContra
         Assert.DoesNotContain(rows, r => r.RowKey.Contains(Alice.Value, StringComparison.Ordinal) || ((IDictionary<string, object>)r).Values.Any(v => v?.ToString()?.Contains(Alice.Value, StringComparison.Ordinal) == true));
     }
 
+    /// <summary>
+    /// A lane only grows from zero, by increments of 1 to 1,000, so a negative value or version is no count at all: a
+    /// row that holds one is refused as corrupt (a fault, never counted), like any other stored data that is not valid.
+    /// </summary>
+    [Theory]
+    [InlineData("lane-05", 7L, -1L)]
+    [InlineData("lane-05", -7L, 1L)]
+    [InlineData(RowKeys.State, 7L, -1L)]
+    [InlineData(RowKeys.State, -7L, 1L)]
+    public async Task A_lane_row_with_a_negative_value_or_version_is_refused_as_corrupt_not_counted(string rowKey, long value, long version)
+    {
+        var (store, table) = await NewStoreAsync();
+        await table.Reads.AddEntityAsync(new TableEntity("hits", "lane-01") { ["Value"] = 10L, ["Version"] = 2L, ["UpdatedAt"] = At }, Ct);
+        await table.Reads.AddEntityAsync(new TableEntity("hits", rowKey) { ["Value"] = value, ["Version"] = version, ["UpdatedAt"] = At }, Ct);
+
+        var refused = await Assert.ThrowsAsync<InvalidOperationException>(async () => await store.ReadAsync(Hits, Ct));
+
+        Assert.Contains(rowKey, refused.Message, StringComparison.Ordinal);
+    }
+
     /// <summary>A counter from before lanes keeps its count: its <c>state</c> row is read as one more lane, never written again.</summary>
     [Fact]
     public async Task A_counter_from_before_lanes_keeps_its_count_and_its_increments_go_on_in_a_lane_beside_it()
