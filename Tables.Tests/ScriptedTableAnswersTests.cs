@@ -73,16 +73,49 @@ public sealed class ScriptedTableAnswersTests
         await Assert.ThrowsAsync<RequestFailedException>(async () => await Store.CommitAsync(TwoKeyedIncrements(), _ct));
     }
 
+    /// <summary>
+    /// Table Storage refuses, for at least 40 seconds, to create a table it is still deleting (409, as if it existed):
+    /// the commit, sent again, finds it missing once more and is unavailable, having written nothing, without a third try.
+    /// </summary>
+    [Fact]
+    public async Task A_commit_whose_table_is_still_missing_after_creating_it_again_is_unavailable()
+    {
+        TransactionFails(new RequestFailedException(404, "missing", "TableNotFound", null));
+        _reads.SetupSequence(t => t.CreateIfNotExistsAsync(It.IsAny<CancellationToken>()))
+            .ReturnsAsync(Response.FromValue<Azure.Data.Tables.Models.TableItem>(null!, Mock.Of<Response>(r => r.Status == 409)))
+            .ThrowsAsync(new InvalidOperationException("Created again and again: a store that never gives up would loop here."));
+
+        Assert.IsType<CommitOutcome.Unavailable>(await Store.CommitAsync(TwoKeyedIncrements(), _ct));
+        _transactions.Verify(t => t.SubmitTransactionAsync(It.IsAny<IEnumerable<TableTransactionAction>>(), It.IsAny<CancellationToken>()), Times.Exactly(2));
+    }
+
+    [Fact]
+    public async Task A_commit_whose_table_is_missing_and_cannot_be_created_for_an_outage_is_unavailable()
+    {
+        TransactionFails(new RequestFailedException(404, "missing", "TableNotFound", null));
+        _reads.Setup(t => t.CreateIfNotExistsAsync(It.IsAny<CancellationToken>())).ThrowsAsync(new RequestFailedException(503, "Server busy", "ServerBusy", null));
+
+        Assert.IsType<CommitOutcome.Unavailable>(await Store.CommitAsync(TwoKeyedIncrements(), _ct));
+        _transactions.Verify(t => t.SubmitTransactionAsync(It.IsAny<IEnumerable<TableTransactionAction>>(), It.IsAny<CancellationToken>()), Times.Once);
+    }
+
     /// <summary>Rows that changed or went between the sweep's query and its transaction: the others are deleted one by one.</summary>
     [Fact]
     public async Task A_sweep_whose_transaction_finds_a_row_gone_deletes_the_rest_one_by_one()
     {
-        static TableEntity Row(string key) => new("votes", "key:anonymous:" + key) { ETag = new ETag("W/\"" + key + "\"") };
+        static TableEntity Row(string key) => new("votes", "key:anonymous:" + key)
+        {
+            ETag = new ETag("W/\"" + key + "\""),
+            Timestamp = Now,
+            ["CreatedAt"] = Now,
+            ["ExpiresAt"] = Now + TimeSpan.FromSeconds(1),
+        };
         var rows = new[] { Row("a"), Row("b"), Row("c") };
-        _reads.Setup(t => t.QueryAsync<TableEntity>(It.Is<string>(filter => filter.Contains("ExpiresAt", StringComparison.Ordinal)), 1000, It.IsAny<IEnumerable<string>>(), It.IsAny<CancellationToken>()))
-            .Returns(AsyncPageable<TableEntity>.FromPages([Page<TableEntity>.FromValues(rows, continuationToken: null, Mock.Of<Response>())]));
-        _reads.Setup(t => t.QueryAsync<TableEntity>(It.Is<string>(filter => filter.Contains("CreatedAt", StringComparison.Ordinal)), 1000, It.IsAny<IEnumerable<string>>(), It.IsAny<CancellationToken>()))
-            .Returns(AsyncPageable<TableEntity>.FromPages([Page<TableEntity>.FromValues([], continuationToken: null, Mock.Of<Response>())]));
+        var answeredLater = TableResponses.DatedAnswer(Now + TimeSpan.FromSeconds(1));
+        _reads.Setup(t => t.GetEntityIfExistsAsync<TableEntity>(It.IsAny<string>(), It.IsAny<string>(), It.IsAny<IEnumerable<string>>(), It.IsAny<CancellationToken>()))
+            .Returns(TableResponses.MissingAnswered<TableEntity>(answeredLater));
+        _reads.Setup(t => t.QueryAsync<TableEntity>(It.IsAny<string>(), 1000, It.IsAny<IEnumerable<string>>(), It.IsAny<CancellationToken>()))
+            .Returns(AsyncPageable<TableEntity>.FromPages([Page<TableEntity>.FromValues(rows, continuationToken: null, answeredLater)]));
         _reads.Setup(t => t.SubmitTransactionAsync(It.IsAny<IEnumerable<TableTransactionAction>>(), It.IsAny<CancellationToken>()))
             .Returns(TableResponses.Rejected(TableResponses.TransactionFailure(404, "ResourceNotFound", failedIndex: 1)));
         _reads.Setup(t => t.DeleteEntityAsync("votes", It.IsAny<string>(), It.IsAny<ETag>(), It.IsAny<CancellationToken>()))
@@ -95,5 +128,15 @@ public sealed class ScriptedTableAnswersTests
         Assert.Equal(new Retention.SweepReport(2, Finished: true), report);
         _reads.Verify(t => t.DeleteEntityAsync("votes", "key:anonymous:a", new ETag("W/\"a\""), It.IsAny<CancellationToken>()), Times.Once);
         _reads.Verify(t => t.DeleteEntityAsync("votes", "key:anonymous:c", new ETag("W/\"c\""), It.IsAny<CancellationToken>()), Times.Once);
+    }
+
+    /// <summary>Without the service's time, nothing can be judged expired: the sweep fails rather than guess on its own clock.</summary>
+    [Fact]
+    public async Task A_sweep_whose_answers_carry_no_date_deletes_nothing_and_fails()
+    {
+        _reads.Setup(t => t.GetEntityIfExistsAsync<TableEntity>(It.IsAny<string>(), It.IsAny<string>(), It.IsAny<IEnumerable<string>>(), It.IsAny<CancellationToken>()))
+            .Returns(TableResponses.MissingAnswered<TableEntity>(TableResponses.DatedAnswer(null)));
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => new TableExpiredRecords(new CounterTable(_reads.Object, _transactions.Object)).DeleteAsync(Now, 100, _ct));
     }
 }

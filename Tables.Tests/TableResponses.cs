@@ -13,6 +13,13 @@ public static class TableResponses
     public static Task<NullableResponse<T>> Missing<T>()
         where T : class => Task.FromResult(Mock.Of<NullableResponse<T>>(response => response.HasValue == false));
 
+    /// <summary>A missing row, in an answer that carries <paramref name="answer"/>'s headers.</summary>
+    public static Task<NullableResponse<T>> MissingAnswered<T>(Response answer)
+        where T : class => Task.FromResult(Mock.Of<NullableResponse<T>>(response => response.HasValue == false && response.GetRawResponse() == answer));
+
+    /// <summary>An answer of the service dated <paramref name="date"/>, as its <c>Date</c> header says (none when null).</summary>
+    public static Response DatedAnswer(DateTimeOffset? date) => new Dated(date?.ToString("R", System.Globalization.CultureInfo.InvariantCulture));
+
     public static Task<Response<IReadOnlyList<Response>>> Committed() =>
         Task.FromResult(Response.FromValue<IReadOnlyList<Response>>([], Mock.Of<Response>()));
 
@@ -33,5 +40,37 @@ public static class TableResponses
         }
 
         return new TableTransactionFailedException(failure);
+    }
+
+    /// <summary>An empty 200 answer with one header, <c>Date</c>, or none.</summary>
+    sealed class Dated(string? date) : Response
+    {
+        public override int Status => 200;
+
+        public override string ReasonPhrase => "OK";
+
+        public override Stream? ContentStream { get; set; }
+
+        public override string ClientRequestId { get; set; } = string.Empty;
+
+        public override void Dispose()
+        {
+        }
+
+        protected override bool ContainsHeader(string name) => name == "Date" && date is not null;
+
+        protected override IEnumerable<Azure.Core.HttpHeader> EnumerateHeaders() => date is null ? [] : [new("Date", date)];
+
+        protected override bool TryGetHeader(string name, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string? value)
+        {
+            value = name == "Date" ? date : null;
+            return value is not null;
+        }
+
+        protected override bool TryGetHeaderValues(string name, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out IEnumerable<string>? values)
+        {
+            values = name == "Date" && date is not null ? [date] : null;
+            return values is not null;
+        }
     }
 }

@@ -61,6 +61,26 @@ public sealed class TableStoreTests(AzuriteFixture azurite) : CounterStoreContra
         Assert.DoesNotContain(rows, r => r.RowKey.Contains(Alice.Value, StringComparison.Ordinal) || ((IDictionary<string, object>)r).Values.Any(v => v?.ToString()?.Contains(Alice.Value, StringComparison.Ordinal) == true));
     }
 
+    /// <summary>
+    /// A lane only grows from zero, by increments of 1 to 1,000, so a negative value or version is no count at all: a
+    /// row that holds one is refused as corrupt (a fault, never counted), like any other stored data that is not valid.
+    /// </summary>
+    [Theory]
+    [InlineData("lane-05", 7L, -1L)]
+    [InlineData("lane-05", -7L, 1L)]
+    [InlineData(RowKeys.State, 7L, -1L)]
+    [InlineData(RowKeys.State, -7L, 1L)]
+    public async Task A_lane_row_with_a_negative_value_or_version_is_refused_as_corrupt_not_counted(string rowKey, long value, long version)
+    {
+        var (store, table) = await NewStoreAsync();
+        await table.Reads.AddEntityAsync(new TableEntity("hits", "lane-01") { ["Value"] = 10L, ["Version"] = 2L, ["UpdatedAt"] = At }, Ct);
+        await table.Reads.AddEntityAsync(new TableEntity("hits", rowKey) { ["Value"] = value, ["Version"] = version, ["UpdatedAt"] = At }, Ct);
+
+        var refused = await Assert.ThrowsAsync<InvalidOperationException>(async () => await store.ReadAsync(Hits, Ct));
+
+        Assert.Contains(rowKey, refused.Message, StringComparison.Ordinal);
+    }
+
     /// <summary>A counter from before lanes keeps its count: its <c>state</c> row is read as one more lane, never written again.</summary>
     [Fact]
     public async Task A_counter_from_before_lanes_keeps_its_count_and_its_increments_go_on_in_a_lane_beside_it()
@@ -147,11 +167,13 @@ public sealed class TableStoreTests(AzuriteFixture azurite) : CounterStoreContra
         Assert.Empty((await store.ReadAsync(Hits, Ct)).Lanes);
     }
 
+    /// <summary>A table that was never created (no host started to create it) is created by the first commit, which lands.</summary>
     [Fact]
-    public async Task A_commit_to_a_table_that_does_not_exist_is_unavailable()
+    public async Task A_commit_to_a_table_that_does_not_exist_creates_it_and_lands()
     {
         var store = new TableCounterStore(CounterTable.Connect(azurite.Azurite.ConnectionString(), "missing" + Guid.NewGuid().ToString("N")));
 
-        Assert.IsType<CommitOutcome.Unavailable>(await store.CommitAsync(On(CounterLanes.None(Hits), (1, null, null)), Ct));
+        Assert.IsType<CommitOutcome.Committed>(await store.CommitAsync(On(CounterLanes.None(Hits), (1, null, null)), Ct));
+        Assert.Equal(1, (await store.ReadAsync(Hits, Ct)).Counter.Value);
     }
 }

@@ -6,7 +6,8 @@ namespace LiveCounter.Tables;
 /// <remarks>
 /// Once at start-up rather than lazily per request: the hot path stays a single transaction, and a store that cannot
 /// be reached at all (Azurite not started, a missing role assignment) stops the host with a clear error instead of
-/// answering every request 503. The Functions host restarts a worker that failed to start, so an outage heals.
+/// answering every request 503. The Functions host restarts a worker that failed to start, so an outage heals. A table
+/// lost later, while the host runs, is created again by the store (<see cref="TableCounterStore"/>).
 /// </remarks>
 public sealed class CounterTableInitializer(CounterTable table) : IHostedService
 {

@@ -24,7 +24,13 @@ public sealed class LaneEntity : ITableEntity
     /// <summary>The lane's <see cref="CommitLog"/>: which commit started from each of its last versions.</summary>
     public string? Commits { get; set; }
 
-    public Tally ToTally() => new(Value, new CounterVersion(Version), UpdatedAt);
+    /// <exception cref="InvalidOperationException">
+    /// The row holds a negative value or version: a lane only grows from zero, by increments of 1 to 1,000, so the row
+    /// is corrupt, and counting it would be wrong.
+    /// </exception>
+    public Tally ToTally() => Value >= 0 && Version >= 0
+        ? new(Value, new CounterVersion(Version), UpdatedAt)
+        : throw new InvalidOperationException($"The row '{RowKey}' of counter '{PartitionKey}' holds a negative value or version.");
 
     /// <summary>The row a batch writes: the lane after it, and the log with the batch's own commit added.</summary>
     public static LaneEntity After(CommitBatch batch)

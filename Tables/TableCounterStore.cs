@@ -1,5 +1,6 @@
 using Azure;
 using Azure.Data.Tables;
+using LiveCounter.Metrics;
 using LiveCounter.Storage;
 using LiveCounter.Visitors;
 
@@ -23,34 +24,83 @@ namespace LiveCounter.Tables;
 /// record carries the id of the commit that wrote it. So a commit that was applied is answered as applied even if its
 /// answer never arrived, and "nothing was written" is said only when that is known.
 /// </para>
+/// <para>
+/// A table that disappears under a running process (an in-memory Azurite restarted, the table deleted) is created again
+/// by the first commit or read that finds it missing (<c>TableNotFound</c>), which then goes once more within the same
+/// deadline; <see cref="CounterMetrics.TableRecreated"/> counts it. The transaction the service answered so wrote
+/// nothing, so sending it again is a first send as far as any outcome is concerned. A point read of a missing table
+/// answers "no such row" (the SDK's "if exists"), which is what an empty table would say.
+/// </para>
 /// </remarks>
-public sealed class TableCounterStore(CounterTable table) : ICounterStore
+public sealed class TableCounterStore(CounterTable table, CounterMetrics metrics) : ICounterStore
 {
+    /// <summary>A store without a meter of the host's: what it counts goes to a meter of its own.</summary>
+    public TableCounterStore(CounterTable table)
+        : this(table, CounterMetrics.Unregistered())
+    {
+    }
+
     public async ValueTask<CounterLanes> ReadAsync(CounterName name, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(name);
-        try
+        for (var recreated = false; ; recreated = true)
         {
-            var filter = TableClient.CreateQueryFilter($"PartitionKey eq {name.Value} and RowKey ge {RowKeys.LanesFrom} and RowKey le {RowKeys.State}");
-            var lanes = new List<LaneRow>();
-            var legacy = Tally.Zero;
-            await foreach (var row in table.Reads.QueryAsync<LaneEntity>(filter, cancellationToken: cancellationToken))
+            try
             {
-                if (RowKeys.LaneOf(row.RowKey) is { } lane)
+                return await ReadLanesAsync(name, cancellationToken);
+            }
+            catch (RequestFailedException missing) when (!recreated && StoreFailures.IsTableMissing(missing))
+            {
+                if (!await RecreateTableAsync(cancellationToken))
                 {
-                    lanes.Add(row.ToRow(lane));
-                }
-                else
-                {
-                    legacy = row.ToTally();
+                    throw new CounterStoreUnavailableException("The counter table is missing and could not be created again.", missing);
                 }
             }
+            catch (Exception exception) when (StoreFailures.IsUnavailable(exception, cancellationToken))
+            {
+                throw new CounterStoreUnavailableException("The counter table could not be read.", exception);
+            }
+        }
+    }
 
-            return new CounterLanes(name, lanes, legacy);
+    async Task<CounterLanes> ReadLanesAsync(CounterName name, CancellationToken cancellationToken)
+    {
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {name.Value} and RowKey ge {RowKeys.LanesFrom} and RowKey le {RowKeys.State}");
+        var lanes = new List<LaneRow>();
+        var legacy = Tally.Zero;
+        await foreach (var row in table.Reads.QueryAsync<LaneEntity>(filter, cancellationToken: cancellationToken))
+        {
+            if (RowKeys.LaneOf(row.RowKey) is { } lane)
+            {
+                lanes.Add(row.ToRow(lane));
+            }
+            else
+            {
+                legacy = row.ToTally();
+            }
+        }
+
+        return new CounterLanes(name, lanes, legacy);
+    }
+
+    /// <summary>Creates the table again after a request found it missing; false when the service could not be reached for it.</summary>
+    async Task<bool> RecreateTableAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            // 409: another request (or process) created it first, or the service is still deleting it, in which case
+            // the request that goes again finds it missing once more and is answered as unavailable.
+            var answer = await table.Reads.CreateIfNotExistsAsync(cancellationToken);
+            if (answer.GetRawResponse().Status != 409)
+            {
+                metrics.TableRecreated();
+            }
+
+            return true;
         }
         catch (Exception exception) when (StoreFailures.IsUnavailable(exception, cancellationToken))
         {
-            throw new CounterStoreUnavailableException("The counter table could not be read.", exception);
+            return false;
         }
     }
 
@@ -78,25 +128,36 @@ public sealed class TableCounterStore(CounterTable table) : ICounterStore
     {
         ArgumentNullException.ThrowIfNull(batch);
         var transaction = new CommitTransaction(batch);
-        try
+        for (var recreated = false; ; recreated = true)
         {
-            var answers = await table.Transactions.SubmitTransactionAsync(transaction.Actions, cancellationToken);
-            return transaction.Committed(answers.Value);
-        }
-        catch (Exception exception) when (StoreFailures.NothingSent(exception))
-        {
-            return new CommitOutcome.Unavailable();
-        }
-        catch (RequestFailedException refused) when (refused.Status is 409 or 412 or 404)
-        {
-            var row = transaction.RowAt((refused as TableTransactionFailedException)?.FailedTransactionActionIndex);
-            return refused.Status == 409 && (row is TransactionRow.Record || (row is TransactionRow.Unnamed && batch.Records.Count > 0))
-                ? await OutcomeOfConflictingAddAsync(batch, row, cancellationToken)
-                : await ResolveAsync(batch, row, cancellationToken);
-        }
-        catch (Exception exception) when (StoreFailures.IsUnavailable(exception, cancellationToken))
-        {
-            return await ResolveAsync(batch, refusedRow: null, cancellationToken);
+            try
+            {
+                var answers = await table.Transactions.SubmitTransactionAsync(transaction.Actions, cancellationToken);
+                return transaction.Committed(answers.Value);
+            }
+            catch (RequestFailedException missing) when (!recreated && StoreFailures.IsTableMissing(missing))
+            {
+                // The answer is definite: there was no table to write to. Once there is one, the same transaction goes.
+                if (!await RecreateTableAsync(cancellationToken))
+                {
+                    return new CommitOutcome.Unavailable();
+                }
+            }
+            catch (Exception exception) when (StoreFailures.NothingSent(exception))
+            {
+                return new CommitOutcome.Unavailable();
+            }
+            catch (RequestFailedException refused) when (refused.Status is 409 or 412 or 404)
+            {
+                var row = transaction.RowAt((refused as TableTransactionFailedException)?.FailedTransactionActionIndex);
+                return refused.Status == 409 && (row is TransactionRow.Record || (row is TransactionRow.Unnamed && batch.Records.Count > 0))
+                    ? await OutcomeOfConflictingAddAsync(batch, row, cancellationToken)
+                    : await ResolveAsync(batch, row, cancellationToken);
+            }
+            catch (Exception exception) when (StoreFailures.IsUnavailable(exception, cancellationToken))
+            {
+                return await ResolveAsync(batch, refusedRow: null, cancellationToken);
+            }
         }
     }
 

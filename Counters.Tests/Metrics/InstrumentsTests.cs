@@ -28,6 +28,7 @@ public sealed class InstrumentsTests
                 ("livecounter.unavailable", "{increment}", "Increments answered 503, by reason: store, deadline, contended or unconfirmed."),
                 ("livecounter.store.full", "{increment}", "Increments answered 507 because the in-memory store is full, by limit: counters, visitors or records."),
                 ("livecounter.records.expired", "{record}", "Idempotency records deleted after their retention window."),
+                ("livecounter.table.recreated", "{table}", "Times the Table store found the counters table missing and created it again."),
             ],
             published.Select(i => (i.Name, i.Unit, i.Description)));
         Assert.Equal(

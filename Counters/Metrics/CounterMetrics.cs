@@ -4,7 +4,8 @@ using LiveCounter.Storage;
 namespace LiveCounter.Metrics;
 
 /// <summary>
-/// The meter <c>LiveCounter</c>: what the increment use case does, per commit and per increment. Both hosts export it
+/// The meter <c>LiveCounter</c>: what the increment use case does, per commit and per increment, and what the store
+/// had to repair on its way (a table created again). Both hosts export it
 /// (<c>dotnet-counters monitor -n LiveCounter.Standalone --counters LiveCounter</c>, Application Insights in Azure).
 /// Each method is named for the instrument it records.
 /// </summary>
@@ -23,6 +24,7 @@ public sealed class CounterMetrics
     readonly Counter<long> _unavailable;
     readonly Counter<long> _storeFull;
     readonly Counter<long> _expired;
+    readonly Counter<long> _tableRecreated;
 
     public CounterMetrics(IMeterFactory meterFactory)
         : this(meterFactory?.Create(MeterName) ?? throw new ArgumentNullException(nameof(meterFactory)))
@@ -52,6 +54,7 @@ public sealed class CounterMetrics
         _unavailable = meter.CreateCounter<long>("livecounter.unavailable", "{increment}", "Increments answered 503, by reason: store, deadline, contended or unconfirmed.");
         _storeFull = meter.CreateCounter<long>("livecounter.store.full", "{increment}", "Increments answered 507 because the in-memory store is full, by limit: counters, visitors or records.");
         _expired = meter.CreateCounter<long>("livecounter.records.expired", "{record}", "Idempotency records deleted after their retention window.");
+        _tableRecreated = meter.CreateCounter<long>("livecounter.table.recreated", "{table}", "Times the Table store found the counters table missing and created it again.");
     }
 
     /// <summary>A meter of its own, for a use case built without dependency injection.</summary>
@@ -79,6 +82,9 @@ public sealed class CounterMetrics
     internal void RecordsExpired(int records) => _expired.Add(records);
 
     internal void Unavailable(string reason, int increments) => _unavailable.Add(increments, new KeyValuePair<string, object?>("reason", reason));
+
+    /// <summary><c>livecounter.table.recreated</c>: the store found its table missing and created it again. Public, as the Table store records it.</summary>
+    public void TableRecreated() => _tableRecreated.Add(1);
 
     internal void StoreFull(StoreLimit limit, int increments) =>
         _storeFull.Add(increments, new KeyValuePair<string, object?>("limit", limit.ToString().ToLowerInvariant()));

@@ -30,8 +30,12 @@ public readonly record struct LaneId
 
     /// <summary>The lane a process whose salt is <paramref name="salt"/> starts on for <paramref name="counter"/>.</summary>
     /// <remarks>
-    /// FNV-1a rather than <see cref="HashCode"/>, whose seed changes with every process: the same salt must give the
-    /// same lanes in every run, so a seeded test or benchmark can be run again exactly.
+    /// FNV-1a of the salt and the name, then murmur3's finaliser, then the lane its high bits fall in. FNV-1a alone
+    /// will not do: its low bits depend only on the low bits of each byte, so its value modulo 32 made the name merely
+    /// permute the lanes, and two processes met on every counter they shared or on none. The finaliser makes every
+    /// bit of the result depend on every bit of the input. Not <see cref="HashCode"/>, whose seed changes with every
+    /// process: the same salt must give the same lanes in every run, so a seeded test or benchmark can be run again
+    /// exactly.
     /// </remarks>
     public static LaneId FirstFor(CounterName counter, int salt)
     {
@@ -42,7 +46,12 @@ public readonly record struct LaneId
             hash = (hash ^ octet) * 16777619u;
         }
 
-        return new LaneId((int)(hash % Count));
+        hash ^= hash >> 16;
+        hash *= 0x85ebca6bu;
+        hash ^= hash >> 13;
+        hash *= 0xc2b2ae35u;
+        hash ^= hash >> 16;
+        return new LaneId((int)((ulong)hash * Count >> 32));
     }
 
     /// <summary>Any lane but this one, at random: where a process goes when another one turned up on its lane.</summary>
