@@ -11,7 +11,7 @@ test('a record\'s size is its UTF-8 bytes and its separator; its argument\'s, th
   assert.deepEqual(recordSizes(record), { messageBytes: record.length + 1, argumentBytes: argument.length });
   assert.deepEqual(recordSizes(`{"type":1,"target":"x","arguments":["é"]}`), { messageBytes: 43, argumentBytes: 4 });
   assert.equal(recordSizes('{"type":6}').argumentBytes, null);
-  assert.equal(recordSizes('{"type":1,"target":"x","arguments":[1,2]}').argumentBytes, null);
+  assert.equal(recordSizes('{"type":1,"target":"x","arguments":[1,2]}', 2).argumentBytes, null);
 });
 
 test('the measuring protocol parses several records of one frame as the client does, each argument carrying its own size', () => {
@@ -23,6 +23,8 @@ test('the measuring protocol parses several records of one frame as the client d
   assert.equal(messages[2].arguments[0][SIZE].messageBytes, record.length + 3);
   assert.equal(messages[2].arguments[0][SIZE].argumentBytes, argument.length + 2);
   assert.throws(() => new MeasuringJsonHubProtocol().parseMessages(record, null), /incomplete/);
+  const two = new MeasuringJsonHubProtocol().parseMessages('{"type":1,"target":"x","arguments":[{"a":1},{"b":2}]}\x1e', null);
+  assert.equal(two[0].arguments[0][SIZE].argumentBytes, null);
 });
 
 test('message sizes are grouped by the lanes each message carried, only for the counter asked about', () => {
