@@ -13,7 +13,7 @@ public sealed class RowKeysTests
     public void A_visitor_s_rows_are_keyed_by_a_hash_so_the_id_never_reaches_the_service()
     {
         var visitorRow = RowKeys.Visitor(TestVisitors.Alice);
-        var recordRow = RowKeys.Record(TestVisitors.Alice, Key);
+        var recordRow = RowKeys.Record(new(TestVisitors.Alice, Key));
 
         Assert.DoesNotContain(TestVisitors.AliceId, visitorRow, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain(TestVisitors.AliceId, recordRow, StringComparison.OrdinalIgnoreCase);
@@ -24,15 +24,15 @@ public sealed class RowKeysTests
     [Fact]
     public void An_idempotency_key_is_scoped_to_its_visitor_or_to_anonymous()
     {
-        Assert.Equal("key:anonymous:k-1", RowKeys.Record(null, Key));
-        Assert.NotEqual(RowKeys.Record(TestVisitors.Alice, Key), RowKeys.Record(TestVisitors.Bob, Key));
-        Assert.Equal(RowKeys.Record(TestVisitors.Alice, Key), RowKeys.Record(TestVisitors.Alice, Key));
+        Assert.Equal("key:anonymous:k-1", RowKeys.Record(new(null, Key)));
+        Assert.NotEqual(RowKeys.Record(new(TestVisitors.Alice, Key)), RowKeys.Record(new(TestVisitors.Bob, Key)));
+        Assert.Equal(RowKeys.Record(new(TestVisitors.Alice, Key)), RowKeys.Record(new(TestVisitors.Alice, Key)));
     }
 
     [Fact]
     public void Every_row_key_avoids_the_characters_table_storage_forbids()
     {
-        foreach (var key in new[] { RowKeys.State, RowKeys.Lane(LaneId.Of(0)), RowKeys.Visitor(TestVisitors.Alice), RowKeys.Record(null, Key), RowKeys.Record(TestVisitors.Bob, Key) })
+        foreach (var key in new[] { RowKeys.State, RowKeys.Lane(LaneId.Of(0)), RowKeys.Visitor(TestVisitors.Alice), RowKeys.Record(new(null, Key)), RowKeys.Record(new(TestVisitors.Bob, Key)) })
         {
             Assert.DoesNotMatch(@"[/\\#?\x00-\x1F\x7F-\x9F]", key);
         }
@@ -48,8 +48,8 @@ public sealed class RowKeysTests
         Assert.All(Enumerable.Range(0, LaneId.Count).Select(i => RowKeys.Lane(LaneId.Of(i))), key => Assert.True(InRange(key), key));
         Assert.True(InRange(RowKeys.State));
         Assert.False(InRange(RowKeys.Visitor(TestVisitors.Alice)));
-        Assert.False(InRange(RowKeys.Record(null, Key)));
-        Assert.False(InRange(RowKeys.Record(TestVisitors.Alice, Key)));
+        Assert.False(InRange(RowKeys.Record(new(null, Key))));
+        Assert.False(InRange(RowKeys.Record(new(TestVisitors.Alice, Key))));
     }
 
     [Fact]

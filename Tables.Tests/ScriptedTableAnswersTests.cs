@@ -46,7 +46,7 @@ public sealed class ScriptedTableAnswersTests
     {
         var batch = TwoKeyedIncrements();
         TransactionFails(TableResponses.TransactionFailure(409, "EntityAlreadyExists", failedIndex: 1));
-        _reads.Setup(t => t.GetEntityIfExistsAsync<RecordEntity>("hits", RowKeys.Record(Alice, IdempotencyKey.Parse("b").Value!), null, It.IsAny<CancellationToken>()))
+        _reads.Setup(t => t.GetEntityIfExistsAsync<RecordEntity>("hits", RowKeys.Record(new(Alice, IdempotencyKey.Parse("b").Value!)), null, It.IsAny<CancellationToken>()))
             .Returns(() => TableResponses.Found(new RecordEntity { Value = 40, Version = 30, By = 1, VisitorTotal = 9, CommitId = "another", CreatedAt = Now }));
 
         var outcome = await Store.CommitAsync(batch, _ct);

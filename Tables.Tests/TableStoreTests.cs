@@ -48,7 +48,7 @@ public sealed class TableStoreTests(AzuriteFixture azurite) : CounterStoreContra
         var visitor = Assert.Single(rows, r => r.RowKey.StartsWith("visitor:", StringComparison.Ordinal));
         Assert.Equal(RowKeys.Visitor(Alice), visitor.RowKey);
         Assert.Equal(3L, visitor.GetInt64("Total"));
-        var keyed = Assert.Single(rows, r => r.RowKey == RowKeys.Record(Alice, IdempotencyKey.Parse("k-1").Value!));
+        var keyed = Assert.Single(rows, r => r.RowKey == RowKeys.Record(new(Alice, IdempotencyKey.Parse("k-1").Value!)));
         Assert.Equal(
             (3L, 1L, 3, 3L, batch.Id.Value, At, At.AddDays(1), "lane-03", 1L),
             (keyed.GetInt64("Value"), keyed.GetInt64("Version"), keyed.GetInt32("By"), keyed.GetInt64("VisitorTotal"), keyed.GetString("CommitId"),

@@ -57,7 +57,7 @@ public sealed class RecordEntity : ITableEntity
         return new RecordEntity
         {
             PartitionKey = counter.Name.Value,
-            RowKey = RowKeys.Record(result.Visitor, record.Key),
+            RowKey = RowKeys.Record(record.Id),
             CommitId = batch.Id.Value,
             CreatedAt = batch.At,
             ExpiresAt = batch.ExpiresAt,

@@ -56,11 +56,8 @@ public static class RowKeys
     public static string Visitor(VisitorId visitor) => "visitor:" + Hash(visitor);
 
     /// <summary>The record of one idempotency key, per visitor (or anonymous), as the design scopes keys.</summary>
-    public static string Record(VisitorId? visitor, IdempotencyKey key)
-    {
-        ArgumentNullException.ThrowIfNull(key);
-        return RecordPrefix + (visitor is null ? Anonymous : Hash(visitor)) + ":" + key.Value;
-    }
+    public static string Record(RecordId id) =>
+        RecordPrefix + (id.Visitor is null ? Anonymous : Hash(id.Visitor)) + ":" + id.Key.Value;
 
     static string Hash(VisitorId visitor)
     {

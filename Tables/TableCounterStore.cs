@@ -130,7 +130,7 @@ public sealed class TableCounterStore(CounterTable table) : ICounterStore
     async Task<RecordEntity?> ReadRecordAsync(CommitBatch batch, IncrementRecord record, CancellationToken cancellationToken)
     {
         var stored = await table.Reads.GetEntityIfExistsAsync<RecordEntity>(
-            batch.Name.Value, RowKeys.Record(record.Result.Visitor, record.Key), cancellationToken: cancellationToken);
+            batch.Name.Value, RowKeys.Record(record.Id), cancellationToken: cancellationToken);
         return stored.HasValue ? stored.Value : null;
     }
 

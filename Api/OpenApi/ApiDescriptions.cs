@@ -149,7 +149,7 @@ public static class ApiDescriptions
 
     /// <summary>
     /// The SignalR output binding changes the group after the function has returned its answer, so a failure there
-    /// replaces that answer with the host's own.
+    /// replaces that answer with the host's own. Standalone on a backplane answers 503 when Redis cannot make the change.
     /// </summary>
     static Task DescribeGroupChangeFailure(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
     {
@@ -157,6 +157,12 @@ public static class ApiDescriptions
         {
             response.Description = "An unexpected failure, as problem+json. Functions: also a connection that Azure SignalR Service does not know, "
                 + "answered by the host after the function returned, with an empty body.";
+        }
+
+        if (operation.Responses?.TryGetValue("503", out var unavailable) == true && unavailable is OpenApiResponse backplane)
+        {
+            backplane.Description = "Standalone on a realtime backplane (RealtimeBackplane) that is unreachable or did not answer in time: the change "
+                + "is not confirmed. Retry after Retry-After seconds; a retry of a change already made is answered 204.";
         }
 
         return Task.CompletedTask;

@@ -13,6 +13,7 @@ public static class SubscribeHandler
         StatusCodes.Status404NotFound,
         StatusCodes.Status413PayloadTooLarge,
         StatusCodes.Status429TooManyRequests,
+        StatusCodes.Status503ServiceUnavailable,
     ];
 
     public static async Task<SubscriptionAnswer> HandleAsync(

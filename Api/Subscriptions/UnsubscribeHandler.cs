@@ -7,7 +7,7 @@ namespace LiveCounter.Api.Subscriptions;
 /// <summary><c>DELETE /api/counters/{name}/subscriptions/{connectionId}</c>: the connection leaves the counter's group.</summary>
 public static class UnsubscribeHandler
 {
-    public static readonly int[] Problems = [StatusCodes.Status400BadRequest];
+    public static readonly int[] Problems = [StatusCodes.Status400BadRequest, StatusCodes.Status503ServiceUnavailable];
 
     public static SubscriptionAnswer Handle(string name, string connectionId, ISubscriptionGate gate)
     {

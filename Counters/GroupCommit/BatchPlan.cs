@@ -14,10 +14,7 @@ namespace LiveCounter.GroupCommit;
 /// <c>counterUpdated</c> with the counter after the commit, and each visitor's last increment carries its
 /// <c>incrementApplied</c> with the sum of its <c>by</c>.
 /// </summary>
-/// <remarks>
-/// A request whose key already appeared earlier in the batch (a retry that arrived while the first try was queued)
-/// writes nothing of its own: it is answered from the earlier one, like any replay.
-/// </remarks>
+/// <remarks>A request whose key already appeared earlier in the batch writes nothing of its own (<see cref="Idempotency"/>).</remarks>
 internal sealed class BatchPlan
 {
     readonly List<int> _recordOwners;
@@ -56,7 +53,7 @@ internal sealed class BatchPlan
         var tally = lane.Tally;
         var steps = new Step[requests.Count];
         var finalTotals = new Dictionary<VisitorId, long>();
-        var firstOfKey = new Dictionary<(VisitorId?, IdempotencyKey), int>();
+        var keys = new Idempotency.KeysInBatch();
         var records = new List<IncrementRecord>();
         var recordOwners = new List<int>();
         var applied = new List<(int Index, AppliedIncrement Result)>(requests.Count);
@@ -64,7 +61,7 @@ internal sealed class BatchPlan
         for (var i = 0; i < requests.Count; i++)
         {
             var request = requests[i];
-            if (request.Key is { } repeated && firstOfKey.TryGetValue((request.Visitor, repeated), out var first))
+            if (keys.RepeatOf(request, i) is { } first)
             {
                 steps[i] = new Step.Repeat(first);
                 continue;
@@ -84,7 +81,6 @@ internal sealed class BatchPlan
             applied.Add((i, result));
             if (request.Key is { } key)
             {
-                firstOfKey.Add((request.Visitor, key), i);
                 records.Add(new IncrementRecord(key, result));
                 recordOwners.Add(i);
             }

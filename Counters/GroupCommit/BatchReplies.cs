@@ -9,9 +9,6 @@ namespace LiveCounter.GroupCommit;
 /// <summary>What the requests of a batch are answered, for each way its commit can end, and what the meter counts of it.</summary>
 internal static class BatchReplies
 {
-    static readonly Problem KeyReused = Problem.UnprocessableContent(
-        "This Idempotency-Key was already used for an increment with a different by. Use a new key for a new increment.");
-
     static readonly Problem StoreUnavailable = Problem.Unavailable(
         "The counter store is unavailable. Nothing was written; retry with the same Idempotency-Key.");
 
@@ -38,7 +35,7 @@ internal static class BatchReplies
                     break;
 
                 case BatchPlan.Step.Repeat repeat:
-                    entries[i].Reply(Replay(entries[i].Request, ((BatchPlan.Step.Apply)plan.Steps[repeat.Of]).Result, metrics));
+                    entries[i].Reply(Idempotency.Replay(entries[i].Request, ((BatchPlan.Step.Apply)plan.Steps[repeat.Of]).Result, metrics));
                     break;
             }
         }
@@ -52,7 +49,7 @@ internal static class BatchReplies
         {
             if (i == owner || plan.Steps[i] is BatchPlan.Step.Repeat { Of: var of } && of == owner)
             {
-                entries[i].Reply(Replay(entries[i].Request, taken.Stored, metrics));
+                entries[i].Reply(Idempotency.Replay(entries[i].Request, taken.Stored, metrics));
                 entries.RemoveAt(i);
             }
         }
@@ -92,17 +89,6 @@ internal static class BatchReplies
         CommitOutcome.Unavailable => "unavailable",
         _ => "unknown",
     };
-
-    static Outcome<IncrementReply> Replay(IncrementRequest request, AppliedIncrement stored, CounterMetrics metrics)
-    {
-        if (stored.By != request.By)
-        {
-            return KeyReused;
-        }
-
-        metrics.Replay();
-        return new IncrementReply(stored, Replayed: true, Broadcast.Nothing);
-    }
 
     static void ReplyAll(IReadOnlyList<QueuedIncrement> entries, Problem problem)
     {

@@ -89,6 +89,10 @@ internal sealed class IncrementQueue(LaneWriter writer, TimeProvider time)
 
     async Task DrainAsync()
     {
+        // The drain commits many requests' increments, so it carries none's trace: the request that happened to start it
+        // would otherwise parent every store call (and its traceparent header) of every later batch. Set inside this
+        // async method, it leaves that request's own context untouched.
+        Activity.Current = null;
         for (var first = true; ; first = false)
         {
             if (!first)

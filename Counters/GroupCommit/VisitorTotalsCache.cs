@@ -32,6 +32,51 @@ internal sealed class VisitorTotalsCache(int capacity)
         _totals[(counter, visitor)] = total;
     }
 
+    /// <summary>The totals of <paramref name="visitors"/> with their rows' tokens: from this cache, reading those it lacks from the store.</summary>
+    public async Task<Dictionary<VisitorId, VisitorTotal>> ReadAsync(ICounterStore store, CounterName counter, IEnumerable<VisitorId> visitors, CancellationToken cancellationToken)
+    {
+        var totals = new Dictionary<VisitorId, VisitorTotal>();
+        var missing = new List<VisitorId>();
+        foreach (var visitor in visitors.Distinct())
+        {
+            if (TryGet(counter, visitor, out var cached))
+            {
+                totals[visitor] = cached;
+            }
+            else
+            {
+                missing.Add(visitor);
+            }
+        }
+
+        if (missing.Count > 0)
+        {
+            foreach (var (visitor, total) in await store.ReadTotalsAsync(counter, missing, cancellationToken).ConfigureAwait(false))
+            {
+                totals[visitor] = total;
+                Set(counter, visitor, total);
+            }
+        }
+
+        return totals;
+    }
+
+    /// <summary>A batch committed: each of its visitors' totals is kept with its row's new token, or forgotten when the store did not say it.</summary>
+    public void Committed(CounterName counter, CommitBatch batch, IReadOnlyDictionary<VisitorId, string>? tokens)
+    {
+        foreach (var (visitor, update) in batch.Totals)
+        {
+            if (tokens?.TryGetValue(visitor, out var token) == true)
+            {
+                Set(counter, visitor, new VisitorTotal(update.Total, token));
+            }
+            else
+            {
+                Forget(counter, [visitor]);
+            }
+        }
+    }
+
     public void Forget(CounterName counter, IEnumerable<VisitorId> visitors)
     {
         foreach (var visitor in visitors)

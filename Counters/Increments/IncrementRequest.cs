@@ -10,6 +10,9 @@ public sealed record IncrementRequest(CounterName Name, Amount By, IdempotencyKe
     public const string IdempotencyKeyHeader = "Idempotency-Key";
     public const string VisitorIdHeader = "X-Visitor-Id";
 
+    /// <summary>The record this request's key names; null without a key.</summary>
+    public RecordId? RecordId => Key is { } key ? new RecordId(Visitor, key) : null;
+
     /// <param name="body">The raw body, already read within the API's size limit.</param>
     public static Outcome<IncrementRequest> Parse(string? name, ReadOnlySpan<byte> body, string? idempotencyKey, string? visitorId)
     {

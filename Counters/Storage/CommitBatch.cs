@@ -38,7 +38,10 @@ public sealed record CommitBatch(
 }
 
 /// <summary>The result stored under an idempotency key, so that a replay of the key returns it unchanged.</summary>
-public sealed record IncrementRecord(IdempotencyKey Key, AppliedIncrement Result);
+public sealed record IncrementRecord(IdempotencyKey Key, AppliedIncrement Result)
+{
+    public RecordId Id => new(Result.Visitor, Key);
+}
 
 /// <summary>A visitor's new total, set only while the visitor's row still has <paramref name="Token"/> (null: while it has no row).</summary>
 public sealed record VisitorTotalUpdate(long Total, string? Token);

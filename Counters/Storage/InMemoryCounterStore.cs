@@ -111,7 +111,7 @@ public sealed class InMemoryCounterStore(InMemoryLimits limits) : ICounterStore,
         for (var i = 0; i < batch.Records.Count; i++)
         {
             var record = batch.Records[i];
-            if (partition.Records.TryGetValue((record.Result.Visitor, record.Key), out var stored))
+            if (partition.Records.TryGetValue(record.Id, out var stored))
             {
                 // This batch's own record means an earlier send of it was applied (only a test decorator loses answers here).
                 return stored.CommitId == batch.Id ? CommitOutcome.Committed.WithoutTokens : new CommitOutcome.KeyTaken(i, stored.Result);
@@ -182,11 +182,11 @@ public sealed class InMemoryCounterStore(InMemoryLimits limits) : ICounterStore,
         readonly Dictionary<VisitorId, (long Total, long Writes)> _totals = [];
 
         /// <summary>Each record by its expiry, for eviction: the first to expire come first.</summary>
-        readonly PriorityQueue<(VisitorId?, IdempotencyKey), DateTimeOffset> _expiring = new();
+        readonly PriorityQueue<RecordId, DateTimeOffset> _expiring = new();
 
         public Dictionary<LaneId, MemoryLane> Lanes { get; } = [];
 
-        public Dictionary<(VisitorId? Visitor, IdempotencyKey Key), (AppliedIncrement Result, CommitId CommitId)> Records { get; } = [];
+        public Dictionary<RecordId, (AppliedIncrement Result, CommitId CommitId)> Records { get; } = [];
 
         public MemoryLane LaneOf(LaneId id) => Lanes.TryGetValue(id, out var lane) ? lane : new MemoryLane(LaneRow.Unwritten(id), CommitLog.Empty);
 
@@ -200,7 +200,7 @@ public sealed class InMemoryCounterStore(InMemoryLimits limits) : ICounterStore,
             Lanes[batch.Lane.Id] = new MemoryLane(new LaneRow(batch.Lane.Id, batch.LaneAfter, laneToken), LaneOf(batch.Lane.Id).Log.After(batch.Lane.Tally.Version, batch.Id));
             foreach (var record in batch.Records)
             {
-                var key = (record.Result.Visitor, record.Key);
+                var key = record.Id;
                 Records.Add(key, (record.Result, batch.Id));
                 _expiring.Enqueue(key, batch.ExpiresAt);
             }

@@ -50,7 +50,7 @@ public sealed class RealtimeSenderTests
         _hub.Setup(h => h.Groups).Returns(groups.Object);
     }
 
-    RealtimeSender Sender() => new(_hub.Object, _time, NullLogger<RealtimeSender>.Instance);
+    RealtimeSender Sender() => new(_hub.Object, new ConnectionRegistry(_time), _time, NullLogger<RealtimeSender>.Instance);
 
     static IncrementAnswer Answer(Broadcast broadcast) => new(new IncrementOk(new IncrementView("hits", 1, 1, null, Lanes, 1, 1), replayed: false), broadcast);
 

@@ -14,14 +14,21 @@ public static partial class RequestLogging
     /// <summary>ASP.NET Core's own request lines: "Request starting POST http://…/api/negotiate?visitorId=…".</summary>
     const string HostingCategory = "Microsoft.AspNetCore.Hosting.Diagnostics";
 
+    /// <summary>SignalR's Redis backplane: "Subscribing to channel: …:user:…" and the like.</summary>
+    const string BackplaneCategory = "Microsoft.AspNetCore.SignalR.StackExchangeRedis";
+
     /// <summary>
     /// Turns ASP.NET Core's own request lines off in code, as the one line per request here replaces them: they carry
     /// the full URL, and with it the visitor id of every negotiate and connection. appsettings.json turns them off too,
     /// but it is found only when the app starts in its own folder; this rule holds wherever it starts, and a filter
     /// added here comes after the settings' rules for the same category, so no setting can turn them back on.
     /// </summary>
+    /// <remarks>
+    /// The same for SignalR's Redis backplane, which names each visitor's channel after the visitor id and writes
+    /// channel names at Trace level.
+    /// </remarks>
     public static ILoggingBuilder KeepVisitorIdsOutOfLogs(this ILoggingBuilder logging) =>
-        logging.AddFilter(HostingCategory, LogLevel.Warning);
+        logging.AddFilter(HostingCategory, LogLevel.Warning).AddFilter(BackplaneCategory, LogLevel.Warning);
 
     public static IApplicationBuilder UseRequestLogging(this IApplicationBuilder app)
     {

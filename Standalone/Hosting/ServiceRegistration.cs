@@ -31,7 +31,9 @@ public static class ServiceRegistration
 
         services.AddHostedService<RecordSweeps>();
         services.AddCountersApi(configuration);
-        services.AddSignalR().AddJsonProtocol(options => ApiJson.Apply(options.PayloadSerializerOptions));
+        services.AddSignalR()
+            .AddJsonProtocol(options => ApiJson.Apply(options.PayloadSerializerOptions))
+            .AddRealtimeBackplane(configuration);
         services.AddSingleton<IUserIdProvider, VisitorUserIdProvider>();
         services.AddSingleton<ConnectionRegistry>();
         services.AddSingleton<ISubscriptionGate>(provider => provider.GetRequiredService<ConnectionRegistry>());

@@ -83,6 +83,15 @@ public sealed class ConnectionRegistry(TimeProvider time) : ISubscriptionGate
         }
     }
 
+    /// <summary>Whether the hub has registered the connection and it has not disconnected since.</summary>
+    public bool IsConnected(string connectionId)
+    {
+        lock (_lock)
+        {
+            return _entries.TryGetValue(connectionId, out var entry) && entry.Gate.Task.IsCompleted;
+        }
+    }
+
     /// <summary>True once the hub has registered the connection; false when it has not within <see cref="Grace"/>.</summary>
     public async Task<bool> WaitUntilConnectedAsync(string connectionId, CancellationToken cancellationToken)
     {

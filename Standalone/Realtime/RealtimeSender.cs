@@ -1,9 +1,12 @@
 using LiveCounter.Api.Http;
 using LiveCounter.Api.Increments;
 using LiveCounter.Api.Subscriptions;
+using LiveCounter.Problems;
 using LiveCounter.Realtime;
+using LiveCounter.Subscriptions;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.SignalR;
+using StackExchange.Redis;
 
 namespace LiveCounter.Standalone.Realtime;
 
@@ -15,17 +18,43 @@ namespace LiveCounter.Standalone.Realtime;
 /// still waiting for a stuck connection after <see cref="SendBound"/> is given up for that connection alone
 /// (delivery is at most once; the page re-reads when it reconnects), which bounds what a stuck connection can hold:
 /// its messages of the last two seconds, until SignalR's transport send timeout closes it. Group changes are
-/// awaited: they touch no socket, and a 204 must mean the connection is in the group.
+/// awaited: a 204 must mean the connection is in the group.
+/// <para>
+/// On the Redis backplane (<see cref="RealtimeBackplane"/>) every group and user message goes through Redis, even to
+/// this instance's own connections, and a connection's first join of a group subscribes this instance to the group's
+/// Redis channel. While Redis is down a message is dropped unsent, and a join answers 503 at once without asking
+/// SignalR: a failed subscription leaves behind, in StackExchange.Redis, a registration of the channel with a queue
+/// nobody reads, which is subscribed again when Redis is back and from then on keeps every message of that counter in
+/// memory. A join that fails all the same (Redis went away meanwhile, or stopped answering) has that registration
+/// dropped before anything else may join (<c>_joins</c>): at that moment no connection here is in the group, so the
+/// channel has no other reader. A group change waits at most <see cref="GroupChangeBound"/> for its answer; one still
+/// running then finishes, or fails and is cleaned up, on its own.
+/// </para>
 /// </remarks>
-public sealed partial class RealtimeSender(IHubContext<CounterHub> hub, TimeProvider time, ILogger<RealtimeSender> logger)
+public sealed partial class RealtimeSender(
+    IHubContext<CounterHub> hub, ConnectionRegistry connections, TimeProvider time, ILogger<RealtimeSender> logger, RealtimeBackplane? backplane = null) : IDisposable
 {
     /// <summary>How long a message may wait for a recipient that does not read before that recipient goes without it.</summary>
     public static readonly TimeSpan SendBound = TimeSpan.FromSeconds(2);
+
+    /// <summary>How long a subscription request waits for its group change on the backplane before it answers 503.</summary>
+    public static readonly TimeSpan GroupChangeBound = TimeSpan.FromSeconds(3);
+
+    static readonly ProblemResult BackplaneDown = new(Problem.Unavailable(
+        "The realtime backplane is unreachable, so this connection cannot receive the counter's updates now. Try again shortly."));
+
+    readonly SemaphoreSlim _joins = new(1, 1);
 
     /// <summary>Sends off <paramref name="answer"/>'s messages, not awaiting them, and hands back its HTTP result.</summary>
     public Results<IncrementOk, ProblemResult> Send(IncrementAnswer answer)
     {
         ArgumentNullException.ThrowIfNull(answer);
+        if (backplane is { MaySend: false })
+        {
+            // Dropped unsent: the lifetime manager would fail it at once, and one warning per outage says so.
+            return answer.Result;
+        }
+
         if (answer.Broadcast.ToSubscribers is { } update)
         {
             SendOff(CounterUpdate.Target, hub.Clients.Group(update.Group), update.Counter);
@@ -43,25 +72,118 @@ public sealed partial class RealtimeSender(IHubContext<CounterHub> hub, TimeProv
     public async Task<Results<NoContent, ProblemResult>> JoinAsync(SubscriptionAnswer answer)
     {
         ArgumentNullException.ThrowIfNull(answer);
-        if (answer.Change is { } joining)
+        if (answer.Change is not { } joining)
         {
-            await hub.Groups.AddToGroupAsync(joining.Connection.Value, joining.GroupName);
+            return answer.Result;
         }
 
-        return answer.Result;
+        if (backplane is null)
+        {
+            await hub.Groups.AddToGroupAsync(joining.Connection.Value, joining.GroupName);
+            return answer.Result;
+        }
+
+        return await ChangeGroupAsync(joining, JoinInTurnAsync) ? answer.Result : BackplaneDown;
     }
 
     /// <summary>Removes the unsubscribing connection from the counter's group, then hands back the HTTP result.</summary>
     public async Task<Results<NoContent, ProblemResult>> LeaveAsync(SubscriptionAnswer answer)
     {
         ArgumentNullException.ThrowIfNull(answer);
-        if (answer.Change is { } leaving)
+        if (answer.Change is not { } leaving)
         {
-            await hub.Groups.RemoveFromGroupAsync(leaving.Connection.Value, leaving.GroupName);
+            return answer.Result;
         }
 
-        return answer.Result;
+        if (backplane is null)
+        {
+            await hub.Groups.RemoveFromGroupAsync(leaving.Connection.Value, leaving.GroupName);
+            return answer.Result;
+        }
+
+        return await ChangeGroupAsync(leaving, (change, _) => LeaveOverBackplaneAsync(change)) ? answer.Result : BackplaneDown;
     }
+
+    /// <summary>True when the change is done (or moot); false when it could not be made within <see cref="GroupChangeBound"/>.</summary>
+    async Task<bool> ChangeGroupAsync(Subscription change, Func<Subscription, CancellationToken, Task<bool>> changeAsync)
+    {
+        // A connection this instance does not hold (any more) is in none of its groups. Asking the lifetime manager
+        // anyway would send the change to the other instances and wait 30 s for an acknowledgement none will send.
+        if (!connections.IsConnected(change.Connection.Value))
+        {
+            return true;
+        }
+
+        using var bound = new CancellationTokenSource(GroupChangeBound, time);
+        try
+        {
+            return await changeAsync(change, bound.Token).WaitAsync(bound.Token);
+        }
+        catch (OperationCanceledException) when (bound.IsCancellationRequested)
+        {
+            return false;
+        }
+    }
+
+    async Task<bool> JoinInTurnAsync(Subscription joining, CancellationToken giveUp)
+    {
+        await _joins.WaitAsync(giveUp);
+        try
+        {
+            if (backplane is not { IsConnected: true })
+            {
+                return false;
+            }
+
+            try
+            {
+                await hub.Groups.AddToGroupAsync(joining.Connection.Value, joining.GroupName, CancellationToken.None);
+                return true;
+            }
+            catch (Exception failure) when (IsBackplaneFailure(failure))
+            {
+                GroupChangeFailed(logger, failure);
+                await ForgetGroupChannelAsync(backplane, joining.GroupName);
+                return false;
+            }
+        }
+        finally
+        {
+            _joins.Release();
+        }
+    }
+
+    async Task ForgetGroupChannelAsync(RealtimeBackplane redis, string group)
+    {
+        try
+        {
+            await redis.ForgetGroupChannelAsync(group);
+        }
+        catch (Exception failure) when (IsBackplaneFailure(failure))
+        {
+            GroupChangeFailed(logger, failure);
+        }
+    }
+
+    /// <summary>SignalR forgets the group before it tells Redis, so a leave that failed is done here and its retry is a 204.</summary>
+    async Task<bool> LeaveOverBackplaneAsync(Subscription leaving)
+    {
+        try
+        {
+            await hub.Groups.RemoveFromGroupAsync(leaving.Connection.Value, leaving.GroupName, CancellationToken.None);
+            return true;
+        }
+        catch (Exception failure) when (IsBackplaneFailure(failure))
+        {
+            GroupChangeFailed(logger, failure);
+            return false;
+        }
+    }
+
+    public void Dispose() => _joins.Dispose();
+
+    /// <summary>Redis refused or did not answer (StackExchange.Redis's timeouts are <see cref="TimeoutException"/>s).</summary>
+    static bool IsBackplaneFailure(Exception failure) => failure is RedisException or TimeoutException or OperationCanceledException;
 
     /// <summary>Not tied to the request: once an increment is committed its messages go out even if the caller left.</summary>
     void SendOff(string target, IClientProxy recipients, object argument)
@@ -92,6 +214,9 @@ public sealed partial class RealtimeSender(IHubContext<CounterHub> hub, TimeProv
             TaskContinuationOptions.ExecuteSynchronously,
             TaskScheduler.Default);
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A group change on the realtime backplane failed.")]
+    static partial void GroupChangeFailed(ILogger logger, Exception exception);
 
     // A stuck recipient that ran out of time is not a failure: SignalR completes a write cancelled by its caller quietly.
     [LoggerMessage(Level = LogLevel.Warning, Message = "A realtime message ({Target}) could not be sent.")]
