@@ -30,7 +30,7 @@ export class Bench {
     this.load = Array.from({ length: Math.max(1, options.writerProcs) }, () => startWorker('load'));
     this.all = [...this.subs, ...this.load];
     this.general = this.subs.map(() => 0); // connections opened for general use in each connections worker
-    this.cpu = new CpuMeter(() => this.serverPids(), () => this.all, () => this.storePids());
+    this.cpu = new CpuMeter(() => this.serverPids(), () => this.all, () => this.storePids(), () => this.backplanePids());
     this.results = {};
     this.failures = [];
     this.calibrations = [];
@@ -47,6 +47,7 @@ export class Bench {
     this.serverPid = server.pid ?? server.serverPid ?? null;
     this.serverPids = server.serverPids ?? (() => (this.serverPid ? [this.serverPid] : []));
     this.storePids = server.storePids ?? (() => []);
+    this.backplanePids = server.backplanePids ?? (() => []);
     this.proxyStats = server.proxyStats ?? (async () => null);
     this.tableClient = server.tableClient ?? (() => null);
   }

@@ -137,7 +137,7 @@ async function runHot(bench, options, paths) {
     }
     const label = `hot-n${variant.instances}${variant.stuck ? '-stuck' : ''}`;
     results.push(
-      await onOwnStack(bench, paths, { instances: variant.instances, metrics: true, label }, async () => {
+      await onOwnStack(bench, paths, { instances: variant.instances, metrics: true, label, backplane: true }, async () => {
         const warm = options.warmupSeconds > 0 ? await warmup(bench) : null;
         return { ...(await hot.run(bench, variant)), warmup: warm };
       }),

@@ -15,7 +15,8 @@ Scenarios (--scenarios, comma-separated; default all but wrk):
   users         --visitors visitors with 2 connections each: incrementApplied must reach only its visitor
   hot           --writers concurrent writers on one counter, each increment with its own Idempotency-Key and the
                 writer's visitor id, retried with the same key after a 5xx or a network error until it answers
-                200: increments/s, latency, 503s, exactness, and the commit sizes seen by one subscriber
+                200: increments/s, latency, 503s, exactness, the commit sizes seen by one subscriber, every
+                subscriber's merged view against the truth and its time to truth, bytes per counterUpdated
   wrk           the hot counter again, driven by wrk (Debian package) without keys; also enabled by --wrk
   memory        in-memory store: on a Standalone of its own (fresh, with the --max-* caps), floods of --flood
                 increments needing new room (new counter names, then new visitor ids on one counter, then new
@@ -32,9 +33,11 @@ The server run.sh starts (not with --url):
                              line gets through, then the connection is reset); counted per kind in the report
   --group-commit <on|off>    off passes --LiveCounter:GroupCommit=false: every increment reads, computes and
                              commits alone, racing the others (the behaviour before group commit). Default on
-  --instances <n[,n...]>     tables, hot: the hot scenario on n Standalone processes sharing one Azurite table
-                             (a fresh Azurite, proxy and processes for each n; writer i writes to instance i mod n,
-                             one subscriber per instance), e.g. 1,4 prints N = 1 and N = 4 side by side. Each
+  --instances <n[,n...]>     tables, hot: the hot scenario on n Standalone processes sharing one Azurite table and
+                             one SignalR backplane (a fresh Azurite, proxy, redis-server and processes for each n,
+                             each process given --RealtimeBackplane 127.0.0.1:<port>; writer i writes to instance
+                             i mod n, one subscriber per instance, each judged against the table's truth), e.g. 1,4
+                             prints N = 1 and N = 4 side by side. Needs redis-server on the PATH. Each
                              process exports its LiveCounter meter to its log (--LiveCounter:Metrics=console, every
                              second), from which conflicts, retries and 503s by reason and batch sizes are reported
                              per instance; the table is read afterwards for exactness and commit sizes

@@ -21,7 +21,8 @@ export function describeServer(server) {
     text += ` through the store proxy (${parts.join(', ')})`;
   }
   const processes = s.instances > 1 ? `${s.instances} Standalone processes on one table` : 'Standalone';
-  return `${processes} on the ${text}, group commit ${s.groupCommit ? 'on' : 'off'}`;
+  const backplane = s.backplane ? `, SignalR backplane on Redis (${s.backplane.redis})` : '';
+  return `${processes} on the ${text}, group commit ${s.groupCommit ? 'on' : 'off'}${backplane}`;
 }
 
 function storeRows(report) {
@@ -55,7 +56,7 @@ export function render(report) {
   if (report.server || !(r.hot?.some((h) => h.server) || r.memory?.server)) out.push(`server: ${describeServer(report.server)}`);
   for (const h of (r.hot ?? []).filter((x) => x.server)) out.push(`server of hot ${h.label}: ${h.server.description}`);
   if (r.memory?.server) out.push(`server of memory: ${r.memory.server.description} (${r.memory.server.command})`);
-  out.push(`cpu: cores used in the measured phase by the server${report.options.store === 'tables' ? ' / the store (Azurite and the proxy)' : ''} / all bench processes (the busiest one: each is one Node thread, 1.0 is its limit) / anything else (NOISY when > ${NOISY_OTHER_CORES} in a phase of ${NOISE_MIN_SECONDS} s or more)`);
+  out.push(`cpu: cores used in the measured phase by the server${report.options.store === 'tables' ? ' / the store (Azurite and the proxy)' : ''}${report.options.instances != null ? ' / Redis (the backplane)' : ''} / all bench processes (the busiest one: each is one Node thread, 1.0 is its limit) / anything else (NOISY when > ${NOISY_OTHER_CORES} in a phase of ${NOISE_MIN_SECONDS} s or more)`);
   if (r.warmup) {
     const w = r.warmup;
     out.push(`Warm-up: ${w.seconds.toFixed(1)} s of increments, ${w.steady ? 'steady' : 'not yet steady (the machine is drifting, or raise --warmup-seconds)'}; per second: ${w.ratesPerSecond.map(int).join(', ')}`);

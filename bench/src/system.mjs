@@ -51,11 +51,13 @@ export class CpuMeter {
    * @param serverPids () => [pid] the server's processes (several with --instances; none known with --url alone)
    * @param workers () => [{ pid, role }] the live bench worker processes
    * @param storePids () => [pid] Azurite and the proxy
+   * @param backplanePids () => [pid] the Redis server of the SignalR backplane (--instances)
    */
-  constructor(serverPids, workers, storePids = () => []) {
+  constructor(serverPids, workers, storePids = () => [], backplanePids = () => []) {
     this.serverPids = serverPids;
     this.workers = workers;
     this.storePids = storePids;
+    this.backplanePids = backplanePids;
   }
 
   sample() {
@@ -68,6 +70,7 @@ export class CpuMeter {
       server: servers.length ? servers.reduce((a, b) => a + b, 0) : null,
       servers,
       store: this.storePids().length ? this.storePids().reduce((sum, pid) => sum + (cpuSeconds(pid) ?? 0), 0) : null,
+      backplane: this.backplanePids().length ? this.backplanePids().reduce((sum, pid) => sum + (cpuSeconds(pid) ?? 0), 0) : null,
       main,
       workers,
       generator: main + workers.reduce((sum, w) => sum + w.cpu, 0),
@@ -81,7 +84,8 @@ export class CpuMeter {
     const server = a.server == null || b.server == null ? null : (b.server - a.server) / wall;
     const generator = (b.generator - a.generator) / wall;
     const store = a.store == null || b.store == null ? null : (b.store - a.store) / wall;
-    const other = Math.max(0, busy - generator - (server ?? 0) - (store ?? 0));
+    const backplane = a.backplane == null || b.backplane == null ? null : (b.backplane - a.backplane) / wall;
+    const other = Math.max(0, busy - generator - (server ?? 0) - (store ?? 0) - (backplane ?? 0));
     // Each bench process is one Node thread: one near 1.0 core is a generator at its limit.
     const processes = [
       { role: 'main', cores: Number(((b.main - a.main) / wall).toFixed(2)) },
@@ -97,6 +101,7 @@ export class CpuMeter {
       serverCores: server == null ? null : Number(server.toFixed(2)),
       ...(each ? { serverCoresPerInstance: each } : {}),
       storeCores: store == null ? null : Number(store.toFixed(2)),
+      backplaneCores: backplane == null ? null : Number(backplane.toFixed(2)),
       generatorCores: Number(generator.toFixed(2)),
       otherCores: Number(other.toFixed(2)),
       busiestBenchProcessCores: Math.max(...processes.map((p) => p.cores)),

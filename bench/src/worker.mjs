@@ -8,6 +8,8 @@ const operations = {
   unsubscribeAll: realtime.unsubscribeAll,
   drain: realtime.drain,
   drainApplied: realtime.drainApplied,
+  drainToTruth: realtime.drainToTruth,
+  views: realtime.views,
   catchUp: realtime.catchUp,
   collect: realtime.collect,
   closeAll: realtime.closeAll,

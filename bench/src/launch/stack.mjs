@@ -1,9 +1,11 @@
 // What run.sh asks for (--app): the store (Azurite, and the proxy in front of it when --store-latency or
-// --store-faults ask for one), then Standalone on it, once or --instances times on the same table; stopped in
-// reverse order at the end, or killed when the bench itself exits some other way.
+// --store-faults ask for one), the Redis server of the SignalR backplane when asked for (--instances), then
+// Standalone on them, once or --instances times on the same table; stopped in reverse order at the end, or killed
+// when the bench itself exits some other way.
 import path from 'node:path';
 import { startAzurite } from './azurite.mjs';
 import { startProxy } from './proxy.mjs';
+import { startRedis } from './redis.mjs';
 import { startStandalone } from './standalone.mjs';
 
 const started = [];
@@ -19,9 +21,10 @@ export const COUNTERS_TABLE = 'counters';
  * @param options  the bench's options (store, storeLatency, storeFaults, groupCommit, app)
  * @param paths    { benchDir, resultsDir, stamp }
  * @param shape    instances: Standalone processes on the one store; metrics: each exports the LiveCounter meter to
- *                 its log; serverArgs: more settings for each; label: in the log files' names (several stacks a run)
+ *                 its log; serverArgs: more settings for each; label: in the log files' names (several stacks a run);
+ *                 backplane: a redis-server of its own, every Standalone on it (--RealtimeBackplane)
  */
-export async function startStack(options, { benchDir, resultsDir, stamp }, { instances = 1, metrics = false, serverArgs = [], label = '' } = {}) {
+export async function startStack(options, { benchDir, resultsDir, stamp }, { instances = 1, metrics = false, serverArgs = [], label = '', backplane = false } = {}) {
   const repoDir = path.resolve(benchDir, '..');
   const suffix = label ? `-${label}` : '';
   const logFileOf = (i) => path.join(resultsDir, `server-${stamp}${suffix}${instances > 1 ? `-i${i}` : ''}.log`);
@@ -35,14 +38,15 @@ export async function startStack(options, { benchDir, resultsDir, stamp }, { ins
     metrics,
     serverPids: () => servers.map((s) => s.pid),
     storePids: () => [azurite?.pid, proxy?.pid].filter(Boolean),
+    backplanePids: () => [redis?.pid].filter(Boolean),
     proxyStats: async () => (proxy ? proxy.stats() : null),
     /** A client of the counters table straight to Azurite (null on the in-memory store). */
     tableClient: () => azurite?.tableClient(COUNTERS_TABLE) ?? null,
     async stop() {
-      for (const part of [...servers, proxy, azurite]) {
+      for (const part of [...servers, redis, proxy, azurite]) {
         if (part) await part.stop().catch(() => part.kill());
       }
-      for (const part of [...servers, proxy, azurite]) {
+      for (const part of [...servers, redis, proxy, azurite]) {
         const at = started.indexOf(part);
         if (at >= 0) started.splice(at, 1);
       }
@@ -50,6 +54,7 @@ export async function startStack(options, { benchDir, resultsDir, stamp }, { ins
   };
   let azurite = null;
   let proxy = null;
+  let redis = null;
   try {
     let connectionString = null;
     if (options.store === 'tables') {
@@ -63,9 +68,16 @@ export async function startStack(options, { benchDir, resultsDir, stamp }, { ins
       }
       connectionString = azurite.connectionString(proxy?.port ?? azurite.port);
     }
+    const args = [...serverArgs];
+    if (backplane) {
+      redis = await startRedis({ logFile: path.join(resultsDir, `redis-${stamp}${suffix}.log`) });
+      started.push(redis);
+      stack.store.backplane = { redis: redis.command, configuration: redis.configuration };
+      args.push('--RealtimeBackplane', redis.configuration);
+    }
     const launched = await Promise.allSettled(
       Array.from({ length: instances }, (_, i) =>
-        startStandalone({ app: options.app, repoDir, logFile: logFileOf(i), connectionString, groupCommit: options.groupCommit === 'on', metrics, serverArgs }),
+        startStandalone({ app: options.app, repoDir, logFile: logFileOf(i), connectionString, groupCommit: options.groupCommit === 'on', metrics, serverArgs: args }),
       ),
     );
     for (const outcome of launched) {

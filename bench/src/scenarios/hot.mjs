@@ -3,10 +3,15 @@
 // error until it answers 200, as the pages do. One SignalR subscriber per server watches the counter: each commit
 // sends exactly one counterUpdated, the state after it, so with one server the jumps between the versions it
 // receives are the sizes of the commits (a lost message would merge two commits into one, larger, jump).
+// Each subscriber merges what it receives lane by lane, as a page does (laneMerge.mjs), and is judged by what it
+// would show: after the drain its merged value and version must equal the truth (the table: Σ over the lane rows;
+// without a table, the server's read), and the time from the last increment answer until it first showed the
+// truth is reported (truth.mjs). The size of each counterUpdated is measured as received (driver/sizes.mjs).
 //
 // Variants (main.mjs runs one per --instances value and --stuck-subscriber value, printed side by side):
-// - instances: N Standalone processes on one Azurite table (a fresh one per variant); writer i writes to instance
-//   i mod N and subscriber i watches instance i. The table is read afterwards (storage.mjs): exactness is checked
+// - instances: N Standalone processes on one Azurite table and one Redis backplane (fresh ones per variant); writer
+//   i writes to instance i mod N and subscriber i is connected to instance i, and, through the backplane, receives
+//   every instance's messages. The table is read afterwards (storage.mjs): exactness is checked
 //   there, the commit sizes of the keyed increments come from their rows' CommitId, and each process's LiveCounter
 //   meter (conflicts, retries, 503s by reason, batch sizes) from its log (launch/metrics.mjs).
 // - stuck: one more subscriber on the counter that never reads its socket (driver/stuck.mjs), filled until the
@@ -17,13 +22,14 @@ import { analyse as analyseIncrements, checkAnswers, checkIncrements } from '../
 import { between, snapshotAfter, summarizeMeter } from '../launch/metrics.mjs';
 import { progress } from '../progress.mjs';
 import { int, ms, now, round, sleep, summarize, table } from '../stats.mjs';
-import { checkReadsWithinStorage, checkStorage, judgeStorage, readPartition, storageExact } from '../storage.mjs';
+import { checkReadsWithinStorage, checkStorage, classify, judgeStorage, readPartition, storageExact } from '../storage.mjs';
+import { judgeSubscriber, lastAnswerAt, summarizeTruth } from '../truth.mjs';
 import { cpuCell, verdict, yesNo } from '../format.mjs';
 import { shares } from '../workers.mjs';
 
 /** The first commit sizes kept in order in the results (the sequence shows what the distribution hides). */
 const COMMIT_SEQUENCE_KEPT = 60;
-/** How long the subscribers get to receive their instance's last version. */
+/** How long the subscribers get to show the truth after the last answer. */
 const DRAIN_TIMEOUT_MS = 10_000;
 /** How often the stuck subscriber is asked after (a subscription answers 204 while it is connected, 404 after). */
 const STUCK_POLL_MS = 500;
@@ -67,13 +73,13 @@ export async function run(bench, variant = {}) {
   return result;
 }
 
-/** One subscriber per instance on the counter; each in the connections worker i mod workers. */
+/** One subscriber per instance on the counter, keeping a merged view; each in the connections worker i mod workers. */
 async function openWatchers(bench, name) {
   const watchers = [];
   for (let instance = 0; instance < bench.bases.length; instance++) {
     const worker = instance % bench.subs.length;
     const base = bench.bases[instance];
-    const index = await bench.subs[worker].call('open', { base, count: 1 });
+    const index = await bench.subs[worker].call('open', { base, count: 1, merge: true });
     await bench.subs[worker].call('subscribe', { base, from: index, assign: [name] });
     watchers.push({ instance, worker, index });
   }
@@ -149,11 +155,19 @@ async function collect(bench, variant) {
   const reads = await Promise.all(bench.bases.map((base) => readCounter(base, name)));
   const tableClient = bench.tableClient();
   const rows = tableClient ? await readPartition(tableClient, name) : null;
+  const truth = truthOf(rows, reads[0]);
 
   progress.set('hot: drain');
   const answered = answeredPerInstance(runs, instances);
-  const stillBehind = await Promise.all(
-    watchers.map((w) => bench.subs[w.worker].call('drain', { targets: { [name]: answered[w.instance].last }, timeoutMs: DRAIN_TIMEOUT_MS, only: [w.index] })),
+  const byWorker = new Map();
+  for (const w of watchers) byWorker.set(w.worker, [...(byWorker.get(w.worker) ?? []), w]);
+  await Promise.all([...byWorker].map(([worker, list]) => bench.subs[worker].call('drainToTruth', { name, truth, timeoutMs: DRAIN_TIMEOUT_MS, only: list.map((w) => w.index) })));
+  const seen = new Map();
+  await Promise.all(
+    [...byWorker].map(async ([worker, list]) => {
+      const views = await bench.subs[worker].call('views', { name, only: list.map((w) => w.index) });
+      list.forEach((w, i) => seen.set(w, views[i]));
+    }),
   );
   const messages = await bench.collectAll();
   stuck?.stuck.close();
@@ -167,7 +181,9 @@ async function collect(bench, variant) {
     answered,
     watchers,
     messages,
-    stillBehind: stillBehind.map((x) => x.behind),
+    views: watchers.map((w) => seen.get(w)),
+    truth,
+    lastAnswerAt: lastAnswerAt(runs),
     reads,
     rows,
     meters: metersBefore && metersAfter ? metersAfter.map((after, i) => summarizeMeter(between(metersBefore[i], after))) : null,
@@ -175,6 +191,16 @@ async function collect(bench, variant) {
     cpu: measured.cpu,
     store: measured.store,
   };
+}
+
+/**
+ * What the subscribers must end on: the table's Σ over the lane rows, value and version (read after every increment
+ * was answered, so final), or, without a table (one server, in memory or --url), what the server read.
+ */
+function truthOf(rows, read) {
+  if (!rows) return { value: read.value, version: read.version, source: 'GET' };
+  const { lanes } = classify(rows);
+  return { value: lanes.reduce((s, l) => s + l.value, 0), version: lanes.reduce((s, l) => s + l.version, 0), source: 'the table: Σ over lane rows' };
 }
 
 /**
@@ -197,13 +223,19 @@ function answeredPerInstance(runs, instances) {
   return answered;
 }
 
-/** What one instance's subscriber received: versions in order, duplicates, wrong values; whether it reached its instance's last version. */
+/**
+ * What one instance's subscriber received and shows: its merged view against the truth and its time to truth;
+ * messages received, payloads received twice, wrong ones; and, as information, whether the top-level versions it
+ * received reached the last version answered on its own instance (all a subscriber was judged by before lanes).
+ */
 function judgeWatcher(collected, watcher) {
   const fromWorker = collected.messages[watcher.worker];
   const updates = fromWorker.updated;
+  const view = collected.views[collected.watchers.indexOf(watcher)];
   const versions = [];
   let outOfOrder = 0;
   let wrongValues = 0;
+  let lanesWrong = 0;
   let highest = 0;
   for (let j = 0; j < updates.conn.length; j++) {
     if (updates.conn[j] !== watcher.index || fromWorker.names[updates.name[j]] !== collected.name) continue;
@@ -212,6 +244,7 @@ function judgeWatcher(collected, watcher) {
     if (version < highest) outOfOrder++;
     highest = Math.max(highest, version);
     if (updates.value[j] !== version) wrongValues++; // every increment is by 1 on a fresh counter
+    if (updates.lanesAddUp[j] === 0) lanesWrong++;
   }
   const answered = collected.answered[watcher.instance];
   // Behind only after lost answers: every version of this instance above the highest received was acknowledged only by replays.
@@ -219,20 +252,44 @@ function judgeWatcher(collected, watcher) {
   if (highest < answered.last) {
     behindOnlyAfterLostAnswers = [...answered.fresh].every((version) => version <= highest);
   }
-  const distinct = new Set(versions).size;
   return {
     instance: watcher.instance,
+    ...judgeSubscriber({ view, truth: collected.truth, lastAnswerAt: collected.lastAnswerAt }),
+    lanes: view.lanes,
     counterUpdated: versions.length,
-    distinctVersions: distinct,
-    duplicates: versions.length - distinct,
+    // the same payload twice (each commit raises its own lane, so two commits never send the same lanes)
+    duplicates: view.duplicates,
+    readsMerged: view.reads,
+    reconnects: view.reconnects,
     outOfOrder,
     wrongValues,
+    lanesWrong,
     highestVersion: highest,
     instanceLastVersion: answered.last,
+    reachedInstanceLastVersion: highest >= answered.last,
     behindOnlyAfterLostAnswers,
-    stillBehindAfterDrain: collected.stillBehind[collected.watchers.indexOf(watcher)],
     versions,
   };
+}
+
+/**
+ * Bytes per counterUpdated of this counter received by the subscribers, by the number of lanes it carried (-1: none):
+ * the hub message as received (its record separator included) and its argument as the server serialized it.
+ */
+export function messageSizes(messages, name) {
+  const groups = new Map();
+  for (const fromWorker of messages) {
+    const u = fromWorker.updated;
+    for (let j = 0; j < u.conn.length; j++) {
+      if (fromWorker.names[u.name[j]] !== name) continue;
+      let g = groups.get(u.lanes[j]);
+      if (!g) groups.set(u.lanes[j], (g = { lanes: u.lanes[j], message: [], argument: [] }));
+      g.message.push(u.messageBytes[j]);
+      if (u.argumentBytes[j] >= 0) g.argument.push(u.argumentBytes[j]);
+    }
+  }
+  const bytes = (list) => (list.length ? { mean: round(list.reduce((a, b) => a + b, 0) / list.length, 1), min: Math.min(...list), max: Math.max(...list) } : null);
+  return [...groups.values()].sort((a, b) => a.lanes - b.lanes).map((g) => ({ lanes: g.lanes, messages: g.message.length, messageBytes: bytes(g.message), argumentBytes: bytes(g.argument) }));
 }
 
 /** Messages that reached a connection other than the subscribers, or named another counter. */
@@ -280,6 +337,7 @@ function analyse(bench, collected) {
       commitsFromTable: storage ? storage.commits.perInstance[instance] : null,
       lanes: storage ? storage.lanesPerInstance[instance] : null,
       subscriber: (({ versions, ...rest }) => rest)(subscribers[instance]),
+      counterUpdatedPerIncrement: all.acknowledged ? subscribers[instance].counterUpdated / all.acknowledged : null,
       cpuCores: collected.cpu?.serverCoresPerInstance?.[instance] ?? null,
     };
   });
@@ -313,10 +371,13 @@ function analyse(bench, collected) {
     storage,
     wrongYourTotal: plainWriters ? null : wrongTotals(runs),
     perInstance,
+    truth: { ...collected.truth, ...summarizeTruth(subscribers) },
+    messageSizes: messageSizes(collected.messages, collected.name),
     subscriber: {
       ...(({ versions, ...rest }) => rest)(subscribers[0]),
       misdelivered: misdelivered(collected),
-      counterUpdatedPerIncrement: all.acknowledged ? subscribers.reduce((s, x) => s + x.counterUpdated, 0) / all.acknowledged : null,
+      // per subscriber (each receives every instance's messages through the backplane)
+      counterUpdatedPerIncrement: all.acknowledged ? subscribers.reduce((s, x) => s + x.counterUpdated, 0) / subscribers.length / all.acknowledged : null,
       commits: fromSubscriber,
     },
     commits: storage?.keyed ? { source: 'the table: key rows per CommitId', count: storage.commits.count, sizes: storage.commits.sizes, spanningInstances: storage.commits.spanningInstances } : fromSubscriber ? { source: 'the subscriber: jumps between versions', count: fromSubscriber.commits, sizes: fromSubscriber.sizes } : null,
@@ -338,11 +399,19 @@ function check(bench, h) {
     checkIncrements(bench, scenario, h.increments, h.reads[0]);
   }
   if (h.keyed) bench.check(scenario, 'yourTotal', h.wrongYourTotal === 0, `${h.wrongYourTotal} answers carried a yourTotal other than the writer's count`);
+  checkSubscribers(bench, scenario, h);
+}
+
+/** What the subscribers show: every one on the truth, no payload twice, none wrong, none to anyone else. */
+export function checkSubscribers(bench, scenario, h) {
+  const t = h.truth;
+  bench.check(scenario, `subscribers on the truth: ${t.onTruth} of ${t.subscribers}`, t.onTruth === t.subscribers, `${t.subscribers - t.onTruth} ended off ${t.source} ${t.value} / ${t.version}${t.neverReached ? `, ${t.neverReached} never showed it` : ''}`);
   for (const { subscriber: s, instance } of h.perInstance) {
     const who = h.instances > 1 ? `instance ${instance}'s subscriber` : 'the subscriber';
-    bench.check(scenario, `${who} reached the last version answered there`, s.highestVersion >= s.instanceLastVersion || s.behindOnlyAfterLostAnswers, `its highest version ${s.highestVersion}, the instance's last ${s.instanceLastVersion}`);
-    bench.check(scenario, `${who}: at most one counterUpdated per commit`, s.duplicates === 0, `${s.duplicates} versions received twice`);
-    bench.check(scenario, `${who}: counterUpdated right`, s.wrongValues === 0, `${s.wrongValues} with value ≠ version`);
+    const lost = s.behindOnlyAfterLostAnswers ? '; the versions above its highest were acknowledged only by replays (their commit\'s answers were lost, so it sent nothing)' : '';
+    bench.check(scenario, `${who} on the truth`, s.onTruth, `it shows ${s.value} / ${s.version}, ${t.source} ${t.value} / ${t.version}: ${s.behind.value} behind${s.reachedTruth ? '' : ', never showed it'}${lost}`);
+    bench.check(scenario, `${who}: at most one counterUpdated per commit`, s.duplicates === 0, `${s.duplicates} payloads received twice`);
+    bench.check(scenario, `${who}: counterUpdated right`, s.wrongValues === 0 && s.lanesWrong === 0, `${s.wrongValues} with value ≠ version, ${s.lanesWrong} whose lanes do not add up to value and version`);
   }
   bench.check(scenario, 'counterUpdated only to subscribers', h.subscriber.misdelivered === 0, `${h.subscriber.misdelivered} to connections not subscribed`);
 }
@@ -363,7 +432,7 @@ function exactCell(h) {
 export function render(list) {
   const variants = Array.isArray(list) ? list : [list];
   const metered = variants.some((h) => h.perInstance.some((p) => p.meter));
-  const header = ['hot counter', 'writers', 'incr/s', 'p50', 'p95', 'p99', 'exact', '503 / other 5xx / no answer', 'retried', 'commit size mean / p50 / p95 / max', 'counterUpdated per incr'];
+  const header = ['hot counter', 'writers', 'incr/s', 'p50', 'p95', 'p99', 'exact', '503 / other 5xx / no answer', 'retried', 'commit size mean / p50 / p95 / max', 'counterUpdated per incr', 'subscribers on the truth', 'time to truth p50 / p99 / max'];
   if (metered) header.push('conflicts / retries / 503s (meter)');
   header.push('target', 'cpu (cores)');
   const rows = [header];
@@ -381,6 +450,8 @@ export function render(list) {
       a.retried,
       commitCell(h.commits?.sizes),
       h.subscriber.counterUpdatedPerIncrement == null ? 'n/a' : h.subscriber.counterUpdatedPerIncrement.toFixed(3),
+      `${h.truth.onTruth} of ${h.truth.subscribers}${h.truth.onTruth === h.truth.subscribers ? '' : ' FAILED'}`,
+      timeToTruthCell(h.truth),
     ];
     if (metered) row.push(h.perInstance.some((p) => p.meter) ? meterCell(sumMeters(h.perInstance.map((p) => p.meter))) : '');
     row.push(h.target ? `>= ${int(h.target.minIncrementsPerSecond)} ${verdict(h.meetsTarget)}` : '', cpuCell(h.cpu));
@@ -398,7 +469,9 @@ export function render(list) {
           `${p.increments.s503} / ${p.increments.s5xx} / ${p.increments.networkErrors}`,
           p.increments.retried,
           commitCell(p.commitsFromTable?.sizes),
-          p.subscriber.counterUpdated && p.increments.acknowledged ? (p.subscriber.counterUpdated / p.increments.acknowledged).toFixed(3) : 'n/a',
+          p.counterUpdatedPerIncrement == null ? 'n/a' : p.counterUpdatedPerIncrement.toFixed(3),
+          p.subscriber.onTruth ? 'yes' : `NO (${int(p.subscriber.behind.value)} behind)`,
+          p.subscriber.reachedTruth ? ms(p.subscriber.timeToTruthMs) : 'never',
         ];
         if (metered) instanceRow.push(meterCell(p.meter));
         instanceRow.push('', p.cpuCores == null ? '' : `server ${p.cpuCores}`);
@@ -407,6 +480,23 @@ export function render(list) {
     }
   }
   return [table(rows), ...variants.flatMap(notes), ...storageTable(variants)].join('\n');
+}
+
+function timeToTruthCell(truth) {
+  const t = truth.timeToTruthMs;
+  const never = truth.neverReached ? `; ${truth.neverReached} never` : '';
+  return t.count ? `${ms(t.p50)} / ${ms(t.p99)} / ${ms(t.max)}${never}` : `n/a${never}`;
+}
+
+/** "1 lane: 189 B (argument 132 B), 4 lanes: …": mean bytes per counterUpdated by the lanes it carried. */
+export function sizesCell(sizes) {
+  return sizes
+    .map((g) => {
+      const what = g.lanes < 0 ? 'no lanes' : `${g.lanes} lane${g.lanes === 1 ? '' : 's'}`;
+      const range = (b) => (b.min === b.max ? `${b.min}` : `${b.mean.toFixed(0)} (${b.min}-${b.max})`);
+      return `${what}: ${range(g.messageBytes)} B (argument ${g.argumentBytes ? range(g.argumentBytes) : 'n/a'} B; ${int(g.messages)} messages)`;
+    })
+    .join(', ');
 }
 
 function sumMeters(list) {
@@ -440,6 +530,20 @@ function notes(h) {
         (h.subscriber.behindOnlyAfterLostAnswers ? `; never saw versions above ${h.subscriber.highestVersion}: acknowledged only by replays (their commit's answers were lost, so it sent nothing)` : ''),
     );
   }
+  const t = h.truth;
+  lines.push(
+    `  ${label}subscribers on the truth: ${t.onTruth} of ${t.subscribers} (${t.source}: ${int(t.value)} / ${int(t.version)}); ` +
+      `time to truth after the last answer p50 / p99 / max ${timeToTruthCell(t)}` +
+      h.perInstance.map((p) => (p.subscriber.onTruth ? '' : `; instance ${p.instance}'s subscriber shows ${int(p.subscriber.value)} / ${int(p.subscriber.version)}`)).join(''),
+  );
+  if (h.instances > 1) {
+    const each = h.perInstance.map((p) => p.subscriber);
+    lines.push(
+      `  ${label}counterUpdated received per subscriber: ${each.map((x) => int(x.counterUpdated)).join(', ')}; ` +
+        `each reached the last version answered on its own instance (all that was judged before lanes on the wire): ${each.map((x) => (x.reachedInstanceLastVersion ? 'yes' : 'no')).join(', ')}`,
+    );
+  }
+  if (h.messageSizes.length) lines.push(`  ${label}bytes per counterUpdated (the hub message as received, record separator included; its argument as the server wrote it): ${sizesCell(h.messageSizes)}`);
   if (h.commits?.source?.startsWith('the table')) lines.push(`  ${label}commit sizes from the table (key rows per CommitId): ${int(h.commits.count)} commits, ${h.commits.spanningInstances} holding writers of two instances`);
   if (h.warmup) lines.push(`  ${label}warm-up on its own servers: ${h.warmup.seconds.toFixed(1)} s of increments, ${h.warmup.steady ? 'steady' : 'not yet steady'}; per second: ${h.warmup.ratesPerSecond.map(int).join(', ')}`);
   for (const p of h.perInstance) {
