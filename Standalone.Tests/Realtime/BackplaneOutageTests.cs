@@ -5,6 +5,7 @@ using LiveCounter.Standalone.Realtime;
 using LiveCounter.Standalone.Tests.Infrastructure;
 using LiveCounter.Wire;
 using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
 using StackExchange.Redis;
 
 namespace LiveCounter.Standalone.Tests.Realtime;
@@ -71,6 +72,8 @@ public sealed class BackplaneOutageTests(InstancesOnOneBackplane instances) : IC
         await instances.Redis.StopAsync();
         try
         {
+            // Until the instance has noticed, a subscription still asks Redis (and is refused within its bound, cleaned up).
+            await EventuallyAsync(() => Task.FromResult(!instances.A.Services.GetRequiredService<RealtimeBackplane>().IsConnected), "instance A noticing Redis is down");
             var asked = Stopwatch.StartNew();
             using var refused = await _viaA.SubscribeAsync(name, late.ConnectionId, _ct);
 
