@@ -31,7 +31,7 @@ public sealed class Azurite : IAsyncDisposable
 
     public static async Task<Azurite> StartAsync(CancellationToken cancellationToken = default)
     {
-        var azurite = new Azurite(FreePort());
+        var azurite = new Azurite(LoopbackPort.Free());
         await azurite.RestartAsync(cancellationToken);
         return azurite;
     }
@@ -83,28 +83,8 @@ public sealed class Azurite : IAsyncDisposable
         await WaitUntilListeningAsync(cancellationToken);
     }
 
-    async Task WaitUntilListeningAsync(CancellationToken cancellationToken)
-    {
-        var deadline = Stopwatch.StartNew();
-        while (true)
-        {
-            if (_process is { HasExited: true } exited)
-            {
-                throw new InvalidOperationException($"Azurite exited with code {exited.ExitCode} before it listened on port {Port}.");
-            }
-
-            try
-            {
-                using var probe = new TcpClient();
-                await probe.ConnectAsync(IPAddress.Loopback, Port, cancellationToken);
-                return;
-            }
-            catch (SocketException) when (deadline.Elapsed < StartPatience)
-            {
-                await Task.Delay(50, cancellationToken);
-            }
-        }
-    }
+    Task WaitUntilListeningAsync(CancellationToken cancellationToken) =>
+        LoopbackPort.WaitUntilListeningAsync(_process ?? throw new InvalidOperationException("Not started."), Port, StartPatience, cancellationToken);
 
     static string InstallDirectory()
     {
@@ -113,14 +93,6 @@ public sealed class Azurite : IAsyncDisposable
         return Directory.Exists(Path.Combine(directory, "node_modules", "azurite"))
             ? directory
             : throw new InvalidOperationException($"Azurite is not installed in {directory}: run npm ci there (building Tables.Testing does).");
-    }
-
-    /// <summary>A port nobody listens on now; Azurite cannot report the one it would pick for port 0.</summary>
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     public async ValueTask DisposeAsync()

@@ -29,7 +29,7 @@ public sealed class CounterTableInitializerTests(AzuriteFixture azurite)
     public async Task A_table_service_out_of_reach_stops_the_host_naming_the_table_and_the_setting()
     {
         var name = NewTableName();
-        var table = CounterTable.Connect(azurite.Azurite.ConnectionString(port: Azurite.FreePort()), name);
+        var table = CounterTable.Connect(azurite.Azurite.ConnectionString(port: LoopbackPort.Free()), name);
 
         var failure = await Assert.ThrowsAsync<InvalidOperationException>(() => new CounterTableInitializer(table).StartAsync(_ct));
 

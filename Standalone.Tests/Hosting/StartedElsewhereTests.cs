@@ -19,7 +19,7 @@ public sealed class StartedElsewhereTests
     public async Task Started_from_a_folder_without_its_settings_it_logs_requests_but_never_a_visitor_id()
     {
         var elsewhere = Directory.CreateTempSubdirectory("livecounter-elsewhere-");
-        var port = Azurite.FreePort();
+        var port = LoopbackPort.Free();
         var output = new StringBuilder();
         var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using var server = Start(elsewhere.FullName, port, output, started);

@@ -25,7 +25,7 @@ public sealed class RedisServer : IAsyncDisposable
 
     public static async Task<RedisServer> StartAsync(CancellationToken cancellationToken = default)
     {
-        var redis = new RedisServer(Azurite.FreePort());
+        var redis = new RedisServer(LoopbackPort.Free());
         await redis.RestartAsync(cancellationToken);
         return redis;
     }
@@ -86,28 +86,8 @@ public sealed class RedisServer : IAsyncDisposable
         await kill.WaitForExitAsync();
     }
 
-    async Task WaitUntilListeningAsync(CancellationToken cancellationToken)
-    {
-        var deadline = Stopwatch.StartNew();
-        while (true)
-        {
-            if (_process is { HasExited: true } exited)
-            {
-                throw new InvalidOperationException($"redis-server exited with code {exited.ExitCode} before it listened on port {Port}.");
-            }
-
-            try
-            {
-                using var probe = new TcpClient();
-                await probe.ConnectAsync(IPAddress.Loopback, Port, cancellationToken);
-                return;
-            }
-            catch (SocketException) when (deadline.Elapsed < StartPatience)
-            {
-                await Task.Delay(50, cancellationToken);
-            }
-        }
-    }
+    Task WaitUntilListeningAsync(CancellationToken cancellationToken) =>
+        LoopbackPort.WaitUntilListeningAsync(_process ?? throw new InvalidOperationException("Not started."), Port, StartPatience, cancellationToken);
 
     public async ValueTask DisposeAsync()
     {
