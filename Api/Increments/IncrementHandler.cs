@@ -19,7 +19,7 @@ public static class IncrementHandler
         StatusCodes.Status507InsufficientStorage,
     ];
 
-    public static async Task<IncrementAnswer> HandleAsync(
+    public static async Task<IncrementResponse> HandleAsync(
         string name, HttpRequest request, IncrementCounter increment, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -48,5 +48,5 @@ public static class IncrementHandler
         return new(new IncrementOk(IncrementView.From(reply.Result), reply.Replayed), reply.Broadcast);
     }
 
-    static IncrementAnswer Refused(Problem problem) => new(new ProblemResult(problem), Broadcast.Nothing);
+    static IncrementResponse Refused(Problem problem) => new(new ProblemResult(problem), Broadcast.Nothing);
 }

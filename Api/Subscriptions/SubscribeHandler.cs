@@ -16,25 +16,25 @@ public static class SubscribeHandler
         StatusCodes.Status503ServiceUnavailable,
     ];
 
-    public static async Task<SubscriptionAnswer> HandleAsync(
+    public static async Task<SubscriptionResponse> HandleAsync(
         string name, HttpRequest request, ISubscriptionGate gate, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(gate);
         var body = await RequestBody.ReadAsync(request, cancellationToken);
         if (!body.Succeeded)
         {
-            return SubscriptionAnswer.Refused(new ProblemResult(body.Problem));
+            return SubscriptionResponse.Refused(new ProblemResult(body.Problem));
         }
 
         var subscription = Subscription.FromBody(name, body.Value);
         if (!subscription.Succeeded)
         {
-            return SubscriptionAnswer.Refused(new ProblemResult(subscription.Problem));
+            return SubscriptionResponse.Refused(new ProblemResult(subscription.Problem));
         }
 
         if (await gate.AdmitAsync(subscription.Value, cancellationToken) is { } refused)
         {
-            return SubscriptionAnswer.Refused(new ProblemResult(refused));
+            return SubscriptionResponse.Refused(new ProblemResult(refused));
         }
 
         return new(TypedResults.NoContent(), subscription.Value);

@@ -9,13 +9,13 @@ public static class UnsubscribeHandler
 {
     public static readonly int[] Problems = [StatusCodes.Status400BadRequest, StatusCodes.Status503ServiceUnavailable];
 
-    public static SubscriptionAnswer Handle(string name, string connectionId, ISubscriptionGate gate)
+    public static SubscriptionResponse Handle(string name, string connectionId, ISubscriptionGate gate)
     {
         ArgumentNullException.ThrowIfNull(gate);
         var subscription = Subscription.FromRoute(name, connectionId);
         if (!subscription.Succeeded)
         {
-            return SubscriptionAnswer.Refused(new ProblemResult(subscription.Problem));
+            return SubscriptionResponse.Refused(new ProblemResult(subscription.Problem));
         }
 
         gate.Leave(subscription.Value);

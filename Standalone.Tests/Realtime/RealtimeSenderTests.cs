@@ -52,7 +52,7 @@ public sealed class RealtimeSenderTests
 
     RealtimeSender Sender() => new(_hub.Object, new ConnectionRegistry(_time), _time, NullLogger<RealtimeSender>.Instance);
 
-    static IncrementAnswer Answer(Broadcast broadcast) => new(new IncrementOk(new IncrementView("hits", 1, 1, null, Lanes, 1, 1), replayed: false), broadcast);
+    static IncrementResponse Answer(Broadcast broadcast) => new(new IncrementOk(new IncrementView("hits", 1, 1, null, Lanes, 1, 1), replayed: false), broadcast);
 
     static readonly LanesView Lanes = LanesView.Of(("lane-03", 1, 1));
 
@@ -96,7 +96,7 @@ public sealed class RealtimeSenderTests
     {
         var subscription = Subscription.FromRoute("hits", "conn-1").Value!;
 
-        await Sender().JoinAsync(new SubscriptionAnswer(TypedResults.NoContent(), subscription));
+        await Sender().JoinAsync(new SubscriptionResponse(TypedResults.NoContent(), subscription));
 
         Assert.Equal(["conn-1 counter:hits"], _joined);
     }

@@ -46,7 +46,7 @@ public sealed partial class RealtimeSender(
     readonly SemaphoreSlim _joins = new(1, 1);
 
     /// <summary>Sends off <paramref name="answer"/>'s messages, not awaiting them, and hands back its HTTP result.</summary>
-    public Results<IncrementOk, ProblemResult> Send(IncrementAnswer answer)
+    public Results<IncrementOk, ProblemResult> Send(IncrementResponse answer)
     {
         ArgumentNullException.ThrowIfNull(answer);
         if (backplane is { MaySend: false })
@@ -69,7 +69,7 @@ public sealed partial class RealtimeSender(
     }
 
     /// <summary>Adds the subscribing connection to the counter's group, then hands back the HTTP result.</summary>
-    public async Task<Results<NoContent, ProblemResult>> JoinAsync(SubscriptionAnswer answer)
+    public async Task<Results<NoContent, ProblemResult>> JoinAsync(SubscriptionResponse answer)
     {
         ArgumentNullException.ThrowIfNull(answer);
         if (answer.Change is not { } joining)
@@ -87,7 +87,7 @@ public sealed partial class RealtimeSender(
     }
 
     /// <summary>Removes the unsubscribing connection from the counter's group, then hands back the HTTP result.</summary>
-    public async Task<Results<NoContent, ProblemResult>> LeaveAsync(SubscriptionAnswer answer)
+    public async Task<Results<NoContent, ProblemResult>> LeaveAsync(SubscriptionResponse answer)
     {
         ArgumentNullException.ThrowIfNull(answer);
         if (answer.Change is not { } leaving)

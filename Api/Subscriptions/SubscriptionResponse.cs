@@ -8,7 +8,7 @@ namespace LiveCounter.Api.Subscriptions;
 /// What the subscription handlers answer: the HTTP result, and the connection that joins (subscribe) or leaves
 /// (unsubscribe) the counter's SignalR group with it; none when the request failed.
 /// </summary>
-public sealed record SubscriptionAnswer(Results<NoContent, ProblemResult> Result, Subscription? Change)
+public sealed record SubscriptionResponse(Results<NoContent, ProblemResult> Result, Subscription? Change)
 {
-    public static SubscriptionAnswer Refused(ProblemResult problem) => new(problem, null);
+    public static SubscriptionResponse Refused(ProblemResult problem) => new(problem, null);
 }
