@@ -108,7 +108,7 @@ test('the answer over the limit is Table Storage\'s: 503, x-ms-error-code Server
   assert.match(error.message.value, /^The server is busy\./);
 });
 
-test('the hot partition in a phase: what moved between two proxy snapshots, per increment and as a share of limit × seconds', async () => {
+test('the hot partition in a phase: what moved between two proxy snapshots, per increment and as a share of limit × (seconds + the full bucket it starts with)', async () => {
   const { proxyDelta } = await import('../src/bench.mjs');
   const { partitionBudget } = await import('../src/scenarios/hot.mjs');
   const counts = (entities, limited) => ({ entities, transactionEntities: entities - 10, readEntities: 10, requests: 100, limited, limitedEntities: limited * 30 });
@@ -122,10 +122,10 @@ test('the hot partition in a phase: what moved between two proxy snapshots, per 
   });
   const phase = proxyDelta(snapshot(counts(500, 2)), snapshot(counts(1500, 7), counts(40, 0)));
   assert.deepEqual(Object.keys(phase.partitions), ['hot', 'other']);
-  const p = partitionBudget(phase, 'hot', 480, 12.5);
+  const p = partitionBudget(phase, 'hot', 480, 9);
   assert.deepEqual(
     [p.entities, p.limited, p.entitiesPerIncrement, p.budgetUsed, p.entitiesPerSecond],
-    [1000, 5, 2.083, 0.8, 80],
+    [1000, 5, 2.083, 1, 111],
   );
   assert.equal(partitionBudget({ ...phase, partitionLimit: 0 }, 'hot', 480, 12.5), null);
 });

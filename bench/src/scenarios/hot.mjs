@@ -61,17 +61,17 @@ export function commitSizes(versions) {
 /**
  * The hot counter's partition under --partition-limit, from what the store proxy counted in the phase: the entities it
  * let through (in transactions, in reads; a read costs 1), per acknowledged increment, their share of the budget
- * (limit × seconds: the bucket starts full, so a phase can use up to one second's worth more), and the requests it
- * answered 503 ServerBusy. Null without a limit.
+ * (limit × (seconds + 1): the counter is new, so its bucket starts the phase full, one second's worth), and the
+ * requests it answered 503 ServerBusy. Null without a limit.
  */
 export function partitionBudget(store, name, acknowledged, seconds) {
   if (!(store?.partitionLimit > 0)) return null;
   const p = store.partitions?.[name] ?? store.partitions?.[name.toLowerCase()] ?? { entities: 0, transactionEntities: 0, readEntities: 0, requests: 0, limited: 0, limitedEntities: 0 };
-  const budget = store.partitionLimit * seconds;
+  const budget = store.partitionLimit * (seconds + 1);
   return {
     partition: name,
     limitPerSecond: store.partitionLimit,
-    seconds,
+    seconds: round(seconds, 2),
     ...p,
     entitiesPerSecond: seconds > 0 ? Math.round(p.entities / seconds) : null,
     entitiesPerIncrement: acknowledged ? round(p.entities / acknowledged, 3) : null,
