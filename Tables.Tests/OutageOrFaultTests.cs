@@ -53,4 +53,16 @@ public sealed class OutageOrFaultTests
             new AggregateException(new RequestFailedException(503, "busy"), new InvalidOperationException("bug")), TestContext.Current.CancellationToken));
         Assert.False(StoreFailures.IsUnavailable(new InvalidOperationException("bug"), TestContext.Current.CancellationToken));
     }
+
+    /// <summary>Only the service's own throttling code proves a request was turned away before it was handled.</summary>
+    [Theory]
+    [InlineData(503, "ServerBusy", true)]
+    [InlineData(503, null, false)]
+    [InlineData(503, "ServiceUnavailable", false)]
+    [InlineData(500, "OperationTimedOut", false)]
+    [InlineData(500, "ServerBusy", false)]
+    public void Only_a_503_server_busy_is_the_service_turning_a_request_away_for_load(int status, string? code, bool busy)
+    {
+        Assert.Equal(busy, StoreFailures.IsServerBusy(new RequestFailedException(status, "failed", code, null)));
+    }
 }

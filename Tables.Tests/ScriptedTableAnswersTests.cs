@@ -56,13 +56,51 @@ public sealed class ScriptedTableAnswersTests
         Assert.Equal((40L, 30L, 9L), (taken.Stored.Counter.Value, taken.Stored.Counter.Version.Value, taken.Stored.VisitorTotal!.Value));
     }
 
+    /// <summary>The service throttles before it handles anything: nothing to read back (no read is set up, and a strict mock would throw on one).</summary>
     [Fact]
-    public async Task A_throttled_commit_is_read_back_and_is_unknown_while_nothing_has_moved()
+    public async Task A_commit_the_service_turns_away_as_server_busy_wrote_nothing_and_is_busy_without_reading_back()
     {
-        TransactionFails(new RequestFailedException(503, "Server busy", "ServerBusy", null));
+        TransactionFails(new RequestFailedException(503, "The server is busy.", "ServerBusy", null));
+
+        Assert.IsType<CommitOutcome.Busy>(await Store.CommitAsync(TwoKeyedIncrements(), _ct));
+        _transactions.Verify(t => t.SubmitTransactionAsync(It.IsAny<IEnumerable<TableTransactionAction>>(), It.IsAny<CancellationToken>()), Times.Once);
+    }
+
+    /// <summary>A 500 OperationTimedOut (the service's other answer past its targets), or a 503 without ServerBusy, may have been applied.</summary>
+    [Theory]
+    [InlineData(500, "OperationTimedOut")]
+    [InlineData(503, null)]
+    public async Task A_commit_that_failed_otherwise_at_the_service_is_read_back_and_is_unknown_while_nothing_has_moved(int status, string? code)
+    {
+        TransactionFails(new RequestFailedException(status, "failed", code, null));
         LaneReads(null);
 
         Assert.IsType<CommitOutcome.Unknown>(await Store.CommitAsync(TwoKeyedIncrements(), _ct));
+    }
+
+    [Fact]
+    public async Task A_409_whose_record_cannot_be_read_for_load_is_busy_for_the_batch_wrote_nothing()
+    {
+        TransactionFails(TableResponses.TransactionFailure(409, "EntityAlreadyExists", failedIndex: 1));
+        _reads.Setup(t => t.GetEntityIfExistsAsync<RecordEntity>("hits", It.IsAny<string>(), null, It.IsAny<CancellationToken>()))
+            .ThrowsAsync(new RequestFailedException(503, "The server is busy.", "ServerBusy", null));
+
+        Assert.IsType<CommitOutcome.Busy>(await Store.CommitAsync(TwoKeyedIncrements(), _ct));
+    }
+
+    [Fact]
+    public async Task A_read_the_service_turns_away_as_server_busy_is_unavailable_and_says_it_was_busy()
+    {
+        _reads.Setup(t => t.QueryAsync<LaneEntity>(It.IsAny<string>(), null, null, It.IsAny<CancellationToken>()))
+            .Throws(new RequestFailedException(503, "The server is busy.", "ServerBusy", null));
+        _reads.Setup(t => t.GetEntityIfExistsAsync<VisitorEntity>("hits", It.IsAny<string>(), null, It.IsAny<CancellationToken>()))
+            .ThrowsAsync(new RequestFailedException(500, "timed out", "OperationTimedOut", null));
+
+        var lanes = await Assert.ThrowsAsync<CounterStoreUnavailableException>(async () => await Store.ReadAsync(Hits, _ct));
+        var totals = await Assert.ThrowsAsync<CounterStoreUnavailableException>(async () => await Store.ReadTotalsAsync(Hits, [Alice], _ct));
+
+        Assert.True(lanes.Busy);
+        Assert.False(totals.Busy);
     }
 
     [Fact]

@@ -40,6 +40,18 @@ public static class StoreFailures
         _ => false,
     };
 
+    /// <summary>
+    /// True when the service turned the request away for load: 503 with the error code <c>ServerBusy</c>, what Table
+    /// Storage answers past a partition's (about 2,000 entities a second) or an account's target. The service throttles
+    /// a request before handling it, so a transaction so answered was not applied; any other 5xx (a 500
+    /// <c>OperationTimedOut</c>, a 503 without that code) may have been.
+    /// </summary>
+    public static bool IsServerBusy(Exception exception) =>
+        exception is RequestFailedException { Status: 503 } failure && string.Equals(failure.ErrorCode, ServerBusy, StringComparison.Ordinal);
+
+    /// <summary>The service's error code for throttling (not among the SDK's <see cref="TableErrorCode"/> values).</summary>
+    public const string ServerBusy = "ServerBusy";
+
     public static bool IsTableMissing(RequestFailedException failure) =>
         failure is { Status: 404 } && HasCode(failure, TableErrorCode.TableNotFound);
 

@@ -22,7 +22,10 @@ namespace LiveCounter.Tables;
 /// refusal (412, 409) or is lost (a reset, a timeout, a 5xx), the store reads back before answering: the lane row's
 /// <see cref="CommitLog"/> names the one commit that started from the batch's base version of the lane, and each
 /// record carries the id of the commit that wrote it. So a commit that was applied is answered as applied even if its
-/// answer never arrived, and "nothing was written" is said only when that is known.
+/// answer never arrived, and "nothing was written" is said only when that is known. A 503 <c>ServerBusy</c> is known:
+/// the service throttled the transaction before handling it, so the commit is <see cref="CommitOutcome.Busy"/> with
+/// nothing to read back (a read would only add to the partition's load), and a read so refused says so
+/// (<see cref="CounterStoreUnavailableException.Busy"/>), after the SDK's own retries of reads (<see cref="CounterTable"/>).
 /// </para>
 /// <para>
 /// A table that disappears under a running process (an in-memory Azurite restarted, the table deleted) is created again
@@ -58,10 +61,13 @@ public sealed class TableCounterStore(CounterTable table, CounterMetrics metrics
             }
             catch (Exception exception) when (StoreFailures.IsUnavailable(exception, cancellationToken))
             {
-                throw new CounterStoreUnavailableException("The counter table could not be read.", exception);
+                throw Unreadable(exception);
             }
         }
     }
+
+    static CounterStoreUnavailableException Unreadable(Exception exception) =>
+        new("The counter table could not be read.", exception) { Busy = StoreFailures.IsServerBusy(exception) };
 
     async Task<CounterLanes> ReadLanesAsync(CounterName name, CancellationToken cancellationToken)
     {
@@ -120,7 +126,7 @@ public sealed class TableCounterStore(CounterTable table, CounterMetrics metrics
         }
         catch (Exception exception) when (StoreFailures.IsUnavailable(exception, cancellationToken))
         {
-            throw new CounterStoreUnavailableException("The counter table could not be read.", exception);
+            throw Unreadable(exception);
         }
     }
 
@@ -146,6 +152,10 @@ public sealed class TableCounterStore(CounterTable table, CounterMetrics metrics
             catch (Exception exception) when (StoreFailures.NothingSent(exception))
             {
                 return new CommitOutcome.Unavailable();
+            }
+            catch (RequestFailedException busy) when (StoreFailures.IsServerBusy(busy))
+            {
+                return new CommitOutcome.Busy();
             }
             catch (RequestFailedException refused) when (refused.Status is 409 or 412 or 404)
             {
@@ -184,7 +194,7 @@ public sealed class TableCounterStore(CounterTable table, CounterMetrics metrics
         catch (Exception exception) when (StoreFailures.IsUnavailable(exception, cancellationToken))
         {
             // The 409 itself was definite: the batch was refused and wrote nothing; only what to answer is missing.
-            return new CommitOutcome.Unavailable();
+            return StoreFailures.IsServerBusy(exception) ? new CommitOutcome.Busy() : new CommitOutcome.Unavailable();
         }
     }
 

@@ -18,6 +18,9 @@ internal static class BatchReplies
     static readonly Problem Contended = Problem.Unavailable(
         "The counter is too busy right now. Nothing was written; retry with the same Idempotency-Key.");
 
+    static readonly Problem TooBusy = Problem.Unavailable(
+        "The counter store is over its load limit for this counter right now. Nothing was written; retry with the same Idempotency-Key after Retry-After.");
+
     static readonly Problem Unconfirmed = Problem.Unavailable(
         "The counter store did not confirm whether this increment was applied. Retry with the same Idempotency-Key: "
         + "if it was applied, the retry returns its result instead of counting it again.");
@@ -68,6 +71,19 @@ internal static class BatchReplies
         ReplyAll(entries, problem);
     }
 
+    /// <summary>
+    /// The store turned the batch away for load for as long as its deadline allowed; nothing was written. Each request
+    /// is told its own <c>Retry-After</c>, so that callers refused together do not come back together.
+    /// </summary>
+    public static void Busy(IReadOnlyList<QueuedIncrement> entries, CommitContext context)
+    {
+        context.Metrics.Unavailable("busy", entries.Count);
+        foreach (var entry in entries)
+        {
+            entry.Reply(TooBusy with { RetryAfterSeconds = context.Busy.RetryAfterSeconds(context.NextUnit()) });
+        }
+    }
+
     public static void Full(IReadOnlyList<QueuedIncrement> entries, StoreLimit limit, CounterMetrics metrics)
     {
         metrics.StoreFull(limit, entries.Count);
@@ -87,6 +103,7 @@ internal static class BatchReplies
         CommitOutcome.KeyTaken => "key_taken",
         CommitOutcome.Full => "full",
         CommitOutcome.Unavailable => "unavailable",
+        CommitOutcome.Busy => "busy",
         _ => "unknown",
     };
 
@@ -99,7 +116,10 @@ internal static class BatchReplies
     }
 }
 
-/// <summary>Why a batch is answered 503: each is its own problem text and its own <c>reason</c> on <c>livecounter.unavailable</c>.</summary>
+/// <summary>
+/// Why a batch is answered 503: each is its own problem text and its own <c>reason</c> on <c>livecounter.unavailable</c>
+/// (and <c>busy</c>, <see cref="BatchReplies.Busy"/>, whose answers each carry their own <c>Retry-After</c>).
+/// </summary>
 internal enum Unavailability
 {
     /// <summary>The store could not be reached; nothing was written.</summary>

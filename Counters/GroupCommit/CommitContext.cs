@@ -10,6 +10,7 @@ internal sealed record CommitContext(
     ICounterStore Store,
     TimeProvider Time,
     RetryPolicy Policy,
+    BusyBackoff Busy,
     AnswerDeadline Deadline,
     TimeSpan RecordRetention,
     VisitorTotalsCache Visitors,

@@ -5,6 +5,12 @@ internal sealed class InFlightBatch(List<QueuedIncrement> entries)
 {
     public List<QueuedIncrement> Entries { get; } = entries;
 
+    /// <summary>When its first request arrived: the batch's deadline runs from here, whichever requests are left in it.</summary>
+    public long ArrivedAt { get; } = entries[0].ArrivedAt;
+
+    /// <summary>Tries in a row the store has turned away for load (reads to plan it included); none since the last that got through.</summary>
+    public int Refusals { get; set; }
+
     public BatchPlan? Plan { get; set; }
 
     /// <summary>An earlier send of the plan may have landed, or still may: its answer was lost.</summary>

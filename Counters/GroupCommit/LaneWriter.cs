@@ -12,12 +12,28 @@ namespace LiveCounter.GroupCommit;
 /// Only the counter's queue calls it, one batch at a time (checked in debug builds), so it needs no lock. A batch whose
 /// outcome is unknown (the store's answer was lost) is sent again unchanged until it resolves: the store applies it at
 /// most once. It is planned again only after a definite refusal (a conflict, a key taken), which proves that no earlier
-/// send of it can still land. Past its first request's deadline every request still in it is answered 503.
+/// send of it can still land. A try the store turned away for load (busy) wrote nothing and changes nothing known: the
+/// batch waits (<see cref="BusyBackoff"/>) and goes again as it was, for as long as its deadline leaves room for a wait
+/// and a try. Past its first request's deadline every request still in it is answered 503.
 /// </remarks>
 internal sealed class LaneWriter(CounterName name, CommitContext context)
 {
     readonly KnownLanes _lanes = new(name, context);
     int _committing;
+
+    /// <summary>How long the last send took: a wait after a busy answer leaves at least this much of the deadline for the next.</summary>
+    TimeSpan _lastSend;
+
+    enum Planning
+    {
+        Planned,
+
+        /// <summary>A read it needed was turned away for load.</summary>
+        Busy,
+
+        /// <summary>A read it needed could not reach the store.</summary>
+        Unavailable,
+    }
 
     /// <summary>The lane this writer commits to now.</summary>
     public LaneId Lane => _lanes.Lane;
@@ -58,13 +74,34 @@ internal sealed class LaneWriter(CounterName name, CommitContext context)
     {
         while (batch.Entries.Count > 0)
         {
-            if (batch.Plan is null && !await PlanAsync(batch, deadline).ConfigureAwait(false))
+            if (batch.Plan is null)
             {
-                BatchReplies.Unavailable(batch.Entries, batch.InDoubt ? Unavailability.Unconfirmed : Unavailability.Store, context.Metrics);
-                return;
+                var planning = await PlanAsync(batch, deadline).ConfigureAwait(false);
+                if (planning == Planning.Unavailable)
+                {
+                    BatchReplies.Unavailable(batch.Entries, batch.InDoubt ? Unavailability.Unconfirmed : Unavailability.Store, context.Metrics);
+                    return;
+                }
+
+                if (planning == Planning.Busy)
+                {
+                    if (!await BackOffAsync(batch, deadline).ConfigureAwait(false))
+                    {
+                        AnswerBusy(batch);
+                        return;
+                    }
+
+                    continue;
+                }
             }
 
-            switch (await SendAsync(batch, deadline).ConfigureAwait(false))
+            var outcome = await SendAsync(batch, deadline).ConfigureAwait(false);
+            if (outcome is not CommitOutcome.Busy)
+            {
+                batch.Refusals = 0;
+            }
+
+            switch (outcome)
             {
                 case CommitOutcome.Committed committed:
                     _lanes.Committed(batch.Plan!.Batch, committed.LaneToken);
@@ -85,6 +122,16 @@ internal sealed class LaneWriter(CounterName name, CommitContext context)
                 case CommitOutcome.Unavailable when !batch.InDoubt:
                     BatchReplies.Unavailable(batch.Entries, Unavailability.Store, context.Metrics);
                     return;
+
+                case CommitOutcome.Busy:
+                    // Turned away unapplied: what this writer knows still holds, and so does any doubt an earlier send left.
+                    if (!await BackOffAsync(batch, deadline).ConfigureAwait(false))
+                    {
+                        AnswerBusy(batch);
+                        return;
+                    }
+
+                    break;
 
                 case CommitOutcome.Conflict conflict:
                     context.Metrics.Conflict();
@@ -114,8 +161,8 @@ internal sealed class LaneWriter(CounterName name, CommitContext context)
         }
     }
 
-    /// <summary>Plans the batch from what this writer knows, reading first what it lacks; false when the store cannot be read.</summary>
-    async Task<bool> PlanAsync(InFlightBatch batch, CancellationToken deadline)
+    /// <summary>Plans the batch from what this writer knows, reading first what it lacks.</summary>
+    async Task<Planning> PlanAsync(InFlightBatch batch, CancellationToken deadline)
     {
         try
         {
@@ -123,12 +170,17 @@ internal sealed class LaneWriter(CounterName name, CommitContext context)
             var totals = await context.Visitors.ReadAsync(context.Store, name, VisitorsOf(batch.Entries), deadline).ConfigureAwait(false);
             batch.Plan = BatchPlan.For(
                 name, own, others, totals, [.. batch.Entries.Select(entry => entry.Request)], context.Time.GetUtcNow(), context.RecordRetention, CommitId.New());
-            return true;
+            return Planning.Planned;
+        }
+        catch (CounterStoreUnavailableException unavailable) when (unavailable.Busy)
+        {
+            // The store answered: nothing known is wrong, the read only has to wait.
+            return Planning.Busy;
         }
         catch (CounterStoreUnavailableException)
         {
             Forget(batch.Entries);
-            return false;
+            return Planning.Unavailable;
         }
     }
 
@@ -139,8 +191,41 @@ internal sealed class LaneWriter(CounterName name, CommitContext context)
         var started = context.Time.GetTimestamp();
         var outcome = await context.Store.CommitAsync(batch.Plan!.Batch, deadline).ConfigureAwait(false);
         batch.Sending = false;
-        context.Metrics.CommitDuration(BatchReplies.TagOf(outcome), context.Time.GetElapsedTime(started));
+        _lastSend = context.Time.GetElapsedTime(started);
+        context.Metrics.CommitDuration(BatchReplies.TagOf(outcome), _lastSend);
         return outcome;
+    }
+
+    /// <summary>
+    /// Waits before a try the store turned away for load goes again; false, at once, when the wait and one more send
+    /// would not end within the batch's deadline (a send the deadline cuts off may land, and would leave its requests
+    /// unconfirmed where now they can be told that nothing was written).
+    /// </summary>
+    async Task<bool> BackOffAsync(InFlightBatch batch, CancellationToken deadline)
+    {
+        batch.Refusals++;
+        var delay = context.Busy.DelayAfter(batch.Refusals, context.NextUnit());
+        if (delay + _lastSend >= context.Deadline.LeftFor(batch.ArrivedAt, context.Time))
+        {
+            return false;
+        }
+
+        context.Metrics.Retry("busy");
+        await Task.Delay(delay, context.Time, deadline).ConfigureAwait(false);
+        return true;
+    }
+
+    /// <summary>The store stayed busy: nothing was written, unless an earlier send's answer was lost.</summary>
+    void AnswerBusy(InFlightBatch batch)
+    {
+        if (batch.InDoubt)
+        {
+            BatchReplies.Unavailable(batch.Entries, Unavailability.Unconfirmed, context.Metrics);
+        }
+        else
+        {
+            BatchReplies.Busy(batch.Entries, context);
+        }
     }
 
     /// <summary>Each retry, after a conflict or a lost answer, within the batch's budget: false once it is spent.</summary>

@@ -25,7 +25,7 @@ public sealed class IncrementCounter
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(random);
         _context = new CommitContext(
-            store, time, options.Retry, options.Deadline, options.RecordRetention, new VisitorTotalsCache(options.CachedVisitors), random.Next(), random, metrics);
+            store, time, options.Retry, options.Busy, options.Deadline, options.RecordRetention, new VisitorTotalsCache(options.CachedVisitors), random.Next(), random, metrics);
         _groupCommit = options.GroupCommit;
     }
 

@@ -24,4 +24,7 @@ public sealed record IncrementOptions(bool GroupCommit, RetryPolicy Retry)
 
     /// <summary>Each increment is answered within this long of its arrival, committed or not.</summary>
     public AnswerDeadline Deadline { get; init; } = AnswerDeadline.Default;
+
+    /// <summary>How a commit the store turned away for load waits before it goes again, and what its callers are told if it stays busy.</summary>
+    public BusyBackoff Busy { get; init; } = BusyBackoff.Default;
 }

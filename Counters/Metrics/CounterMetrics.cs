@@ -50,8 +50,8 @@ public sealed class CounterMetrics
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 5000] });
         _conflicts = meter.CreateCounter<long>("livecounter.conflicts", "{conflict}", "Commits refused because another process changed the lane or a visitor's total first.");
         _laneMoves = meter.CreateCounter<long>("livecounter.lane.moves", "{move}", "Moves of this process to another lane of a counter, after finding another process on its own.");
-        _retries = meter.CreateCounter<long>("livecounter.retries", "{retry}", "Commits tried again, by reason: after a conflict, or after an answer that was lost.");
-        _unavailable = meter.CreateCounter<long>("livecounter.unavailable", "{increment}", "Increments answered 503, by reason: store, deadline, contended or unconfirmed.");
+        _retries = meter.CreateCounter<long>("livecounter.retries", "{retry}", "Commits tried again, by reason: after a conflict, after an answer that was lost, or after the store turned them away for load (busy).");
+        _unavailable = meter.CreateCounter<long>("livecounter.unavailable", "{increment}", "Increments answered 503, by reason: store, deadline, contended, unconfirmed or busy.");
         _storeFull = meter.CreateCounter<long>("livecounter.store.full", "{increment}", "Increments answered 507 because the in-memory store is full, by limit: counters, visitors or records.");
         _expired = meter.CreateCounter<long>("livecounter.records.expired", "{record}", "Idempotency records deleted after their retention window.");
         _tableRecreated = meter.CreateCounter<long>("livecounter.table.recreated", "{table}", "Times the Table store found the counters table missing and created it again.");

@@ -34,6 +34,12 @@ public abstract record CommitOutcome
     /// <summary>The store could not be reached: nothing was written.</summary>
     public sealed record Unavailable : CommitOutcome;
 
+    /// <summary>
+    /// The store turned the batch away for load (Table Storage's 503 <c>ServerBusy</c>, over a partition's target) before
+    /// applying it: nothing was written. The same batch may go again, later.
+    /// </summary>
+    public sealed record Busy : CommitOutcome;
+
     /// <summary>The store's answer was lost and could not be recovered: the batch may or may not be applied. Sending it again is safe.</summary>
     public sealed record Unknown : CommitOutcome;
 }

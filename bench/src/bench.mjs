@@ -7,7 +7,8 @@ import { keyOf, shares, startWorker } from './workers.mjs';
 export function targetsFor(o) {
   if (o.store === 'tables') {
     let hot = null;
-    if (o.groupCommit === 'on' && !o.plainWriters && o.storeFaults === 0) {
+    // Under --partition-limit the share of the partition's budget used is the figure, not a rate.
+    if (o.groupCommit === 'on' && !o.plainWriters && o.storeFaults === 0 && !(o.partitionLimit > 0)) {
       if (o.writers === 1) hot = o.storeLatency === 0 ? 140 : null;
       else if (o.writers >= 32) hot = o.storeLatency === 0 ? 1000 : o.storeLatency === 5 ? 500 : null;
     }
@@ -122,13 +123,21 @@ export class Bench {
   }
 }
 
-/** What the store proxy counted between two of its snapshots (null without a proxy). */
-function proxyDelta(a, b) {
+/** What the store proxy counted between two of its snapshots (null without a proxy), per partition too. */
+export function proxyDelta(a, b) {
   if (!a || !b) return null;
-  const diff = (x, y) => Object.fromEntries(Object.keys(y).map((k) => [k, y[k] - (x[k] ?? 0)]));
+  const diff = (x = {}, y = {}) => Object.fromEntries(Object.keys(y).map((k) => [k, y[k] - (x[k] ?? 0)]));
+  const partitions = {};
+  for (const [partition, counts] of Object.entries(b.partitions ?? {})) {
+    const moved = diff(a.partitions?.[partition], counts);
+    if (Object.values(moved).some((n) => n !== 0)) partitions[partition] = moved;
+  }
   return {
     requests: diff(a.requests, b.requests),
     dropped: diff(a.dropped, b.dropped),
     answersLost: diff(a.answersLost, b.answersLost),
+    limited: diff(a.limited, b.limited),
+    partitionLimit: b.partitionLimit ?? 0,
+    partitions,
   };
 }

@@ -1,6 +1,9 @@
 // What the answers to a run's increments say, and the exactness checks every scenario applies to them.
 import { Op } from './driver/http.mjs';
 import { summarize } from './stats.mjs';
+
+/** The server answers every request within this long (LiveCounter:AnswerDeadline, 10 s by default). */
+export const ANSWER_DEADLINE_MS = 10_000;
 import { checkReadsWithinStorage, checkStorage, storageExact } from './storage.mjs';
 
 /**
@@ -23,6 +26,8 @@ export function analyse(runs, { counter = null, instance = null } = {}) {
     replays: 0, // final 200 with Idempotent-Replayed: true
     replaysAfterLostAnswer: 0,
     unexplainedReplays: 0, // replayed although no earlier try can have been applied
+    longestTryMs: 0, // the longest single request (one try) of any increment, answered or not
+    triesPastDeadline: 0, // increments one of whose tries took longer than the server's answer deadline
     maxVersion: 0,
     distinctVersions: 0,
     duplicateVersions: 0,
@@ -41,6 +46,9 @@ export function analyse(runs, { counter = null, instance = null } = {}) {
       a.s5xx += run.s5xx[i];
       a.networkErrors += run.errors[i];
       a.unreadable2xx += run.unreadable?.[i] ?? 0;
+      const longest = run.longestTry?.[i] ?? run.latency[i];
+      a.longestTryMs = Math.max(a.longestTryMs, longest);
+      if (longest > ANSWER_DEADLINE_MS) a.triesPastDeadline++;
       if (run.status[i] !== 200) {
         a.unacknowledged++;
         if (run.status[i] < 500 && run.status[i] !== 0) a.other++;

@@ -31,6 +31,13 @@ The server run.sh starts (not with --url):
   --store-faults <0..1>      tables: the proxy cuts this fraction of store requests, chosen at random between
                              before they reach Azurite and after Azurite handled them (the answer's status
                              line gets through, then the connection is reset); counted per kind in the report
+  --partition-limit <n>      tables: the proxy holds each partition (PartitionKey) to n entities per second, as
+                             Azure does (about 2,000): a token bucket per partition, refilled at n a second, holding
+                             at most one second's worth; a transaction costs its entities, a read 1 (requests whose
+                             partition cannot be told, such as creating the table, are not limited). A request over
+                             it is answered as Table Storage answers throttling (503, x-ms-error-code ServerBusy,
+                             an OData JSON error) without being forwarded. The report counts what was limited, and
+                             hot shows its partition's entities per increment and the share of its budget used
   --group-commit <on|off>    off passes --LiveCounter:GroupCommit=false: every increment reads, computes and
                              commits alone, racing the others (the behaviour before group commit). Default on
   --instances <n[,n...]>     tables, hot: the hot scenario on n Standalone processes sharing one Azurite table and
@@ -98,6 +105,7 @@ const DEFAULTS = {
   store: 'memory',
   storeLatency: 0,
   storeFaults: 0,
+  partitionLimit: 0,
   groupCommit: 'on',
   scenarios: 'connections,fanout,many,users,hot',
   writers: 32,
@@ -179,11 +187,11 @@ export function parse(argv) {
   if (!['on', 'off'].includes(options.groupCommit)) throw new Error(`--group-commit is on or off, not '${options.groupCommit}'`);
   if (options.url && options.app) throw new Error('--url drives a running server, --app starts one: give one of them');
   if (options.url) {
-    const serverSide = ['store', 'storeLatency', 'storeFaults', 'groupCommit'].filter((k) => given.has(k));
+    const serverSide = ['store', 'storeLatency', 'storeFaults', 'partitionLimit', 'groupCommit'].filter((k) => given.has(k));
     if (serverSide.length) throw new Error(`${serverSide.map(flag).join(', ')} configure the server run.sh starts; with --url the server is already configured`);
   }
-  if (options.store !== 'tables' && (options.storeLatency > 0 || options.storeFaults > 0)) {
-    throw new Error('--store-latency and --store-faults act on the Table store: add --store tables');
+  if (options.store !== 'tables' && (options.storeLatency > 0 || options.storeFaults > 0 || options.partitionLimit > 0)) {
+    throw new Error('--store-latency, --store-faults and --partition-limit act on the Table store: add --store tables');
   }
   if (options.storeFaults > 1) throw new Error('--store-faults is a fraction between 0 and 1 (0.01 = 1 %)');
 

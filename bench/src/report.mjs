@@ -18,6 +18,7 @@ export function describeServer(server) {
     const parts = [];
     if (s.proxy.latencyMsEachWay > 0) parts.push(`+${s.proxy.latencyMsEachWay} ms each way`);
     if (s.proxy.faultRate > 0) parts.push(`${+(s.proxy.faultRate * 100).toFixed(3)} % of store requests cut`);
+    if (s.proxy.partitionLimit > 0) parts.push(`each partition held to ${s.proxy.partitionLimit} entities/s, the rest answered 503 ServerBusy`);
     text += ` through the store proxy (${parts.join(', ')})`;
   }
   const processes = s.instances > 1 ? `${s.instances} Standalone processes on one table` : 'Standalone';
@@ -35,6 +36,7 @@ function storeRows(report) {
       `${int(sum(d.requests))} (${int(d.requests.transaction)} / ${int(d.requests.read)} / ${int(d.requests.other)})`,
       `${int(sum(d.dropped))} (${int(d.dropped.transaction)} / ${int(d.dropped.read)} / ${int(d.dropped.other)})`,
       `${int(sum(d.answersLost))} (${int(d.answersLost.transaction)} / ${int(d.answersLost.read)} / ${int(d.answersLost.other)})`,
+      d.limited ? `${int(sum(d.limited))} (${int(d.limited.transaction)} / ${int(d.limited.read)} / ${int(d.limited.other)})` : '0',
     ]);
   };
   const r = report.results;
@@ -73,7 +75,7 @@ export function render(report) {
   if (r.users) out.push('', users.render(r.users));
   if (r.memory) out.push('', memory.render(r.memory));
   if (report.storeProxy || r.hot?.some((h) => h.store)) {
-    out.push('', table([['store proxy', 'requests (transactions / reads / other)', 'cut before reaching Azurite', 'cut when the answer started (answer lost)'], ...storeRows(report)]));
+    out.push('', table([['store proxy', 'requests (transactions / reads / other)', 'cut before reaching Azurite', 'cut when the answer started (answer lost)', 'answered 503 ServerBusy (--partition-limit)'], ...storeRows(report)]));
   }
   out.push('', report.failures.length ? `CHECKS FAILED:\n  ${report.failures.join('\n  ')}` : 'All exactness, missing and misdelivery checks passed.');
   return out.join('\n');

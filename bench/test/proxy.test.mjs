@@ -115,3 +115,76 @@ test('a body with another Transfer-Encoding is relayed as is and never cut', asy
   assert.equal(proxy.stats().unframed, 1);
   await proxy.close();
 });
+
+/** Sends requests one after another on one keep-alive connection; each answer: status, error code header, body. */
+async function sequential(port, requests) {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const answers = [];
+  const sockets = new Set();
+  for (const { method, path, body = '' } of requests) {
+    answers.push(
+      await new Promise((resolve, reject) => {
+        const request = http.request({ host: '127.0.0.1', port, method, path, agent, headers: { 'content-length': Buffer.byteLength(body) } }, (response) => {
+          sockets.add(response.socket);
+          let text = '';
+          response.setEncoding('latin1');
+          response.on('data', (chunk) => (text += chunk));
+          response.on('end', () => resolve({ status: response.statusCode, code: response.headers['x-ms-error-code'] ?? null, text }));
+        });
+        request.on('error', reject);
+        request.end(body);
+      }),
+    );
+  }
+  agent.destroy();
+  return { answers, connections: sockets.size };
+}
+
+/** A $batch body of `entities` changeset requests on one partition, as Azure.Data.Tables writes it. */
+const batch = (partition, entities) =>
+  '--batch_1\r\nContent-Type: multipart/mixed; boundary=changeset_1\r\n\r\n' +
+  Array.from({ length: entities }, (_, i) =>
+    '--changeset_1\r\nContent-Type: application/http\r\nContent-Transfer-Encoding: binary\r\n\r\n' +
+    `POST http://x/acct/counters HTTP/1.1\r\nContent-Type: application/json\r\n\r\n{"PartitionKey":"${partition}","RowKey":"r${i}"}\r\n`,
+  ).join('') +
+  '--changeset_1--\r\n--batch_1--\r\n';
+
+test('over a partition limit a transaction is answered 503 ServerBusy by the proxy, never reaches the server, and the connection goes on', async () => {
+  seen = [];
+  let t = 0;
+  const proxy = await createProxy({ targetPort: server.address().port, partitionLimit: 10, now: () => t });
+  const first = await sequential(proxy.port, [
+    { method: 'POST', path: '/acct/$batch', body: batch('hot', 8) },
+    { method: 'POST', path: '/acct/$batch', body: batch('hot', 3) }, // 2 left: over
+    { method: 'GET', path: "/acct/counters(PartitionKey='hot',RowKey='lane-03')" }, // 1 of the 2 left
+    { method: 'POST', path: '/acct/$batch', body: batch('cold', 10) }, // its own bucket
+    { method: 'POST', path: '/acct/Tables', body: '{"TableName":"counters"}' }, // no partition: never limited
+  ]);
+  assert.deepEqual(first.answers.map((a) => [a.status, a.code]), [[200, null], [503, 'ServerBusy'], [200, null], [200, null], [200, null]]);
+  assert.equal(JSON.parse(first.answers[1].text)['odata.error'].code, 'ServerBusy');
+  assert.equal(first.connections, 1);
+  // the server saw the first transaction, the read, the other partition's transaction and the table's creation only
+  const firstLine = (s) => `${s.slice(0, s.indexOf(' ', 5))} ${(s.match(/"PartitionKey":"(\w+)"/g) ?? []).length}`;
+  assert.deepEqual(seen.map(firstLine), ['POST /acct/$batch 8', "GET /acct/counters(PartitionKey='hot',RowKey='lane-03') 0", 'POST /acct/$batch 10', 'POST /acct/Tables 0']);
+
+  t += 300; // 3 entities back in 'hot' (1 was left)
+  const later = await sequential(proxy.port, [{ method: 'POST', path: '/acct/$batch', body: batch('hot', 3) }]);
+  assert.equal(later.answers[0].status, 200);
+
+  const stats = proxy.stats();
+  assert.deepEqual(stats.limited, { transaction: 1, read: 0, other: 0 });
+  assert.deepEqual(stats.requests, { transaction: 4, read: 1, other: 1 });
+  assert.deepEqual(stats.partitions.hot, { entities: 12, transactionEntities: 11, readEntities: 1, requests: 3, limited: 1, limitedEntities: 3 });
+  assert.equal(stats.partitions.cold.entities, 10);
+  await proxy.close();
+});
+
+test('a limited request is answered after the round trip the service\'s answer would take', async () => {
+  const proxy = await createProxy({ targetPort: server.address().port, partitionLimit: 1, latencyMs: 40 });
+  const started = performance.now();
+  const { answers } = await sequential(proxy.port, [{ method: 'POST', path: '/acct/$batch', body: batch('hot', 1) }, { method: 'POST', path: '/acct/$batch', body: batch('hot', 1) }]);
+  const took = performance.now() - started;
+  assert.deepEqual(answers.map((a) => a.status), [200, 503]);
+  assert.ok(took >= 4 * 40, `two round trips of 2 × 40 ms took ${took.toFixed(0)} ms`);
+  await proxy.close();
+});

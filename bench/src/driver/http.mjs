@@ -186,10 +186,11 @@ export async function increment(dispatcher, path, { key = null, visitorId = null
   const headers = {};
   if (key) headers['idempotency-key'] = key;
   if (visitorId) headers['x-visitor-id'] = visitorId;
-  const x = { send: now(), latency: 0, status: 0, version: -1, value: -1, yourTotal: -1, replayed: false, attempts: 0, s503: 0, s5xx: 0, errors: 0, unreadable: 0, uncertain: false, error: null };
+  const x = { send: now(), latency: 0, longestTry: 0, status: 0, version: -1, value: -1, yourTotal: -1, replayed: false, attempts: 0, s503: 0, s5xx: 0, errors: 0, unreadable: 0, uncertain: false, error: null };
   for (;;) {
     const a = await attempt(dispatcher, 'POST', path, body, headers);
     x.attempts++;
+    x.longestTry = Math.max(x.longestTry, a.latency);
     Object.assign(x, { status: a.status, version: a.version, value: a.value, yourTotal: a.yourTotal, replayed: a.replayed });
     if (a.status === 200) break;
     if (a.status === 503) x.s503++;
@@ -217,6 +218,7 @@ function records() {
   const columns = {
     send: new Growable(),
     latency: new Growable(),
+    longestTry: new Growable(), // the longest of its tries, from its send to its answer (or to no answer)
     status: new Growable(Uint16Array),
     version: new Growable(),
     value: new Growable(),
@@ -239,6 +241,7 @@ function records() {
     add(x, { counter = 0, who = 0, seq = 0, op = Op.increment, instance = 0 } = {}) {
       columns.send.push(x.send);
       columns.latency.push(x.latency);
+      columns.longestTry.push(x.longestTry ?? x.latency);
       columns.status.push(x.status);
       columns.version.push(x.version);
       columns.value.push(x.value);

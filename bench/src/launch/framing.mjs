@@ -34,17 +34,19 @@ const State = Object.freeze({
 /**
  * Feeds a connection's client bytes in (push), and hands them on in order: each request's head to `onHead`
  * (which relays it, or answers false to stop the framer: the connection is being cut), every other byte to
- * `forward`. Once a request cannot be framed (another Transfer-Encoding, a head too long), `onUnframed` is called
- * once and every later byte goes to `forward` unlooked at.
+ * `forward`, and `onEnd` once a request's last byte has gone to `forward` (or its head, without a body). Once a
+ * request cannot be framed (another Transfer-Encoding, a head too long), `onUnframed` is called once and every later
+ * byte goes to `forward` unlooked at; that request never ends.
  */
 export class RequestFramer {
   /**
    * @param {{ onHead: (head: { bytes: Buffer, method: string, target: string, headers: Map<string, string> }) => boolean,
-   *           forward: (bytes: Buffer) => void, onUnframed: () => void, alive?: () => boolean }} handlers
+   *           forward: (bytes: Buffer) => void, onUnframed: () => void, onEnd?: () => void, alive?: () => boolean }} handlers
    *   alive: false once the connection is gone; no more bytes are looked at then
    */
-  constructor({ onHead, forward, onUnframed, alive = () => true }) {
+  constructor({ onHead, forward, onUnframed, onEnd = () => {}, alive = () => true }) {
     this.onHead = onHead;
+    this.onEnd = onEnd;
     this.alive = alive;
     this.forward = forward;
     this.onUnframed = onUnframed;
@@ -123,6 +125,7 @@ export class RequestFramer {
     }
     this.bodyLeft = Number(headers.get('content-length') ?? 0);
     this.state = this.bodyLeft > 0 ? State.body : State.head;
+    if (this.state === State.head) this.onEnd();
   }
 
   /** A body with a length, or a chunk's data: relays up to what is left of it. */
@@ -130,7 +133,11 @@ export class RequestFramer {
     const count = Math.min(this.bodyLeft, bytes.length - offset);
     this.forward(bytes.subarray(offset, offset + count));
     this.bodyLeft -= count;
-    if (this.bodyLeft === 0) this.state = this.state === State.body ? State.head : State.chunkSize;
+    if (this.bodyLeft === 0) {
+      const ended = this.state === State.body;
+      this.state = ended ? State.head : State.chunkSize;
+      if (ended) this.onEnd();
+    }
     return offset + count;
   }
 
@@ -144,7 +151,10 @@ export class RequestFramer {
     const content = this.line.trim();
     this.line = '';
     if (this.state === State.trailer) {
-      if (content === '') this.state = State.head;
+      if (content === '') {
+        this.state = State.head;
+        this.onEnd();
+      }
       return end;
     }
     const size = parseInt(content.split(';')[0], HEX);

@@ -1,11 +1,13 @@
-// A TCP proxy between Standalone and Azurite that makes the store slower and less reliable on purpose:
-// --store-latency adds a fixed delay to every byte in each direction, --store-faults cuts a fraction of the store's
-// requests mid-request, half of them before they reach Azurite and half after Azurite handled them (their answers
-// are lost), so some commits are applied without Standalone learning it.
+// A TCP proxy between Standalone and Azurite that makes the store slower, less reliable and as limited as Azure on
+// purpose: --store-latency adds a fixed delay to every byte in each direction, --store-faults cuts a fraction of the
+// store's requests mid-request, half of them before they reach Azurite and half after Azurite handled them (their
+// answers are lost), so some commits are applied without Standalone learning it, and --partition-limit holds each
+// partition to that many entities per second, answering the rest 503 ServerBusy itself (partitionLimit.mjs).
 //
 // Requests are found on the client→server stream by framing.mjs (HTTP/1.1 keep-alive: one request at a time per
 // connection, framed by its head and Content-Length or chunks); a request's answer is the next thing the server
-// sends.
+// sends. With a partition limit each request is held until it is whole (a transaction's partition and entities are
+// in its body) and then forwarded, or answered by the proxy after the round trip the service's answer would take.
 //
 // The proxy runs in a process of its own (proxy-child.mjs), so that its CPU is counted with the store's and its
 // timers do not compete with the bench's; startProxy() below forks it and talks to it over IPC.
@@ -15,6 +17,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { RequestFramer } from './framing.mjs';
+import { PartitionLimiter, partitionCost, serverBusyAnswer } from './partitionLimit.mjs';
 
 const END = Symbol('end');
 const RESET = Symbol('reset');
@@ -68,15 +71,36 @@ class DelayLine {
 const kindOf = (method, target) => (method === 'POST' && target.includes('$batch') ? 'transaction' : method === 'GET' ? 'read' : 'other');
 const byKind = () => ({ transaction: 0, read: 0, other: 0 });
 
+/** On the way up, in the place of a request the proxy answers itself: its answer, sent down when it gets there. */
+class AnswerFromProxy {
+  constructor(bytes) {
+    this.bytes = bytes;
+  }
+}
+
 /** How a request is cut: never forwarded (the connection is reset), or forwarded with its answer lost. */
 const Fault = Object.freeze({ drop: 'drop', loseAnswer: 'lose' });
 
 /**
  * Listens on a free loopback port and relays every connection to targetPort.
- * @param {{ targetPort: number, latencyMs?: number, faultRate?: number, random?: () => number }} options
+ * @param {{ targetPort: number, latencyMs?: number, faultRate?: number, random?: () => number,
+ *           partitionLimit?: number, now?: () => number }} options
+ *   partitionLimit: entities per second per partition (0: none); now: the limiter's clock in ms
  */
-export function createProxy({ targetPort, latencyMs = 0, faultRate = 0, random = Math.random }) {
-  const stats = { connections: 0, requests: byKind(), dropped: byKind(), answersLost: byKind(), unframed: 0 };
+export function createProxy({ targetPort, latencyMs = 0, faultRate = 0, random = Math.random, partitionLimit = 0, now = () => performance.now() }) {
+  const limiter = partitionLimit > 0 ? new PartitionLimiter({ limit: partitionLimit, now }) : null;
+  const stats = {
+    connections: 0,
+    requests: byKind(),
+    dropped: byKind(),
+    answersLost: byKind(),
+    // answered 503 ServerBusy by the proxy, never forwarded
+    limited: byKind(),
+    unframed: 0,
+    partitionLimit,
+    // per PartitionKey: entities let through (in transactions, in reads), requests let through, requests limited
+    partitions: limiter ? limiter.partitions : {},
+  };
   let rate = faultRate;
   const open = new Set();
 
@@ -99,7 +123,8 @@ export function createProxy({ targetPort, latencyMs = 0, faultRate = 0, random =
     };
     const sinkTo = (socket) => (item) => {
       if (link.dead) return;
-      if (item === RESET) link.cut();
+      if (item instanceof AnswerFromProxy) link.down.push(item.bytes);
+      else if (item === RESET) link.cut();
       else if (item === END) socket.end();
       else socket.write(item);
     };
@@ -132,23 +157,57 @@ export function createProxy({ targetPort, latencyMs = 0, faultRate = 0, random =
     const connection = { cut: link.cut };
     open.add(connection);
     let awaited = null; // the request whose answer comes next: { kind, lose }
+    let held = null; // with a partition limit, the request being received: { kind, target, head, body: [] }
+
+    /** Forwards a request, unless it is to be cut before it gets there: false then (the connection is gone). */
+    const send = (kind, parts) => {
+      const fault = decide();
+      if (fault === Fault.drop) {
+        stats.dropped[kind]++;
+        link.cut();
+        return false;
+      }
+      awaited = { kind, lose: fault === Fault.loseAnswer };
+      for (const part of parts) link.up.push(part);
+      return true;
+    };
+
+    /** A whole request under the limit: forwarded, or, over its partition's budget, answered ServerBusy unforwarded. */
+    const release = ({ kind, target, head, body }) => {
+      const bodyBytes = Buffer.concat(body);
+      const cost = partitionCost({ kind, target, body: bodyBytes });
+      if (cost && !limiter.admit(cost.partition, cost.entities, kind)) {
+        stats.limited[kind]++;
+        link.up.push(new AnswerFromProxy(serverBusyAnswer()));
+        return;
+      }
+      send(kind, [head, bodyBytes]);
+    };
 
     const framer = new RequestFramer({
       onHead({ bytes, method, target }) {
         const kind = kindOf(method, target);
         stats.requests[kind]++;
-        const fault = decide();
-        if (fault === Fault.drop) {
-          stats.dropped[kind]++;
-          link.cut();
-          return false;
-        }
-        awaited = { kind, lose: fault === Fault.loseAnswer };
-        link.up.push(bytes);
+        if (!limiter) return send(kind, [bytes]);
+        held = { kind, target, head: bytes, body: [] };
         return true;
       },
-      forward: (bytes) => link.up.push(bytes),
-      onUnframed: () => stats.unframed++, // relayed as is from here on, never cut
+      forward: (bytes) => (held ? held.body.push(bytes) : link.up.push(bytes)),
+      onEnd: () => {
+        if (!held) return;
+        const request = held;
+        held = null;
+        release(request);
+      },
+      onUnframed: () => {
+        // relayed as is from here on, never cut nor limited
+        stats.unframed++;
+        if (!held) return;
+        const { kind, head, body } = held;
+        held = null;
+        awaited = { kind, lose: false };
+        for (const part of [head, ...body]) link.up.push(part);
+      },
       alive: () => !link.dead,
     });
     client.on('data', (data) => framer.push(data));
@@ -195,7 +254,7 @@ export function createProxy({ targetPort, latencyMs = 0, faultRate = 0, random =
 }
 
 /** Forks the proxy process and returns its port and controls. */
-export async function startProxy({ targetPort, latencyMs, logFd = 'inherit' }) {
+export async function startProxy({ targetPort, latencyMs, partitionLimit = 0, logFd = 'inherit' }) {
   const child = fork(path.join(path.dirname(fileURLToPath(import.meta.url)), 'proxy-child.mjs'), [], {
     stdio: ['ignore', logFd, logFd, 'ipc'],
   });
@@ -217,11 +276,12 @@ export async function startProxy({ targetPort, latencyMs, logFd = 'inherit' }) {
       pending.set(id, { resolve, reject });
       child.send({ id, op, args });
     });
-  const { port } = await call('start', { targetPort, latencyMs });
+  const { port } = await call('start', { targetPort, latencyMs, partitionLimit });
   return {
     pid: child.pid,
     port,
     latencyMs,
+    partitionLimit,
     setFaultRate: (rate) => call('faults', { rate }),
     stats: () => call('stats'),
     async stop() {

@@ -1,5 +1,5 @@
-// What run.sh asks for (--app): the store (Azurite, and the proxy in front of it when --store-latency or
-// --store-faults ask for one), the Redis server of the SignalR backplane when asked for (--instances), then
+// What run.sh asks for (--app): the store (Azurite, and the proxy in front of it when --store-latency,
+// --store-faults or --partition-limit ask for one), the Redis server of the SignalR backplane when asked for (--instances), then
 // Standalone on them, once or --instances times on the same table; stopped in reverse order at the end, or killed
 // when the bench itself exits some other way.
 import path from 'node:path';
@@ -18,7 +18,7 @@ process.on('exit', () => {
 export const COUNTERS_TABLE = 'counters';
 
 /**
- * @param options  the bench's options (store, storeLatency, storeFaults, groupCommit, app)
+ * @param options  the bench's options (store, storeLatency, storeFaults, partitionLimit, groupCommit, app)
  * @param paths    { benchDir, resultsDir, stamp }
  * @param shape    instances: Standalone processes on the one store; metrics: each exports the LiveCounter meter to
  *                 its log; serverArgs: more settings for each; label: in the log files' names (several stacks a run);
@@ -61,10 +61,10 @@ export async function startStack(options, { benchDir, resultsDir, stamp }, { ins
       azurite = await startAzurite({ benchDir, logFile: path.join(resultsDir, `azurite-${stamp}${suffix}.log`) });
       started.push(azurite);
       stack.store.azurite = { version: azurite.version, port: azurite.port, account: azurite.account, persistence: 'in memory' };
-      if (options.storeLatency > 0 || options.storeFaults > 0) {
-        proxy = await startProxy({ targetPort: azurite.port, latencyMs: options.storeLatency });
+      if (options.storeLatency > 0 || options.storeFaults > 0 || options.partitionLimit > 0) {
+        proxy = await startProxy({ targetPort: azurite.port, latencyMs: options.storeLatency, partitionLimit: options.partitionLimit });
         started.push(proxy);
-        stack.store.proxy = { port: proxy.port, latencyMsEachWay: options.storeLatency, faultRate: options.storeFaults };
+        stack.store.proxy = { port: proxy.port, latencyMsEachWay: options.storeLatency, faultRate: options.storeFaults, partitionLimit: options.partitionLimit };
       }
       connectionString = azurite.connectionString(proxy?.port ?? azurite.port);
     }

@@ -18,7 +18,7 @@
 //   server's socket to it is full before the writers start.
 import { readCounter } from '../driver/http.mjs';
 import { connectStuck, fillUntilStalled } from '../driver/stuck.mjs';
-import { analyse as analyseIncrements, checkAnswers, checkIncrements } from '../increments.mjs';
+import { ANSWER_DEADLINE_MS, analyse as analyseIncrements, checkAnswers, checkIncrements } from '../increments.mjs';
 import { between, snapshotAfter, summarizeMeter } from '../launch/metrics.mjs';
 import { progress } from '../progress.mjs';
 import { int, ms, now, round, sleep, summarize, table } from '../stats.mjs';
@@ -56,6 +56,27 @@ export function commitSizes(versions) {
   const sizes = distinct.map((v, i) => v - (i === 0 ? 0 : distinct[i - 1]));
   // The sequence shows patterns the distribution hides (closed-loop writers answered together come back together).
   return { commits: sizes.length, sizes: summarize(sizes), histogram: histogramOf(sizes), first: sizes.slice(0, COMMIT_SEQUENCE_KEPT) };
+}
+
+/**
+ * The hot counter's partition under --partition-limit, from what the store proxy counted in the phase: the entities it
+ * let through (in transactions, in reads; a read costs 1), per acknowledged increment, their share of the budget
+ * (limit × (seconds + 1): the counter is new, so its bucket starts the phase full, one second's worth), and the
+ * requests it answered 503 ServerBusy. Null without a limit.
+ */
+export function partitionBudget(store, name, acknowledged, seconds) {
+  if (!(store?.partitionLimit > 0)) return null;
+  const p = store.partitions?.[name] ?? store.partitions?.[name.toLowerCase()] ?? { entities: 0, transactionEntities: 0, readEntities: 0, requests: 0, limited: 0, limitedEntities: 0 };
+  const budget = store.partitionLimit * (seconds + 1);
+  return {
+    partition: name,
+    limitPerSecond: store.partitionLimit,
+    seconds: round(seconds, 2),
+    ...p,
+    entitiesPerSecond: seconds > 0 ? Math.round(p.entities / seconds) : null,
+    entitiesPerIncrement: acknowledged ? round(p.entities / acknowledged, 3) : null,
+    budgetUsed: budget > 0 ? round(p.entities / budget, 3) : null,
+  };
 }
 
 /** A variant's label in the table: "N=4", "stuck subscriber", "N=1, stuck subscriber", or "" for the plain run. */
@@ -383,6 +404,7 @@ function analyse(bench, collected) {
     commits: storage?.keyed ? { source: 'the table: key rows per CommitId', count: storage.commits.count, sizes: storage.commits.sizes, spanningInstances: storage.commits.spanningInstances } : fromSubscriber ? { source: 'the subscriber: jumps between versions', count: fromSubscriber.commits, sizes: fromSubscriber.sizes } : null,
     stuck: collected.stuck,
     store: collected.store,
+    partition: partitionBudget(collected.store, collected.name, all.acknowledged, seconds),
     target: target == null ? null : { minIncrementsPerSecond: target },
     meetsTarget: target == null ? null : perSecond >= target,
     cpu: collected.cpu,
@@ -518,7 +540,9 @@ function notes(h) {
       `replays ${a.replays} (${a.replaysAfterLostAnswer} after a lost answer, ${a.unexplainedReplays} unexplained)` +
       (a.unreadable2xx ? `; ${a.unreadable2xx} 2xx cut short, retried` : '') +
       `; versions 1..N answered once each: ${h.versionsOnceEach ? 'yes' : 'no'}${h.exactness === 'storage' ? ' (not required across processes)' : ''}`,
+    `  ${label}longest single request ${ms(a.longestTryMs)} (the server's answer deadline is ${ANSWER_DEADLINE_MS / 1000} s): ${int(a.triesPastDeadline)} increments had a request past it`,
   ];
+  if (h.partition) lines.push(partitionLine(h.partition, label));
   if (c) {
     const histogram = c.histogram
       .filter((b) => b.commits > 0)
@@ -558,6 +582,15 @@ function notes(h) {
     );
   }
   return lines;
+}
+
+/** The hot counter's partition under --partition-limit (see partitionBudget). */
+export function partitionLine(p, label = '') {
+  return (
+    `  ${label}partition held to ${int(p.limitPerSecond)} entities/s: ${int(p.entities)} entities let through in ${p.seconds} s (${int(p.transactionEntities)} in transactions, ${int(p.readEntities)} reads), ` +
+    `${int(p.entitiesPerSecond)}/s, ${p.entitiesPerIncrement == null ? 'n/a' : p.entitiesPerIncrement.toFixed(2)} per increment acknowledged; budget used ${p.budgetUsed == null ? 'n/a' : `${(p.budgetUsed * 100).toFixed(1)} %`}; ` +
+    `${int(p.limited)} requests answered 503 ServerBusy (${int(p.limitedEntities)} entities refused)`
+  );
 }
 
 function storageTable(variants) {
