@@ -7,7 +7,7 @@ import { keyOf, shares, startWorker } from './workers.mjs';
 export function targetsFor(o) {
   if (o.store === 'tables') {
     let hot = null;
-    if (o.groupCommit === 'on' && !o.plainWriters && o.storeFaults === 0) {
+    if (o.groupCommit === 'on' && !o.plainWriters && o.storeFaults === 0 && o.instanceCpus == null && o.writersPerInstance == null) {
       if (o.writers === 1) hot = o.storeLatency === 0 ? 140 : null;
       else if (o.writers >= 32) hot = o.storeLatency === 0 ? 1000 : o.storeLatency === 5 ? 500 : null;
     }
