@@ -13,6 +13,7 @@ import { describeServer, render } from './report.mjs';
 import { NOISY_OTHER_CORES, isNoisy, machine } from './system.mjs';
 import { round, sleep } from './stats.mjs';
 import { compare } from './coldstart.mjs';
+import { runPictures } from './charts.mjs';
 import * as connections from './scenarios/connections.mjs';
 import * as fanout from './scenarios/fanout.mjs';
 import * as many from './scenarios/many.mjs';
@@ -265,9 +266,16 @@ async function main() {
   mkdirSync(path.dirname(file), { recursive: true });
   writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
 
+  const pictures = await runPictures(report, stamp).catch((error) => {
+    console.error(`bench: the pictures could not be drawn: ${error.message}`);
+    return {};
+  });
+  for (const [name, svg] of Object.entries(pictures)) writeFileSync(path.join(resultsDir, name), svg);
+
   console.log(render(report));
   if (report.noisyPhases.length) console.log(`Noisy phases (other processes used > ${NOISY_OTHER_CORES} cores): ${report.noisyPhases.join(', ')}: re-run when the machine is quiet.`);
   console.log(`Results: ${path.relative(process.cwd(), file) || file}`);
+  for (const name of Object.keys(pictures)) console.log(`Picture: ${path.relative(process.cwd(), path.join(resultsDir, name))}`);
   if (crashed) {
     console.error(`bench: ${crashed.stack ?? crashed}`);
     return 2;
