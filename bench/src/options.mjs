@@ -2,10 +2,12 @@
 
 export const HELP = `LiveCounter load generator: the real HTTP API and the official SignalR client (@microsoft/signalr).
 
-Usage: ./bench/run.sh [options]          npm ci, builds Standalone (Release), starts it (and its store) on free
-                                         loopback ports, runs, stops everything it started
+Usage: ./bench/run.sh [options]          npm ci, publishes Standalone (Release, ReadyToRun: what ships), starts it
+                                         (and its store) on free loopback ports, runs, stops everything it started
        ./bench/run.sh --url <base> [...]  drives a server that is already running (any host of the API)
        node bench/src/main.mjs --app <LiveCounter.Standalone.dll> [...]   starts that build (what run.sh does)
+       node bench/src/charts.mjs cold-start|scale-out --out <svg> [label=]<results.json>[#cold|#warm] ...
+                                         several runs on one picture
        node bench/src/main.mjs --url <base> [--server-pid <pid>] [...]
 
 Scenarios (--scenarios, comma-separated; default all but wrk):
@@ -53,7 +55,7 @@ The server run.sh starts (not with --url):
                              same processes (the warm figures). Defaults --hot-seconds to 30, --warmup-seconds to 20
                              and --increments to unbounded (the time ends the phase). Writes
                              bench/results/<time>-cold-start.svg (rate and CPU per commit over the load, cold and warm)
-  --app <dll>                the built Standalone to start (run.sh passes it)
+  --app <dll>                the Standalone build to start (run.sh passes the one it published)
 
 Options:
   --url <base>               a running server, e.g. http://127.0.0.1:5080; nothing is started
@@ -102,6 +104,9 @@ Options:
 
 Every increment of hot, fanout, many (unless --plain-writers) and users carries an Idempotency-Key and is retried
 with it (like the pages: Retry-After when given, else backoff) until it answers 200, for at most 60 s.
+
+Pictures: with --cold-start and with --instances of two numbers or more, the run also writes SVG pictures beside
+the JSON (bench/results/<time>-cold-start.svg, <time>-scale-out.svg).
 
 Exit status: 0 when every exactness, missing and misdelivery check passed, 1 when one failed, 2 on an error.
 Targets (increments/s, p99, KiB per connection) are reported, not enforced: they depend on the machine.`;
