@@ -8,7 +8,7 @@ export function targetsFor(o) {
   if (o.store === 'tables') {
     let hot = null;
     // Under --partition-limit the share of the partition's budget used is the figure, not a rate.
-    if (o.groupCommit === 'on' && !o.plainWriters && o.storeFaults === 0 && !(o.partitionLimit > 0)) {
+    if (o.groupCommit === 'on' && !o.plainWriters && o.storeFaults === 0 && !(o.partitionLimit > 0) && o.instanceCpus == null && o.writersPerInstance == null) {
       if (o.writers === 1) hot = o.storeLatency === 0 ? 140 : null;
       else if (o.writers >= 32) hot = o.storeLatency === 0 ? 1000 : o.storeLatency === 5 ? 500 : null;
     }

@@ -6,12 +6,14 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { HELP, parse } from './options.mjs';
 import { Bench } from './bench.mjs';
-import { startStack } from './launch/stack.mjs';
+import { cpuLimiter, startStack } from './launch/stack.mjs';
 import { readCounter } from './driver/http.mjs';
 import { progress } from './progress.mjs';
 import { describeServer, render } from './report.mjs';
 import { NOISY_OTHER_CORES, isNoisy, machine } from './system.mjs';
 import { round, sleep } from './stats.mjs';
+import { compare } from './coldstart.mjs';
+import { runPictures } from './charts.mjs';
 import * as connections from './scenarios/connections.mjs';
 import * as fanout from './scenarios/fanout.mjs';
 import * as many from './scenarios/many.mjs';
@@ -31,11 +33,11 @@ const WARM_LAST_MESSAGES_MS = 200;
 const WARMUP_MIN_MS = 3000;
 
 /** Warm-up: increments until the server's rate is steady, so tiered JIT has optimised it before anything is measured. */
-async function warmup(bench) {
+async function warmup(bench, writers = bench.options.writers) {
   const maxMs = bench.options.warmupSeconds * 1000;
   progress.set('warmup (until steady)');
-  const name = `${bench.run}-warmup${bench.bases.length > 1 ? `-n${bench.bases.length}` : ''}`;
-  return bench.load[0].call('warm', { base: bench.base, bases: bench.bases, name, writers: bench.options.writers, minMs: Math.min(WARMUP_MIN_MS, maxMs), maxMs, plain: bench.options.plainWriters });
+  const name = `${bench.run}-warmup${bench.bases.length > 1 ? `-n${bench.bases.length}` : ''}-${Date.now().toString(36)}`;
+  return bench.load[0].call('warm', { base: bench.base, bases: bench.bases, name, writers, minMs: Math.min(WARMUP_MIN_MS, maxMs), maxMs, plain: bench.options.plainWriters });
 }
 
 /**
@@ -84,7 +86,11 @@ function stopOnSignals() {
   process.once('SIGTERM', stop);
 }
 
-/** Starts a stack of its own for one scenario (a hot variant on N instances, the memory flood), runs fn on it, stops it. */
+/**
+ * Starts a stack of its own for one scenario (a hot variant on N instances or from cold, the memory flood), runs fn
+ * on it, stops it. fn returns a result or a list of results (a cold run and the warm run after it); each gets the
+ * stack's description.
+ */
 async function onOwnStack(bench, paths, shape, fn) {
   const stack = await startStack(bench.options, paths, shape);
   running.add(stack);
@@ -92,10 +98,13 @@ async function onOwnStack(bench, paths, shape, fn) {
   const previous = bench.server;
   bench.use(stack);
   try {
-    const result = await fn(stack);
-    result.server = { description: describeServer(stack), command: stack.command, logs: stack.servers.map((s) => s.logFile), pids: stack.servers.map((s) => s.pid) };
-    result.storeProxyWholeStack = await stack.proxyStats().catch(() => null);
-    return result;
+    const value = await fn(stack);
+    const proxy = await stack.proxyStats().catch(() => null);
+    for (const result of Array.isArray(value) ? value : [value]) {
+      result.server = { description: describeServer(stack), command: stack.command, logs: stack.servers.map((s) => s.logFile), pids: stack.servers.map((s) => s.pid), cpuGroups: stack.servers.map((s) => s.cpuGroup) };
+      result.storeProxyWholeStack = proxy;
+    }
+    return value;
   } finally {
     bench.use(previous);
     await stack.stop();
@@ -123,25 +132,36 @@ async function startServer(options, paths) {
   return { stack, server: stack };
 }
 
-/** Whether a scenario runs on the run's own server (hot with --instances, and memory with --app, start stacks of their own). */
-const ownStack = (options, scenario) => (scenario === 'hot' && options.instanceList != null) || (scenario === 'memory' && options.app != null);
+/** Whether a scenario runs on the run's own server (hot with --instances or --cold-start, and memory with --app, start stacks of their own). */
+const ownStack = (options, scenario) => (scenario === 'hot' && (options.instanceList != null || options.coldStart)) || (scenario === 'memory' && options.app != null);
 const needsRunServer = (options) => options.scenarioList.some((s) => !ownStack(options, s));
 
-/** The hot scenario's variants: on the run's server, or each on a fresh stack of N instances (--instances). */
+/**
+ * The hot scenario's variants: on the run's server, or each on a fresh stack of N instances (--instances), or from
+ * cold (--cold-start: the load at once on fresh processes, then a warm-up and the same load again on them).
+ */
 async function runHot(bench, options, paths) {
   const results = [];
   for (const variant of options.hotVariants) {
-    if (variant.instances == null) {
+    if (variant.instances == null && !variant.coldStart) {
       results.push(await hot.run(bench, variant));
       continue;
     }
-    const label = `hot-n${variant.instances}${variant.stuck ? '-stuck' : ''}`;
-    results.push(
-      await onOwnStack(bench, paths, { instances: variant.instances, metrics: true, label, backplane: true }, async () => {
-        const warm = options.warmupSeconds > 0 ? await warmup(bench) : null;
+    const instances = variant.instances ?? 1;
+    const label = `hot-n${instances}${variant.stuck ? '-stuck' : ''}${variant.coldStart ? '-cold-start' : ''}`;
+    const shape = { instances, metrics: true, label, backplane: variant.instances != null };
+    const phases = await onOwnStack(bench, paths, shape, async () => {
+      if (!variant.coldStart) {
+        const warm = options.warmupSeconds > 0 ? await warmup(bench, variant.writers) : null;
         return { ...(await hot.run(bench, variant)), warmup: warm };
-      }),
-    );
+      }
+      const cold = await hot.run(bench, { ...variant, phase: 'cold' });
+      const warm = options.warmupSeconds > 0 ? await warmup(bench, variant.writers) : null;
+      const after = { ...(await hot.run(bench, { ...variant, phase: 'warm' })), warmup: warm };
+      cold.coldStart = compare(cold.series, after.series);
+      return [cold, after];
+    });
+    results.push(...(Array.isArray(phases) ? phases : [phases]));
   }
   return results;
 }
@@ -186,6 +206,15 @@ async function main() {
   const resultsDir = path.join(benchDir, 'results');
   mkdirSync(resultsDir, { recursive: true });
   const paths = { benchDir, resultsDir, stamp };
+  if (options.instanceCpus != null) {
+    try {
+      const limiter = cpuLimiter();
+      process.stderr.write(`bench: each Standalone held to ${options.instanceCpus} core (cgroup ${limiter.kind} under ${limiter.base})\n`);
+    } catch (error) {
+      console.error(`bench: ${error.message}`);
+      return 2;
+    }
+  }
   stopOnSignals();
   let stack = null;
   let server = null;
@@ -237,9 +266,16 @@ async function main() {
   mkdirSync(path.dirname(file), { recursive: true });
   writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
 
+  const pictures = await runPictures(report, stamp).catch((error) => {
+    console.error(`bench: the pictures could not be drawn: ${error.message}`);
+    return {};
+  });
+  for (const [name, svg] of Object.entries(pictures)) writeFileSync(path.join(resultsDir, name), svg);
+
   console.log(render(report));
   if (report.noisyPhases.length) console.log(`Noisy phases (other processes used > ${NOISY_OTHER_CORES} cores): ${report.noisyPhases.join(', ')}: re-run when the machine is quiet.`);
   console.log(`Results: ${path.relative(process.cwd(), file) || file}`);
+  for (const name of Object.keys(pictures)) console.log(`Picture: ${path.relative(process.cwd(), path.join(resultsDir, name))}`);
   if (crashed) {
     console.error(`bench: ${crashed.stack ?? crashed}`);
     return 2;

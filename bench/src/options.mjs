@@ -2,10 +2,12 @@
 
 export const HELP = `LiveCounter load generator: the real HTTP API and the official SignalR client (@microsoft/signalr).
 
-Usage: ./bench/run.sh [options]          npm ci, builds Standalone (Release), starts it (and its store) on free
-                                         loopback ports, runs, stops everything it started
+Usage: ./bench/run.sh [options]          npm ci, publishes Standalone (Release, ReadyToRun: what ships), starts it
+                                         (and its store) on free loopback ports, runs, stops everything it started
        ./bench/run.sh --url <base> [...]  drives a server that is already running (any host of the API)
        node bench/src/main.mjs --app <LiveCounter.Standalone.dll> [...]   starts that build (what run.sh does)
+       node bench/src/charts.mjs cold-start|scale-out --out <svg> [label=]<results.json>[#cold|#warm] ...
+                                         several runs on one picture
        node bench/src/main.mjs --url <base> [--server-pid <pid>] [...]
 
 Scenarios (--scenarios, comma-separated; default all but wrk):
@@ -48,7 +50,19 @@ The server run.sh starts (not with --url):
                              process exports its LiveCounter meter to its log (--LiveCounter:Metrics=console, every
                              second), from which conflicts, retries and 503s by reason and batch sizes are reported
                              per instance; the table is read afterwards for exactness and commit sizes
-  --app <dll>                the built Standalone to start (run.sh passes it)
+  --instance-cpus <cores>    holds each Standalone the bench starts to this many cores (e.g. 0.15), as an instance
+                             in Azure has cores of its own: a cgroup per process with a CFS quota of cores x 100 ms
+                             per 100 ms (cgroup v2 cpu.max where its cpu controller can be used, else cgroup v1
+                             cpu.cfs_quota_us; an error when neither can be written: needs root), joined before
+                             the process starts, removed at the end (also on Ctrl-C and SIGTERM)
+  --cold-start               hot: each variant on fresh processes, measured from their first second: the time from
+                             process start to answering and to the first answered increment, then the load at once
+                             (no warm-up) with, per second and per 5 s, increments/s, commits (the meter) and
+                             server CPU per commit and per increment; then a warm-up and the same load again on the
+                             same processes (the warm figures). Defaults --hot-seconds to 30, --warmup-seconds to 20
+                             and --increments to unbounded (the time ends the phase). Writes
+                             bench/results/<time>-cold-start.svg (rate and CPU per commit over the load, cold and warm)
+  --app <dll>                the Standalone build to start (run.sh passes the one it published)
 
 Options:
   --url <base>               a running server, e.g. http://127.0.0.1:5080; nothing is started
@@ -56,6 +70,9 @@ Options:
   --scenarios <list>         default connections,fanout,many,users,hot
   --writers <n>              hot: concurrent writers, one keep-alive connection and one visitor id each (default
                              32; --writers 1 gives the single-writer figure)
+  --writers-per-instance <n> hot: n writers per instance instead of a fixed crowd (--instances 1,4 with 16: 16 writers,
+                             then 64), so that each instance gets the same load; not with --writers. Other scenarios
+                             that use --writers (wrk) use n
   --increments <n>           hot: increments per writer (default 3000 on memory, 9600/writers (at least 300) on
                              tables); writers stop starting new ones after --hot-seconds
   --hot-seconds <s>          hot: no new increment starts after this long (default 20)
@@ -95,6 +112,9 @@ Options:
 Every increment of hot, fanout, many (unless --plain-writers) and users carries an Idempotency-Key and is retried
 with it (like the pages: Retry-After when given, else backoff) until it answers 200, for at most 60 s.
 
+Pictures: with --cold-start and with --instances of two numbers or more, the run also writes SVG pictures beside
+the JSON (bench/results/<time>-cold-start.svg, <time>-scale-out.svg).
+
 Exit status: 0 when every exactness, missing and misdelivery check passed, 1 when one failed, 2 on an error.
 Targets (increments/s, p99, KiB per connection) are reported, not enforced: they depend on the machine.`;
 
@@ -110,6 +130,9 @@ const DEFAULTS = {
   scenarios: 'connections,fanout,many,users,hot',
   writers: 32,
   instances: null,
+  writersPerInstance: null,
+  instanceCpus: null,
+  coldStart: false,
   stuckSubscriber: 'off',
   increments: null,
   hotSeconds: 20,
@@ -141,11 +164,15 @@ const DEFAULTS = {
 
 const camel = (flag) => flag.replace(/-([a-z])/g, (_, c) => c.toUpperCase());
 const flag = (key) => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
-const BOOLEAN = new Set(['wrk', 'help', 'plainWriters']);
+const BOOLEAN = new Set(['wrk', 'help', 'plainWriters', 'coldStart']);
 const TEXT = new Set(['url', 'app', 'store', 'groupCommit', 'scenarios', 'fanout', 'out', 'instances', 'stuckSubscriber']);
 /** Options whose value may be left out: the flag alone means this. */
 const BARE = { stuckSubscriber: 'on' };
 const MAX_INSTANCES = 16;
+/** --cold-start's defaults: a load long enough for the figure's 5 x 5 s and the picture's 30 s, bounded by time alone. */
+const COLD_START_HOT_SECONDS = 30;
+const COLD_START_WARMUP_SECONDS = 20;
+const UNBOUNDED_INCREMENTS = 1_000_000;
 export const SCENARIOS = ['connections', 'fanout', 'many', 'users', 'hot', 'wrk', 'memory'];
 
 export function parse(argv) {
@@ -190,6 +217,17 @@ export function parse(argv) {
     const serverSide = ['store', 'storeLatency', 'storeFaults', 'partitionLimit', 'groupCommit'].filter((k) => given.has(k));
     if (serverSide.length) throw new Error(`${serverSide.map(flag).join(', ')} configure the server run.sh starts; with --url the server is already configured`);
   }
+  if (options.url) {
+    const starting = ['instanceCpus', 'coldStart'].filter((k) => given.has(k) && options[k]);
+    if (starting.length) throw new Error(`${starting.map(flag).join(', ')} act on the processes the bench starts; with --url the server is already running`);
+  }
+  if (options.instanceCpus != null && !(options.instanceCpus > 0)) throw new Error('--instance-cpus must be more than 0 (cores, e.g. 0.25)');
+  if (given.has('writersPerInstance') && given.has('writers')) throw new Error('--writers-per-instance grows the crowd with the instances, --writers fixes it: give one of them');
+  if (options.writersPerInstance != null) options.writers = options.writersPerInstance;
+  if (options.coldStart) {
+    if (!given.has('hotSeconds')) options.hotSeconds = COLD_START_HOT_SECONDS;
+    if (!given.has('warmupSeconds')) options.warmupSeconds = COLD_START_WARMUP_SECONDS;
+  }
   if (options.store !== 'tables' && (options.storeLatency > 0 || options.storeFaults > 0 || options.partitionLimit > 0)) {
     throw new Error('--store-latency, --store-faults and --partition-limit act on the Table store: add --store tables');
   }
@@ -203,13 +241,12 @@ export function parse(argv) {
     if (!m) throw new Error(`--fanout wants subscribers@rate pairs like 500@20, not '${spec}'`);
     return { subscribers: Number(m[1]), rate: Number(m[2]) };
   });
-  if (options.increments == null) {
-    options.increments = options.store === 'tables' ? Math.max(300, Math.ceil(9600 / Math.max(1, options.writers))) : 3000;
-  }
+  options.incrementsGiven = options.increments != null;
+  if (options.increments == null) options.increments = defaultIncrements(options, options.writers);
   if (options.scenarioList.includes('memory') && options.store !== 'memory') throw new Error('the memory scenario measures the in-memory store: leave out --store tables');
   const caps = ['maxCounters', 'maxVisitors', 'maxRecords'].filter((k) => given.has(k));
   if (caps.length && options.url) throw new Error(`${caps.map(flag).join(', ')} configure the server the memory scenario starts; with --url the server is already configured`);
-  for (const key of ['writers', 'increments', 'writerProcs', 'procs', 'counters', 'subsPerCounter', 'mixedWriters', 'visitors', 'visitorIncrements', 'wrkThreads', 'flood', 'floodConcurrency', ...caps]) {
+  for (const key of [...(options.writersPerInstance != null ? ['writersPerInstance'] : []), 'writers', 'increments', 'writerProcs', 'procs', 'counters', 'subsPerCounter', 'mixedWriters', 'visitors', 'visitorIncrements', 'wrkThreads', 'flood', 'floodConcurrency', ...caps]) {
     if (!Number.isInteger(options[key]) || options[key] < 1) throw new Error(`${flag(key)} must be a whole number ≥ 1`);
   }
   if (options.readShare > 1) throw new Error('--read-share must be between 0 and 1');
@@ -233,7 +270,22 @@ function parseHotVariants(options) {
     if (options.url) throw new Error('--instances starts its own servers; it does not work with --url');
     if (!options.scenarioList.includes('hot')) throw new Error('--instances is for the hot scenario: add it to --scenarios');
   }
+  if (options.coldStart && !options.scenarioList.includes('hot')) throw new Error('--cold-start is for the hot scenario: add it to --scenarios');
   const stuckList = options.stuckSubscriber.split(',').map((text) => text.trim());
   for (const value of stuckList) if (!['on', 'off'].includes(value)) throw new Error(`--stuck-subscriber is on, off or off,on, not '${options.stuckSubscriber}'`);
-  options.hotVariants = (options.instanceList ?? [null]).flatMap((instances) => stuckList.map((stuck) => ({ instances, stuck: stuck === 'on' })));
+  options.hotVariants = (options.instanceList ?? [null]).flatMap((instances) =>
+    stuckList.map((stuck) => {
+      const writers = options.writersPerInstance != null ? options.writersPerInstance * (instances ?? 1) : options.writers;
+      return { instances, stuck: stuck === 'on', writers, increments: options.incrementsGiven ? options.increments : defaultIncrements(options, writers), coldStart: options.coldStart };
+    }),
+  );
+}
+
+/**
+ * Increments per writer when --increments is not given: 3000 on memory, 9600/writers (at least 300) on tables, so
+ * that --hot-seconds ends the phase only on a slow server; with --cold-start the time alone ends it.
+ */
+function defaultIncrements(options, writers) {
+  if (options.coldStart) return UNBOUNDED_INCREMENTS;
+  return options.store === 'tables' ? Math.max(300, Math.ceil(9600 / Math.max(1, writers))) : 3000;
 }

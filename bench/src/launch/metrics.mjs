@@ -142,3 +142,39 @@ export function summarizeMeter(delta) {
     batchSize: batch && batch.count > 0 ? { commits: batch.count, increments: batch.sum, mean: batch.sum / batch.count, buckets: batch.buckets.filter((b) => b.count > 0) } : null,
   };
 }
+
+/**
+ * One counter of the meter over time: for every export in the log, its time (ms, wall clock) and the counter's
+ * cumulative value summed over its series (tags), in the order written. Exports before the counter's first point
+ * are absent (the exporter writes an instrument once it has a value), so a reader takes the value before the first
+ * point as 0.
+ */
+export function exportHistory(text, name, meter = METER) {
+  const totals = new Map();
+  let metric = null;
+  let scope = null;
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i];
+    const header = METRIC_LINE.exec(line);
+    if (header) {
+      metric = header[1];
+      scope = null;
+      continue;
+    }
+    if (metric !== name) continue;
+    const scopeLine = SCOPE_LINE.exec(line);
+    if (scopeLine && scope === null && lines[i - 1]?.startsWith('Instrumentation scope')) {
+      scope = scopeLine[1];
+      continue;
+    }
+    if (scope !== meter) continue;
+    const point = POINT_LINE.exec(line);
+    if (!point || BUCKET_LINE.test(line)) continue;
+    const at = Date.parse(point[2]);
+    const value = SUM_VALUE.exec(lines[i + 1] ?? '');
+    if (!Number.isFinite(at) || !value) continue;
+    totals.set(at, (totals.get(at) ?? 0) + Number(value[1]));
+  }
+  return [...totals].map(([at, value]) => ({ at, value })).sort((a, b) => a.at - b.at);
+}

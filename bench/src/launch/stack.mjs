@@ -4,15 +4,25 @@
 // when the bench itself exits some other way.
 import path from 'node:path';
 import { startAzurite } from './azurite.mjs';
+import { cpuGroups } from './cgroup.mjs';
 import { startProxy } from './proxy.mjs';
 import { startRedis } from './redis.mjs';
 import { startStandalone } from './standalone.mjs';
 
 const started = [];
+/** The run's cgroups (--instance-cpus), made on first use. */
+let groups = null;
 process.on('exit', () => {
-  // Last resort (an uncaught error, process.exit): nothing the bench started outlives it.
+  // Last resort (an uncaught error, process.exit): nothing the bench started outlives it, nor its cgroups.
   for (const part of started) part.kill();
+  groups?.removeAll();
 });
+
+/** Throws the reason when --instance-cpus cannot be honoured here (before anything is started). */
+export function cpuLimiter() {
+  groups ??= cpuGroups();
+  return groups;
+}
 
 /** The table Standalone creates at start-up (Tables/CounterTable.cs). */
 export const COUNTERS_TABLE = 'counters';
@@ -34,7 +44,7 @@ export async function startStack(options, { benchDir, resultsDir, stamp }, { ins
     serverPid: null,
     logFile: logFileOf(0),
     servers,
-    store: { kind: options.store, groupCommit: options.groupCommit === 'on', instances },
+    store: { kind: options.store, groupCommit: options.groupCommit === 'on', instances, instanceCpus: options.instanceCpus },
     metrics,
     serverPids: () => servers.map((s) => s.pid),
     storePids: () => [azurite?.pid, proxy?.pid].filter(Boolean),
@@ -50,12 +60,20 @@ export async function startStack(options, { benchDir, resultsDir, stamp }, { ins
         const at = started.indexOf(part);
         if (at >= 0) started.splice(at, 1);
       }
+      for (const group of ownGroups.splice(0)) group.remove();
     },
   };
   let azurite = null;
   let proxy = null;
   let redis = null;
+  const ownGroups = [];
   try {
+    const cpuGroupOf = () => {
+      if (options.instanceCpus == null) return null;
+      const group = cpuLimiter().create(options.instanceCpus);
+      ownGroups.push(group);
+      return group;
+    };
     let connectionString = null;
     if (options.store === 'tables') {
       azurite = await startAzurite({ benchDir, logFile: path.join(resultsDir, `azurite-${stamp}${suffix}.log`) });
@@ -77,7 +95,7 @@ export async function startStack(options, { benchDir, resultsDir, stamp }, { ins
     }
     const launched = await Promise.allSettled(
       Array.from({ length: instances }, (_, i) =>
-        startStandalone({ app: options.app, repoDir, logFile: logFileOf(i), connectionString, groupCommit: options.groupCommit === 'on', metrics, serverArgs: args }),
+        startStandalone({ app: options.app, repoDir, logFile: logFileOf(i), connectionString, groupCommit: options.groupCommit === 'on', metrics, serverArgs: args, cpuGroup: cpuGroupOf() }),
       ),
     );
     for (const outcome of launched) {

@@ -6,15 +6,21 @@ import { spawn } from 'node:child_process';
 import { openSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { readCounter } from '../driver/http.mjs';
-import { sleep } from '../stats.mjs';
+import { now, sleep } from '../stats.mjs';
+import { inGroup } from './cgroup.mjs';
 import { EXPORT_INTERVAL_MS } from './metrics.mjs';
 import { freePort, stopChild } from './ports.mjs';
+
+/** How often a starting process is asked whether it answers: often enough that the time to ready is read to 1/20 s. */
+const READY_POLL_MS = 50;
 
 /**
  * @param metrics    export the LiveCounter meter to the log every EXPORT_INTERVAL_MS (--LiveCounter:Metrics=console)
  * @param serverArgs more settings on the command line, e.g. --LiveCounter:InMemory:MaxCounters=20000
+ * @param cpuGroup   a group of launch/cgroup.mjs (--instance-cpus): the process joins it before it starts
+ * Returns, besides its pid and url, startedAt (when it was spawned) and readyAt (its first answer), monotonic ms.
  */
-export async function startStandalone({ app, repoDir, logFile, connectionString = null, groupCommit = true, metrics = false, serverArgs = [] }) {
+export async function startStandalone({ app, repoDir, logFile, connectionString = null, groupCommit = true, metrics = false, serverArgs = [], cpuGroup = null }) {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const args = [app, '--urls', url, '--Logging:LogLevel:LiveCounter.Standalone.Requests=Warning'];
@@ -26,7 +32,9 @@ export async function startStandalone({ app, repoDir, logFile, connectionString 
   if (connectionString) env.CountersStorage = connectionString;
   if (metrics) env.OTEL_METRIC_EXPORT_INTERVAL = String(EXPORT_INTERVAL_MS);
   const log = openSync(logFile, 'a');
-  const child = spawn('dotnet', args, { cwd: path.join(repoDir, 'Standalone'), env, stdio: ['ignore', log, log] });
+  const launch = cpuGroup ? inGroup(cpuGroup.procs, 'dotnet', args) : { command: 'dotnet', args };
+  const startedAt = now();
+  const child = spawn(launch.command, launch.args, { cwd: path.join(repoDir, 'Standalone'), env, stdio: ['ignore', log, log] });
   const gone = () => child.exitCode !== null || child.signalCode !== null;
   const started = Date.now();
   for (;;) {
@@ -41,16 +49,21 @@ export async function startStandalone({ app, repoDir, logFile, connectionString 
         await stopChild(child);
         throw new Error(`Standalone did not answer GET /api/counters/bench-ready within 60 s; log ${logFile}`);
       }
-      await sleep(250);
+      await sleep(READY_POLL_MS);
     }
   }
+  const readyAt = now();
   return {
     pid: child.pid,
+    startedAt,
+    readyAt,
+    cpuGroup: cpuGroup ? { cores: cpuGroup.cores, quotaUs: cpuGroup.quotaUs, periodUs: cpuGroup.periodUs, cgroup: cpuGroup.kind } : null,
     url,
     logFile,
     command:
       `dotnet ${path.relative(repoDir, app)} ${args.slice(1).join(' ')}` +
-      `${connectionString ? ' (CountersStorage in the environment)' : ''}${metrics ? ` (OTEL_METRIC_EXPORT_INTERVAL=${EXPORT_INTERVAL_MS})` : ''}`,
+      `${connectionString ? ' (CountersStorage in the environment)' : ''}${metrics ? ` (OTEL_METRIC_EXPORT_INTERVAL=${EXPORT_INTERVAL_MS})` : ''}` +
+      `${cpuGroup ? ` (in a cgroup ${cpuGroup.kind} of its own: ${cpuGroup.quotaUs} µs of CPU per ${cpuGroup.periodUs} µs = ${cpuGroup.cores} core)` : ''}`,
     stop: () => stopChild(child, 5000),
     kill() {
       if (!gone()) child.kill('SIGKILL');

@@ -26,6 +26,7 @@ import { checkReadsWithinStorage, checkStorage, classify, judgeStorage, readPart
 import { judgeSubscriber, lastAnswerAt, summarizeTruth } from '../truth.mjs';
 import { cpuCell, verdict, yesNo } from '../format.mjs';
 import { shares } from '../workers.mjs';
+import { phaseSeries, startSampler } from '../coldstart.mjs';
 
 /** The first commit sizes kept in order in the results (the sequence shows what the distribution hides). */
 const COMMIT_SEQUENCE_KEPT = 60;
@@ -84,6 +85,7 @@ export function variantLabel(variant) {
   const parts = [];
   if (variant.instances != null) parts.push(`N=${variant.instances}`);
   if (variant.stuck) parts.push('stuck subscriber');
+  if (variant.phase) parts.push(variant.phase === 'cold' ? 'cold (fresh processes)' : 'warm (the same processes after)');
   return parts.join(', ');
 }
 
@@ -148,14 +150,19 @@ async function meters(bench) {
 
 /** Runs the writers (and whatever the variant adds) and gathers the answers, the messages, the reads, the rows and the meters. */
 async function collect(bench, variant) {
-  const { writers, increments, hotSeconds, plainWriters } = bench.options;
+  const { hotSeconds, plainWriters } = bench.options;
+  const writers = variant.writers ?? bench.options.writers;
+  const increments = variant.increments ?? bench.options.increments;
   const instances = bench.bases.length;
   const label = variantLabel(variant);
-  const name = `${bench.run}-hot${variant.instances != null ? `-n${instances}` : ''}${variant.stuck ? '-stuck' : ''}`;
+  const name = `${bench.run}-hot${variant.instances != null ? `-n${instances}` : ''}${variant.stuck ? '-stuck' : ''}${variant.phase ? `-${variant.phase}` : ''}`;
   progress.set(`hot${label ? ` ${label}` : ''}: subscribers`);
   const watchers = await openWatchers(bench, name);
   const stuck = variant.stuck ? await stuckSubscriber(bench, name) : null;
-  const metersBefore = await meters(bench);
+  // A fresh process has counted nothing yet: waiting for its first export would only delay its first increment.
+  const metersBefore = variant.phase === 'cold' && bench.server.metrics ? bench.server.servers.map(() => new Map()) : await meters(bench);
+  // --cold-start: the servers' CPU every second while the load runs, for the per-second figures.
+  const sampler = variant.phase ? startSampler(() => bench.serverPids()) : null;
 
   progress.set(`hot${label ? ` ${label}` : ''} ${writers}x${increments}`);
   const split = shares(writers, bench.load.length);
@@ -170,7 +177,9 @@ async function collect(bench, variant) {
     );
   const measured = await bench.measure(() => (stuck ? watchStuck(stuck.stuck, writeAll) : writeAll().then((value) => ({ value, droppedAfterMs: null }))));
   const runs = measured.value.value.filter(Boolean);
+  const samples = sampler?.stop();
   const metersAfter = await meters(bench);
+  const series = sampler ? phaseSeries({ servers: bench.server.servers, samples, runs, wallMinusMonotonic: Date.now() - now(), seconds: hotSeconds }) : null;
   const stuckAfter = stuck ? { connected: await stuck.stuck.isConnected().catch(() => null), ...stuck.stuck.state() } : null;
 
   const reads = await Promise.all(bench.bases.map((base) => readCounter(base, name)));
@@ -211,6 +220,7 @@ async function collect(bench, variant) {
     stuck: stuck ? { connectionId: stuck.stuck.connectionId, fill: stuck.fill, droppedAfterMs: measured.value.droppedAfterMs, atEnd: stuckAfter } : null,
     cpu: measured.cpu,
     store: measured.store,
+    series,
   };
 }
 
@@ -338,7 +348,9 @@ function writersOf(runs, instances) {
 
 function analyse(bench, collected) {
   const { runs, instances } = collected;
-  const { writers, increments, hotSeconds, plainWriters } = bench.options;
+  const { hotSeconds, plainWriters } = bench.options;
+  const writers = collected.variant.writers ?? bench.options.writers;
+  const increments = collected.variant.increments ?? bench.options.increments;
   const all = analyseIncrements(runs);
   const started = Math.min(...runs.map((r) => r.started));
   const finished = Math.max(...runs.map((r) => r.finished));
@@ -405,9 +417,27 @@ function analyse(bench, collected) {
     stuck: collected.stuck,
     store: collected.store,
     partition: partitionBudget(collected.store, collected.name, all.acknowledged, seconds),
+    phase: collected.variant.phase ?? null,
+    instanceCpus: bench.server.store?.instanceCpus ?? null,
+    series: collected.series,
+    // CPU of the servers per commit and per increment over the whole phase (the meter's commits)
+    cpuPerCommit: cpuPerCommit(collected.cpu, collected.meters, all.acknowledged),
     target: target == null ? null : { minIncrementsPerSecond: target },
     meetsTarget: target == null ? null : perSecond >= target,
     cpu: collected.cpu,
+  };
+}
+
+/** Server CPU (the bench's accounting over the phase) per commit (the meters') and per acknowledged increment, in ms. */
+export function cpuPerCommit(cpu, meters, acknowledged) {
+  if (!cpu || cpu.serverCores == null) return null;
+  const cpuMs = cpu.serverCores * cpu.seconds * 1000;
+  const commits = meters ? meters.reduce((s, m) => s + m.commits, 0) : null;
+  return {
+    serverCpuMs: Math.round(cpuMs),
+    commits,
+    msPerCommit: commits ? round(cpuMs / commits, 3) : null,
+    msPerIncrement: acknowledged ? round(cpuMs / acknowledged, 3) : null,
   };
 }
 
@@ -455,7 +485,7 @@ export function render(list) {
   const variants = Array.isArray(list) ? list : [list];
   const metered = variants.some((h) => h.perInstance.some((p) => p.meter));
   const header = ['hot counter', 'writers', 'incr/s', 'p50', 'p95', 'p99', 'exact', '503 / other 5xx / no answer', 'retried', 'commit size mean / p50 / p95 / max', 'counterUpdated per incr', 'subscribers on the truth', 'time to truth p50 / p99 / max'];
-  if (metered) header.push('conflicts / retries / 503s (meter)');
+  if (metered) header.push('conflicts / retries / 503s (meter)', 'server CPU per commit / per incr');
   header.push('target', 'cpu (cores)');
   const rows = [header];
   for (const h of variants) {
@@ -475,7 +505,7 @@ export function render(list) {
       `${h.truth.onTruth} of ${h.truth.subscribers}${h.truth.onTruth === h.truth.subscribers ? '' : ' FAILED'}`,
       timeToTruthCell(h.truth),
     ];
-    if (metered) row.push(h.perInstance.some((p) => p.meter) ? meterCell(sumMeters(h.perInstance.map((p) => p.meter))) : '');
+    if (metered) row.push(h.perInstance.some((p) => p.meter) ? meterCell(sumMeters(h.perInstance.map((p) => p.meter))) : '', perCommitCell(h.cpuPerCommit));
     row.push(h.target ? `>= ${int(h.target.minIncrementsPerSecond)} ${verdict(h.meetsTarget)}` : '', cpuCell(h.cpu));
     rows.push(row);
     if (h.instances > 1) {
@@ -495,13 +525,42 @@ export function render(list) {
           p.subscriber.onTruth ? 'yes' : `NO (${int(p.subscriber.behind.value)} behind)`,
           p.subscriber.reachedTruth ? ms(p.subscriber.timeToTruthMs) : 'never',
         ];
-        if (metered) instanceRow.push(meterCell(p.meter));
+        if (metered) instanceRow.push(meterCell(p.meter), '');
         instanceRow.push('', p.cpuCores == null ? '' : `server ${p.cpuCores}`);
         rows.push(instanceRow);
       }
     }
   }
-  return [table(rows), ...variants.flatMap(notes), ...storageTable(variants)].join('\n');
+  return [table(rows), ...variants.flatMap(notes), ...storageTable(variants), ...coldStartTable(variants)].join('\n');
+}
+
+const perCommitCell = (c) => (c?.msPerCommit != null ? `${c.msPerCommit.toFixed(2)} / ${c.msPerIncrement.toFixed(3)} ms` : '');
+const fixed = (x, digits) => (x == null ? 'n/a' : x.toFixed(digits));
+const share = (x) => (x == null ? '' : ` (${Math.round(x * 100)} %)`);
+
+/**
+ * --cold-start: per fresh stack, the time from process start to answering and to the first answered increment,
+ * then per 5 s of load the rate and the server CPU per commit and per increment, against the warm run after it.
+ */
+function coldStartTable(variants) {
+  const cold = variants.filter((h) => h.phase === 'cold' && h.coldStart);
+  if (!cold.length) return [];
+  const lines = [''];
+  for (const h of cold) {
+    const c = h.coldStart;
+    const header = [`cold start: ${h.label}`, ...c.windows.map((w) => `${w.second}-${w.second + w.seconds} s`), 'warm run', `to ${Math.round(c.fraction * 100)} % of warm`];
+    const rows = [header];
+    rows.push(['increments/s (of warm)', ...c.windows.map((w) => `${int(w.incrementsPerSecond)}${share(w.rateOfWarm)}`), int(c.warmRate), c.secondsTo80PercentOfWarm == null ? 'not reached' : `${c.secondsTo80PercentOfWarm} s`]);
+    rows.push(['server CPU per commit, ms', ...c.windows.map((w) => `${fixed(w.cpuMsPerCommit, 2)}${share(w.cpuPerCommitOfWarm)}`), fixed(c.warmCpuMsPerCommit, 2), '']);
+    rows.push(['server CPU per increment, ms', ...c.windows.map((w) => fixed(w.cpuMsPerIncrement, 3)), fixed(c.warmCpuMsPerIncrement, 3), '']);
+    rows.push(['server cores', ...c.windows.map((w) => fixed(w.cpuCores, 2)), fixed(c.warmCores, 2), '']);
+    lines.push(table(rows));
+    const each = h.series.processes
+      .map((p, i) => `${h.series.processes.length > 1 ? `instance ${i}: ` : ''}answering ${ms(p.startToReadyMs)}, first increment answered ${ms(p.startToFirstIncrementMs)}`)
+      .join('; ');
+    lines.push(`  from process start: ${each}${h.instanceCpus != null ? ` (each held to ${h.instanceCpus} core)` : ''}`);
+  }
+  return lines;
 }
 
 function timeToTruthCell(truth) {
