@@ -94,7 +94,7 @@ export function scaleOutRows(results, options = {}, label = '') {
     .filter((h) => h.instances != null && h.variant?.instances != null && !h.stuck)
     .map((h) => ({
       way: label || wayOf(h, options),
-      phase: h.phase === 'cold' ? 'cold (first 30 s of fresh processes)' : 'warm',
+      phase: h.phase === 'cold' ? 'dashed: cold (the first 30 s of fresh processes)' : 'solid: warm',
       instances: h.instances,
       rate: h.incrementsPerSecond,
       exact: h.exact,
@@ -115,19 +115,21 @@ export function scaleOutSpec(rows, { title = 'Increments/s on one hot counter ag
       {
         mark: { type: 'line', point: { size: 50, filled: true }, strokeWidth: 2 },
         encoding: {
-          x: { field: 'instances', type: 'quantitative', title: 'instances (Standalone processes)', scale: { domain: [0, Math.max(...instances) + 0.5] }, axis: { values: instances } },
+          x: { field: 'instances', type: 'quantitative', title: 'instances (Standalone processes)', scale: { domain: [0, Math.max(...instances) + 0.5] }, axis: { values: instances, format: 'd' } },
           y: { field: 'rate', type: 'quantitative', title: 'increments/s', scale: { zero: true } },
           color: { field: 'way', type: 'nominal', title: null },
-          strokeDash: { field: 'phase', type: 'nominal', title: null, sort: ['warm'] },
+          strokeDash: { field: 'phase', type: 'nominal', title: null, sort: ['solid: warm'], legend: { symbolType: 'stroke', symbolStrokeColor: '#555', symbolStrokeWidth: 2, symbolSize: 400 } },
         },
       },
       {
-        mark: { type: 'text', dy: -10, fontSize: 11, font: FONT },
+        // the warm rates written beside their points (the cold ones would overlap them)
+        transform: [{ filter: "datum.phase === 'solid: warm'" }],
+        mark: { type: 'text', dx: 8, align: 'left', fontSize: 11, font: FONT },
         encoding: {
           x: { field: 'instances', type: 'quantitative' },
           y: { field: 'rate', type: 'quantitative' },
           text: { field: 'rate', type: 'quantitative', format: ',.0f' },
-          color: { field: 'way', type: 'nominal', legend: null },
+          color: { field: 'way', type: 'nominal' },
         },
       },
     ],

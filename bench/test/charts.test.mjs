@@ -27,9 +27,9 @@ test('the scale-out figure takes the hot results run on N instances, named by th
   assert.deepEqual(
     rows.map((r) => [r.way, r.phase, r.instances, r.rate]),
     [
-      ['0.15 core each, 16 writers per instance', 'cold (first 30 s of fresh processes)', 1, 90],
-      ['0.15 core each, 16 writers per instance', 'warm', 1, 96],
-      ['0.15 core each, 16 writers per instance', 'warm', 4, 389],
+      ['0.15 core each, 16 writers per instance', 'dashed: cold (the first 30 s of fresh processes)', 1, 90],
+      ['0.15 core each, 16 writers per instance', 'solid: warm', 1, 96],
+      ['0.15 core each, 16 writers per instance', 'solid: warm', 4, 389],
     ],
   );
   assert.equal(scaleOutRows([hot(4, null, 300)], {})[0].way, 'shared cores, 64 writers in all');
