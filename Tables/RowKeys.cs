@@ -46,10 +46,8 @@ public static class RowKeys
             return null;
         }
 
-        return rowKey.StartsWith(LanesFrom, StringComparison.Ordinal)
-            && int.TryParse(rowKey.AsSpan(LanesFrom.Length), NumberStyles.None, CultureInfo.InvariantCulture, out var id)
-            && id < LaneId.Count
-            ? LaneId.Of(id)
+        return LaneTallies.TryParseLane(rowKey, out var lane)
+            ? lane
             : throw new FormatException($"The row '{rowKey}' is in the counter's range but names no lane.");
     }
 

@@ -61,12 +61,25 @@ public sealed class LaneTallies : IReadOnlyCollection<KeyValuePair<string, Tally
         return tally.Version == CounterVersion.None ? new(_lanes.Remove(name)) : new(_lanes.SetItem(name, tally));
     }
 
+    /// <summary>A lane's name as this type and the wire write it (<c>lane-NN</c>), or <see cref="Legacy"/>.</summary>
     public static bool IsLaneName(string name) =>
-        name == Legacy
-        || (name.Length == LanePrefix.Length + 2
-            && name.StartsWith(LanePrefix, StringComparison.Ordinal)
-            && int.TryParse(name.AsSpan(LanePrefix.Length), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id)
-            && id < LaneId.Count);
+        name == Legacy || (name.Length == LanePrefix.Length + 2 && TryParseLane(name, out _));
+
+    /// <summary>The lane <paramref name="name"/> (<c>lane-</c> and a number below <see cref="LaneId.Count"/>) names.</summary>
+    public static bool TryParseLane(string name, out LaneId lane)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        lane = default;
+        if (!name.StartsWith(LanePrefix, StringComparison.Ordinal)
+            || !int.TryParse(name.AsSpan(LanePrefix.Length), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id)
+            || id >= LaneId.Count)
+        {
+            return false;
+        }
+
+        lane = LaneId.Of(id);
+        return true;
+    }
 
     public IEnumerator<KeyValuePair<string, Tally>> GetEnumerator() => _lanes.GetEnumerator();
 
