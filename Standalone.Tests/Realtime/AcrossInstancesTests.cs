@@ -1,7 +1,10 @@
+using System.Diagnostics;
 using System.Net;
+using LiveCounter.Standalone.Realtime;
 using LiveCounter.Standalone.Tests.Infrastructure;
 using LiveCounter.Wire;
 using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace LiveCounter.Standalone.Tests.Realtime;
 
@@ -84,6 +87,16 @@ static class Backplane
         var connection = await instance.ConnectAsync(visitorId, cancellationToken);
         connections.Add(connection);
         var inbox = Inbox.Of(connection);
+
+        // The client's handshake completes before the hub registers the connection, which on a backplane first waits for
+        // Redis: a test that stops or freezes Redis next must not catch the registration halfway (its subscription is then 404).
+        var registry = instance.Services.GetRequiredService<ConnectionRegistry>();
+        var waited = Stopwatch.StartNew();
+        while (!await registry.WaitUntilConnectedAsync(inbox.ConnectionId, cancellationToken))
+        {
+            Assert.True(waited.Elapsed < TimeSpan.FromSeconds(30), "The hub never registered the connection.");
+        }
+
         using var http = instance.CreateHttpClient();
         foreach (var name in subscribeTo)
         {
