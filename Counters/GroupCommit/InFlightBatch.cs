@@ -1,6 +1,9 @@
 namespace LiveCounter.GroupCommit;
 
-/// <summary>One batch on its way to the store: its requests still unanswered, the plan being sent, and what may have landed.</summary>
+/// <summary>
+/// One batch on its way to the store: its requests still unanswered, the plan being sent, what may have landed, and
+/// the waits between its tries.
+/// </summary>
 internal sealed class InFlightBatch(List<QueuedIncrement> entries)
 {
     public List<QueuedIncrement> Entries { get; } = entries;
@@ -20,7 +23,7 @@ internal sealed class InFlightBatch(List<QueuedIncrement> entries)
     public bool Sending { get; set; }
 
     /// <summary>Tries so far, the one under way included.</summary>
-    public int Attempts { get; set; } = 1;
+    public int Attempts { get; private set; } = 1;
 
     public bool MayHaveLanded => InDoubt || Sending;
 
@@ -36,5 +39,38 @@ internal sealed class InFlightBatch(List<QueuedIncrement> entries)
     {
         InDoubt = true;
         Plan = Plan!.SentAgain();
+    }
+
+    /// <summary>
+    /// Waits before a try the store turned away for load goes again; false, at once, when the wait and one more send
+    /// (taking about <paramref name="lastSend"/>) would not end within the deadline: a send the deadline cuts off may
+    /// land, and would leave its requests unconfirmed where now they can be told that nothing was written.
+    /// </summary>
+    public async Task<bool> BackOffAsync(CommitContext context, TimeSpan lastSend, CancellationToken deadline)
+    {
+        Refusals++;
+        var delay = context.Busy.DelayAfter(Refusals, context.NextUnit());
+        if (delay + lastSend >= context.Deadline.LeftFor(ArrivedAt, context.Time))
+        {
+            return false;
+        }
+
+        context.Metrics.Retry("busy");
+        await Task.Delay(delay, context.Time, deadline).ConfigureAwait(false);
+        return true;
+    }
+
+    /// <summary>Each retry, after a conflict or a lost answer, within the batch's budget: false once it is spent.</summary>
+    public async Task<bool> RetryAsync(CommitContext context, string reason, CancellationToken deadline)
+    {
+        if (Attempts >= context.Policy.MaxAttempts)
+        {
+            return false;
+        }
+
+        context.Metrics.Retry(reason);
+        await Task.Delay(context.Policy.DelayAfter(Attempts, context.NextUnit()), context.Time, deadline).ConfigureAwait(false);
+        Attempts++;
+        return true;
     }
 }

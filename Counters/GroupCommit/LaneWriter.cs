@@ -85,7 +85,7 @@ internal sealed class LaneWriter(CounterName name, CommitContext context)
 
                 if (planning == Planning.Busy)
                 {
-                    if (!await BackOffAsync(batch, deadline).ConfigureAwait(false))
+                    if (!await batch.BackOffAsync(context, _lastSend, deadline).ConfigureAwait(false))
                     {
                         AnswerBusy(batch);
                         return;
@@ -125,7 +125,7 @@ internal sealed class LaneWriter(CounterName name, CommitContext context)
 
                 case CommitOutcome.Busy:
                     // Turned away unapplied: what this writer knows still holds, and so does any doubt an earlier send left.
-                    if (!await BackOffAsync(batch, deadline).ConfigureAwait(false))
+                    if (!await batch.BackOffAsync(context, _lastSend, deadline).ConfigureAwait(false))
                     {
                         AnswerBusy(batch);
                         return;
@@ -137,7 +137,7 @@ internal sealed class LaneWriter(CounterName name, CommitContext context)
                     context.Metrics.Conflict();
                     AfterConflict(conflict.Row, batch.Entries);
                     batch.Refused();
-                    if (!await RetryAsync(batch, "conflict", deadline).ConfigureAwait(false))
+                    if (!await batch.RetryAsync(context, "conflict", deadline).ConfigureAwait(false))
                     {
                         BatchReplies.Unavailable(batch.Entries, Unavailability.Contended, context.Metrics);
                         return;
@@ -150,7 +150,7 @@ internal sealed class LaneWriter(CounterName name, CommitContext context)
                     // send may still land, so the same batch goes again until the store says what happened.
                     Forget(batch.Entries);
                     batch.Lost();
-                    if (!await RetryAsync(batch, "unknown", deadline).ConfigureAwait(false))
+                    if (!await batch.RetryAsync(context, "unknown", deadline).ConfigureAwait(false))
                     {
                         BatchReplies.Unavailable(batch.Entries, Unavailability.Unconfirmed, context.Metrics);
                         return;
@@ -196,25 +196,6 @@ internal sealed class LaneWriter(CounterName name, CommitContext context)
         return outcome;
     }
 
-    /// <summary>
-    /// Waits before a try the store turned away for load goes again; false, at once, when the wait and one more send
-    /// would not end within the batch's deadline (a send the deadline cuts off may land, and would leave its requests
-    /// unconfirmed where now they can be told that nothing was written).
-    /// </summary>
-    async Task<bool> BackOffAsync(InFlightBatch batch, CancellationToken deadline)
-    {
-        batch.Refusals++;
-        var delay = context.Busy.DelayAfter(batch.Refusals, context.NextUnit());
-        if (delay + _lastSend >= context.Deadline.LeftFor(batch.ArrivedAt, context.Time))
-        {
-            return false;
-        }
-
-        context.Metrics.Retry("busy");
-        await Task.Delay(delay, context.Time, deadline).ConfigureAwait(false);
-        return true;
-    }
-
     /// <summary>The store stayed busy: nothing was written, unless an earlier send's answer was lost.</summary>
     void AnswerBusy(InFlightBatch batch)
     {
@@ -226,20 +207,6 @@ internal sealed class LaneWriter(CounterName name, CommitContext context)
         {
             BatchReplies.Busy(batch.Entries, context);
         }
-    }
-
-    /// <summary>Each retry, after a conflict or a lost answer, within the batch's budget: false once it is spent.</summary>
-    async Task<bool> RetryAsync(InFlightBatch batch, string reason, CancellationToken deadline)
-    {
-        if (batch.Attempts >= context.Policy.MaxAttempts)
-        {
-            return false;
-        }
-
-        context.Metrics.Retry(reason);
-        await Task.Delay(context.Policy.DelayAfter(batch.Attempts, context.NextUnit()), context.Time, deadline).ConfigureAwait(false);
-        batch.Attempts++;
-        return true;
     }
 
     /// <summary>A conflict on the lane means another process writes it too; one on a visitor's row, that the visitor incremented elsewhere.</summary>
