@@ -21,7 +21,7 @@ public sealed record CounterName
 
     public string Value { get; }
 
-    public static Outcome<CounterName> Parse(string? raw) =>
+    public static ProblemOr<CounterName> Parse(string? raw) =>
         IsValid(raw) ? new CounterName(raw.ToLowerInvariant()) : Problem.BadRequest(Rule);
 
     static bool IsValid([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] string? raw) =>

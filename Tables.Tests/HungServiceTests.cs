@@ -57,7 +57,7 @@ public sealed class HungServiceTests(AzuriteFixture azurite)
         await using var _ = proxy;
         proxy.Hang();
 
-        Outcome<CounterSnapshot> read = await Answered(new GetCounter(store, TimeProvider.System, Deadline).ExecuteAsync(Hits, _ct));
+        ProblemOr<CounterSnapshot> read = await Answered(new GetCounter(store, TimeProvider.System, Deadline).ExecuteAsync(Hits, _ct));
 
         Assert.Equal(503, read.Problem!.Status);
     }

@@ -118,7 +118,7 @@ public sealed class IncrementsOnAzuriteTests(AzuriteFixture azurite)
             {
                 // Three visitors over two or four processes: each visitor increments through several processes at once.
                 var request = Increment(1 + (i % 3), $"w{w}-{i}", Visitor(w % 3));
-                Outcome<IncrementReply> outcome;
+                ProblemOr<IncrementReply> outcome;
                 while (!(outcome = await processes[w % count].ExecuteAsync(request, _ct)).Succeeded)
                 {
                     Assert.Equal(503, outcome.Problem.Status);
@@ -238,7 +238,7 @@ public sealed class IncrementsOnAzuriteTests(AzuriteFixture azurite)
                 }
 
                 var request = Increment(1 + (i % 2), $"w{w}-{i}", Visitor(w % 3));
-                Outcome<IncrementReply> outcome;
+                ProblemOr<IncrementReply> outcome;
                 while (!(outcome = await useCase.ExecuteAsync(request, _ct)).Succeeded)
                 {
                     lock (refusals)
@@ -262,7 +262,7 @@ public sealed class IncrementsOnAzuriteTests(AzuriteFixture azurite)
         await AssertConsistentAsync(table, value: 360, version: 240, visitorsSum: 360, records: 240);
     }
 
-    static (long Value, long Version, long? Total) Summary(Outcome<IncrementReply> outcome)
+    static (long Value, long Version, long? Total) Summary(ProblemOr<IncrementReply> outcome)
     {
         Assert.True(outcome.Succeeded, outcome.Problem?.Detail);
         var result = outcome.Value.Result;

@@ -8,13 +8,13 @@ public static class RequestBody
     /// <summary>Every body the API accepts fits in 1 KiB; anything larger is 413 before it is parsed.</summary>
     public const int MaxBytes = 1024;
 
-    public static Task<Outcome<byte[]>> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
+    public static Task<ProblemOr<byte[]>> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         return ReadAsync(request.Body, request.ContentLength, cancellationToken);
     }
 
-    public static async Task<Outcome<byte[]>> ReadAsync(Stream body, long? declaredLength, CancellationToken cancellationToken)
+    public static async Task<ProblemOr<byte[]>> ReadAsync(Stream body, long? declaredLength, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(body);
         if (declaredLength > MaxBytes)

@@ -40,7 +40,7 @@ public sealed class AmbientContextTests : IDisposable
         gated.Hold();
         var arrived = gated.Arrived(1);
 
-        Task<Problems.Outcome<IncrementReply>> first, second;
+        Task<Problems.ProblemOr<IncrementReply>> first, second;
         using (var request = Requests.StartActivity("first request"))
         {
             Assert.NotNull(request);

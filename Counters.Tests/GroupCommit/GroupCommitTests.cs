@@ -26,7 +26,7 @@ public sealed class GroupCommitTests
         store ?? _store, new InstantTimeProvider(), CounterMetrics.Unregistered(), IncrementOptions.Default, new Random(salt));
 
     /// <summary>Holds the store, lets <paramref name="first"/> reach it, then submits <paramref name="then"/> behind it.</summary>
-    async Task<(Task<Outcome<IncrementReply>> First, Task<Outcome<IncrementReply>>[] Then)> BehindACommitInFlight(
+    async Task<(Task<ProblemOr<IncrementReply>> First, Task<ProblemOr<IncrementReply>>[] Then)> BehindACommitInFlight(
         IncrementCounter useCase, IncrementRequest first, params IncrementRequest[] then)
     {
         _store.Hold();
@@ -375,7 +375,7 @@ public sealed class GroupCommitTests
         Assert.True(_store.Batches.Count >= 3, "The two raced for the same lane from the same base: one of them conflicted and went again.");
     }
 
-    static (long Value, long Version, long? Total, bool Replayed) Summary(Outcome<IncrementReply> outcome)
+    static (long Value, long Version, long? Total, bool Replayed) Summary(ProblemOr<IncrementReply> outcome)
     {
         Assert.True(outcome.Succeeded, outcome.Problem?.Detail);
         var result = outcome.Value.Result;

@@ -33,7 +33,7 @@ public sealed class DeadlineTests
     /// </summary>
     static Task<T> Answered<T>(Task<T> answer) => answer.WaitAsync(TimeSpan.FromSeconds(30), TimeProvider.System);
 
-    static async Task<Problem> RefusedAsync(Task<Outcome<IncrementReply>> answer)
+    static async Task<Problem> RefusedAsync(Task<ProblemOr<IncrementReply>> answer)
     {
         var outcome = await Answered(answer);
         Assert.False(outcome.Succeeded);

@@ -11,7 +11,7 @@ public sealed class IncrementRequestTests
     const string Key = "k-1";
     const string AliceId = "3f2c9a1e-5d4b-4c3a-9b2a-1e0f9d8c7b6a";
 
-    static Problems.Outcome<IncrementRequest> Parse(string? name = "hits", string body = "", string? key = null, string? visitor = null) =>
+    static Problems.ProblemOr<IncrementRequest> Parse(string? name = "hits", string body = "", string? key = null, string? visitor = null) =>
         IncrementRequest.Parse(name, Encoding.UTF8.GetBytes(body), key, visitor);
 
     [Fact]

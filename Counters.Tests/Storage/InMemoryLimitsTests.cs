@@ -26,7 +26,7 @@ public sealed class InMemoryLimitsTests
 
     static CounterName Named(string name) => CounterName.Parse(name).Value!;
 
-    static void AssertFull(Outcome<IncrementReply> outcome, string setting)
+    static void AssertFull(ProblemOr<IncrementReply> outcome, string setting)
     {
         Assert.Equal(507, outcome.Problem!.Status);
         Assert.Contains(setting, outcome.Problem.Detail, StringComparison.Ordinal);

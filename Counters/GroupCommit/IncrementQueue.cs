@@ -32,7 +32,7 @@ internal sealed class IncrementQueue(LaneWriter writer, TimeProvider time)
     public LaneId Lane => writer.Lane;
 
     /// <summary>The request's answer, or null when this queue is retired and the caller must take the counter's new one.</summary>
-    public Task<Outcome<IncrementReply>>? TrySubmit(IncrementRequest request, CancellationToken cancellationToken)
+    public Task<ProblemOr<IncrementReply>>? TrySubmit(IncrementRequest request, CancellationToken cancellationToken)
     {
         var queued = new QueuedIncrement(request, time.GetTimestamp());
         bool startsDrain;

@@ -6,7 +6,7 @@ namespace LiveCounter.GroupCommit;
 /// <summary>One request waiting in a lane: answered exactly once, by its batch, or cancelled while it is still queued.</summary>
 internal sealed class QueuedIncrement(IncrementRequest request, long arrivedAt)
 {
-    readonly TaskCompletionSource<Outcome<IncrementReply>> _answer = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    readonly TaskCompletionSource<ProblemOr<IncrementReply>> _answer = new(TaskCreationOptions.RunContinuationsAsynchronously);
     CancellationTokenRegistration _cancellation;
 
     public IncrementRequest Request { get; } = request;
@@ -14,7 +14,7 @@ internal sealed class QueuedIncrement(IncrementRequest request, long arrivedAt)
     /// <summary>When it arrived (a <see cref="TimeProvider"/> timestamp): its deadline runs from here.</summary>
     public long ArrivedAt { get; } = arrivedAt;
 
-    public Task<Outcome<IncrementReply>> Answer => _answer.Task;
+    public Task<ProblemOr<IncrementReply>> Answer => _answer.Task;
 
     /// <summary>Calls <paramref name="onCancel"/> if the caller gives up; the lane decides whether it still may.</summary>
     public void WatchCancellation(Action<QueuedIncrement> onCancel, CancellationToken cancellationToken) =>
@@ -26,7 +26,7 @@ internal sealed class QueuedIncrement(IncrementRequest request, long arrivedAt)
             },
             (onCancel, this));
 
-    public void Reply(Outcome<IncrementReply> outcome)
+    public void Reply(ProblemOr<IncrementReply> outcome)
     {
         // Unregister, not Dispose: Dispose would wait for a running callback, which may be waiting for the lane's lock.
         _cancellation.Unregister();

@@ -18,7 +18,7 @@ public sealed record Amount
 
     public int Value { get; }
 
-    public static Outcome<Amount> From(long value) =>
+    public static ProblemOr<Amount> From(long value) =>
         value is >= Min and <= Max ? new Amount((int)value) : Problem.BadRequest(Rule);
 
     public override string ToString() => Value.ToString(CultureInfo.InvariantCulture);

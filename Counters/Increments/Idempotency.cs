@@ -20,7 +20,7 @@ internal static class Idempotency
         "This Idempotency-Key was already used for an increment with a different by. Use a new key for a new increment.");
 
     /// <summary>The answer to <paramref name="request"/> whose key already holds <paramref name="stored"/>.</summary>
-    public static Outcome<IncrementReply> Replay(IncrementRequest request, IncrementResult stored, CounterMetrics metrics)
+    public static ProblemOr<IncrementReply> Replay(IncrementRequest request, IncrementResult stored, CounterMetrics metrics)
     {
         if (stored.By != request.By)
         {

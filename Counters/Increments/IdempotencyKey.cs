@@ -16,7 +16,7 @@ public sealed record IdempotencyKey
 
     public string Value { get; }
 
-    public static Outcome<IdempotencyKey> Parse(string? raw) =>
+    public static ProblemOr<IdempotencyKey> Parse(string? raw) =>
         IsValid(raw) ? new IdempotencyKey(raw) : Problem.BadRequest(Rule);
 
     static bool IsValid([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] string? raw) =>

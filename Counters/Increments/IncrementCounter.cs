@@ -47,7 +47,7 @@ public sealed class IncrementCounter
     /// Applies the increment, or answers the replay or problem. A caller that gives up while its increment still waits
     /// for a batch takes it back; once its batch is being committed, the batch answers it anyway.
     /// </summary>
-    public Task<Outcome<IncrementReply>> ExecuteAsync(IncrementRequest request, CancellationToken cancellationToken)
+    public Task<ProblemOr<IncrementReply>> ExecuteAsync(IncrementRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         if (!_groupCommit)

@@ -14,7 +14,7 @@ public sealed record IncrementRequest(CounterName Name, Amount By, IdempotencyKe
     public RecordId? RecordId => Key is { } key ? new RecordId(Visitor, key) : null;
 
     /// <param name="body">The raw body, already read within the API's size limit.</param>
-    public static Outcome<IncrementRequest> Parse(string? name, ReadOnlySpan<byte> body, string? idempotencyKey, string? visitorId)
+    public static ProblemOr<IncrementRequest> Parse(string? name, ReadOnlySpan<byte> body, string? idempotencyKey, string? visitorId)
     {
         var parsedName = CounterName.Parse(name);
         if (!parsedName.Succeeded)

@@ -3,10 +3,10 @@ using System.Diagnostics.CodeAnalysis;
 namespace LiveCounter.Problems;
 
 /// <summary>Either a value or the problem that prevented it; parsing and use cases return this, never throw.</summary>
-public sealed class Outcome<T>
+public sealed class ProblemOr<T>
     where T : notnull
 {
-    Outcome(T? value, Problem? problem)
+    ProblemOr(T? value, Problem? problem)
     {
         Value = value;
         Problem = problem;
@@ -20,7 +20,7 @@ public sealed class Outcome<T>
     [MemberNotNullWhen(false, nameof(Problem))]
     public bool Succeeded => Problem is null;
 
-    public static implicit operator Outcome<T>(T value) => new(value ?? throw new ArgumentNullException(nameof(value)), null);
+    public static implicit operator ProblemOr<T>(T value) => new(value ?? throw new ArgumentNullException(nameof(value)), null);
 
-    public static implicit operator Outcome<T>(Problem problem) => new(default, problem ?? throw new ArgumentNullException(nameof(problem)));
+    public static implicit operator ProblemOr<T>(Problem problem) => new(default, problem ?? throw new ArgumentNullException(nameof(problem)));
 }

@@ -10,7 +10,7 @@ public sealed class GetCounter(ICounterStore store, TimeProvider time, AnswerDea
 
     static readonly Problem TimedOut = Problem.Unavailable("The counter store did not answer in time. Try again shortly.");
 
-    public async Task<Outcome<CounterSnapshot>> ExecuteAsync(CounterName name, CancellationToken cancellationToken)
+    public async Task<ProblemOr<CounterSnapshot>> ExecuteAsync(CounterName name, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(deadline);
         using var bound = new CancellationTokenSource(deadline.Within, time);

@@ -17,7 +17,7 @@ public sealed record ConnectionId
 
     public string Value { get; }
 
-    public static Outcome<ConnectionId> Parse(string? raw) =>
+    public static ProblemOr<ConnectionId> Parse(string? raw) =>
         IsValid(raw) ? new ConnectionId(raw) : Problem.BadRequest(Rule);
 
     static bool IsValid([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] string? raw) =>

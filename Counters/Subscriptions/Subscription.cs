@@ -10,7 +10,7 @@ public sealed record Subscription(CounterName Counter, ConnectionId Connection)
     public string GroupName => CounterHubContract.GroupFor(Counter);
 
     /// <summary>For <c>POST /api/counters/{name}/subscriptions</c> with body <c>{ "connectionId": "…" }</c>.</summary>
-    public static Outcome<Subscription> FromBody(string? name, ReadOnlySpan<byte> body)
+    public static ProblemOr<Subscription> FromBody(string? name, ReadOnlySpan<byte> body)
     {
         var counter = CounterName.Parse(name);
         if (!counter.Succeeded)
@@ -23,7 +23,7 @@ public sealed record Subscription(CounterName Counter, ConnectionId Connection)
     }
 
     /// <summary>For <c>DELETE /api/counters/{name}/subscriptions/{connectionId}</c>.</summary>
-    public static Outcome<Subscription> FromRoute(string? name, string? connectionId)
+    public static ProblemOr<Subscription> FromRoute(string? name, string? connectionId)
     {
         var counter = CounterName.Parse(name);
         if (!counter.Succeeded)

@@ -20,7 +20,7 @@ public sealed record VisitorId
 
     public string Value { get; }
 
-    public static Outcome<VisitorId> Parse(string? raw, string source) =>
+    public static ProblemOr<VisitorId> Parse(string? raw, string source) =>
         IsCanonical(raw) ? new VisitorId(raw) : Problem.BadRequest($"{source}: {Rule}");
 
     static bool IsCanonical([NotNullWhen(true)] string? raw)

@@ -10,8 +10,8 @@ public static class IncrementBody
     static readonly SingleMemberBody<Amount> Reader = new(
         "by", "The body must be empty or a JSON object with one member, by, a whole number from 1 to 1000.", Amount.One, ReadBy);
 
-    public static Outcome<Amount> Parse(ReadOnlySpan<byte> body) => Reader.Parse(body);
+    public static ProblemOr<Amount> Parse(ReadOnlySpan<byte> body) => Reader.Parse(body);
 
-    static Outcome<Amount> ReadBy(ref Utf8JsonReader reader) =>
+    static ProblemOr<Amount> ReadBy(ref Utf8JsonReader reader) =>
         reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out var value) ? Amount.From(value) : Problem.BadRequest(Amount.Rule);
 }

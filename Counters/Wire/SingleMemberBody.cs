@@ -6,7 +6,7 @@ using LiveCounter.Problems;
 namespace LiveCounter.Wire;
 
 /// <summary>Reads the one member's value once the reader is on it; the problem when the value is not one.</summary>
-internal delegate Outcome<T> MemberReader<T>(ref Utf8JsonReader reader)
+internal delegate ProblemOr<T> MemberReader<T>(ref Utf8JsonReader reader)
     where T : notnull;
 
 /// <summary>
@@ -22,7 +22,7 @@ internal sealed class SingleMemberBody<T>(string member, string shape, T? whenAb
 {
     readonly byte[] _member = Encoding.UTF8.GetBytes(member);
 
-    public Outcome<T> Parse(ReadOnlySpan<byte> body)
+    public ProblemOr<T> Parse(ReadOnlySpan<byte> body)
     {
         body = ByteOrderMark.Strip(body);
         if (whenAbsent is not null && body.Trim(" \t\r\n"u8).IsEmpty)
@@ -41,7 +41,7 @@ internal sealed class SingleMemberBody<T>(string member, string shape, T? whenAb
         }
     }
 
-    Outcome<T> ParseObject(ReadOnlySpan<byte> body)
+    ProblemOr<T> ParseObject(ReadOnlySpan<byte> body)
     {
         // The reader's defaults refuse comments; depth never matters, as a member's value is read as its first token alone.
         var reader = new Utf8JsonReader(body);
@@ -81,6 +81,6 @@ internal sealed class SingleMemberBody<T>(string member, string shape, T? whenAb
             return Problem.BadRequest(shape);
         }
 
-        return value ?? whenAbsent ?? (Outcome<T>)Problem.BadRequest($"{member} is required. {shape}");
+        return value ?? whenAbsent ?? (ProblemOr<T>)Problem.BadRequest($"{member} is required. {shape}");
     }
 }

@@ -10,8 +10,8 @@ public static class SubscriptionBody
     static readonly SingleMemberBody<ConnectionId> Reader = new(
         "connectionId", "The body must be a JSON object with one member, connectionId, a string.", whenAbsent: null, ReadConnectionId);
 
-    public static Outcome<ConnectionId> Parse(ReadOnlySpan<byte> body) => Reader.Parse(body);
+    public static ProblemOr<ConnectionId> Parse(ReadOnlySpan<byte> body) => Reader.Parse(body);
 
-    static Outcome<ConnectionId> ReadConnectionId(ref Utf8JsonReader reader) =>
+    static ProblemOr<ConnectionId> ReadConnectionId(ref Utf8JsonReader reader) =>
         reader.TokenType == JsonTokenType.String ? ConnectionId.Parse(reader.GetString()) : Problem.BadRequest(ConnectionId.Rule);
 }
