@@ -5,16 +5,8 @@ using LiveCounter.Storage;
 namespace LiveCounter.Tables;
 
 /// <summary>A lane's row (<c>lane-NN</c>), or the <c>state</c> row of a counter from before lanes: a tally, and the lane's recent commits.</summary>
-public sealed class LaneEntity : ITableEntity
+public sealed class LaneEntity : PartitionEntity
 {
-    public string PartitionKey { get; set; } = string.Empty;
-
-    public string RowKey { get; set; } = string.Empty;
-
-    public DateTimeOffset? Timestamp { get; set; }
-
-    public ETag ETag { get; set; }
-
     public long Value { get; set; }
 
     public long Version { get; set; }

@@ -9,16 +9,8 @@ using LiveCounter.Wire;
 namespace LiveCounter.Tables;
 
 /// <summary>Row <c>key:…</c> of a counter's partition: the result first stored under one idempotency key.</summary>
-public sealed class RecordEntity : ITableEntity
+public sealed class RecordEntity : PartitionEntity
 {
-    public string PartitionKey { get; set; } = string.Empty;
-
-    public string RowKey { get; set; } = string.Empty;
-
-    public DateTimeOffset? Timestamp { get; set; }
-
-    public ETag ETag { get; set; }
-
     public long Value { get; set; }
 
     public long Version { get; set; }

@@ -6,16 +6,8 @@ using LiveCounter.Visitors;
 namespace LiveCounter.Tables;
 
 /// <summary>Row <c>visitor:…</c> of a counter's partition: one visitor's running total on that counter. Its ETag is the total's token.</summary>
-public sealed class VisitorEntity : ITableEntity
+public sealed class VisitorEntity : PartitionEntity
 {
-    public string PartitionKey { get; set; } = string.Empty;
-
-    public string RowKey { get; set; } = string.Empty;
-
-    public DateTimeOffset? Timestamp { get; set; }
-
-    public ETag ETag { get; set; }
-
     public long Total { get; set; }
 
     public static VisitorEntity From(CounterName counter, VisitorId visitor, long total)
