@@ -86,10 +86,10 @@ public sealed class FunctionGlueTests
     [Fact]
     public async Task Subscribing_adds_the_connection_to_the_counter_group_and_a_refusal_changes_nothing()
     {
-        var function = new SubscribeFunction(new UnseenConnections());
+        var functions = new SubscriptionFunctions(new UnseenConnections());
 
-        var joined = await function.RunAsync(Request("{\"connectionId\":\"conn-1\"}"), "votes", _ct);
-        var refused = await function.RunAsync(Request("{\"connectionId\":\"a/b\"}"), "votes", _ct);
+        var joined = await functions.SubscribeAsync(Request("{\"connectionId\":\"conn-1\"}"), "votes", _ct);
+        var refused = await functions.SubscribeAsync(Request("{\"connectionId\":\"a/b\"}"), "votes", _ct);
 
         Assert.IsType<NoContent>(((Results<NoContent, ProblemResult>)joined.Result).Result);
         Assert.Equal((SignalRGroupActionType.Add, "conn-1", "counter:votes"), (joined.GroupChange!.Action, joined.GroupChange.ConnectionId, joined.GroupChange.GroupName));
@@ -100,7 +100,7 @@ public sealed class FunctionGlueTests
     [Fact]
     public void Unsubscribing_removes_the_connection_from_the_counter_group()
     {
-        var output = new UnsubscribeFunction(new UnseenConnections()).Run(Request(), "votes", "conn-1");
+        var output = new SubscriptionFunctions(new UnseenConnections()).Unsubscribe(Request(), "votes", "conn-1");
 
         Assert.Equal((SignalRGroupActionType.Remove, "conn-1", "counter:votes"), (output.GroupChange!.Action, output.GroupChange.ConnectionId, output.GroupChange.GroupName));
     }
