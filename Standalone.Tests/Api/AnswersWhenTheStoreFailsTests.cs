@@ -1,5 +1,4 @@
 using LiveCounter.Metrics;
-using LiveCounter.Standalone.Tests.Infrastructure;
 using LiveCounter.Storage;
 using LiveCounter.Visitors;
 using Moq;

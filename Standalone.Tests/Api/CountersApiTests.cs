@@ -1,9 +1,6 @@
-using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using LiveCounter.Api.Http;
-using LiveCounter.Standalone.Tests.Infrastructure;
-using LiveCounter.Wire;
 
 namespace LiveCounter.Standalone.Tests.Api;
 

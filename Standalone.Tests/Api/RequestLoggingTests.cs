@@ -1,5 +1,3 @@
-using LiveCounter.Standalone.Tests.Infrastructure;
-
 namespace LiveCounter.Standalone.Tests.Api;
 
 public sealed class RequestLoggingTests

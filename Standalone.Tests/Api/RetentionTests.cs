@@ -1,5 +1,4 @@
 using LiveCounter.Api.Increments;
-using LiveCounter.Standalone.Tests.Infrastructure;
 using Microsoft.Extensions.Time.Testing;
 
 namespace LiveCounter.Standalone.Tests.Api;

@@ -1,5 +1,4 @@
 using Azure.Data.Tables;
-using LiveCounter.Standalone.Tests.Infrastructure;
 using LiveCounter.Tables;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;

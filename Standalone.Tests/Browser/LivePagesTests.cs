@@ -1,4 +1,3 @@
-using LiveCounter.Standalone.Tests.Infrastructure;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 

@@ -1,10 +1,7 @@
-using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using LiveCounter.Api.Http;
-using LiveCounter.Standalone.Tests.Infrastructure;
-using LiveCounter.Wire;
 
 namespace LiveCounter.Standalone.Tests.Hostile;
 

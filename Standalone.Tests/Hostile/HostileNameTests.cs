@@ -1,5 +1,4 @@
 using System.Text;
-using LiveCounter.Standalone.Tests.Infrastructure;
 
 namespace LiveCounter.Standalone.Tests.Hostile;
 

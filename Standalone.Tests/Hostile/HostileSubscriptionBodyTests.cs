@@ -1,6 +1,5 @@
 using System.Net.Http.Headers;
 using System.Text;
-using LiveCounter.Standalone.Tests.Infrastructure;
 
 namespace LiveCounter.Standalone.Tests.Hostile;
 

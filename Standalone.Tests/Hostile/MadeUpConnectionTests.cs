@@ -1,8 +1,6 @@
-using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using LiveCounter.Standalone.Realtime;
-using LiveCounter.Standalone.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace LiveCounter.Standalone.Tests.Hostile;

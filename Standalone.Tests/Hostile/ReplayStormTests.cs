@@ -1,8 +1,3 @@
-using System.Net;
-using LiveCounter.Standalone.Tests.Infrastructure;
-using LiveCounter.Wire;
-using Microsoft.AspNetCore.SignalR.Client;
-
 namespace LiveCounter.Standalone.Tests.Hostile;
 
 /// <summary>

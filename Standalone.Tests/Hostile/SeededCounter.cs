@@ -1,6 +1,3 @@
-using LiveCounter.Standalone.Tests.Infrastructure;
-using LiveCounter.Wire;
-
 namespace LiveCounter.Standalone.Tests.Hostile;
 
 /// <summary>

@@ -1,6 +1,5 @@
 using System.Net.Sockets;
 using System.Net.WebSockets;
-using LiveCounter.Standalone.Tests.Infrastructure;
 
 namespace LiveCounter.Standalone.Tests.Hostile;
 

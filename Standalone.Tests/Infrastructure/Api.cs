@@ -2,7 +2,6 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using LiveCounter.Api.Http;
-using LiveCounter.Wire;
 
 namespace LiveCounter.Standalone.Tests.Infrastructure;
 

@@ -1,6 +1,4 @@
 using LiveCounter.Realtime;
-using LiveCounter.Wire;
-using Microsoft.AspNetCore.SignalR.Client;
 
 namespace LiveCounter.Standalone.Tests.Infrastructure;
 

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using LiveCounter.Problems;
-using LiveCounter.Standalone.Tests.Infrastructure;
 using Microsoft.OpenApi;
 using Microsoft.OpenApi.Reader;
 

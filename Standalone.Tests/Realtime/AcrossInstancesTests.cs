@@ -1,9 +1,5 @@
 using System.Diagnostics;
-using System.Net;
 using LiveCounter.Standalone.Realtime;
-using LiveCounter.Standalone.Tests.Infrastructure;
-using LiveCounter.Wire;
-using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace LiveCounter.Standalone.Tests.Realtime;

@@ -1,10 +1,6 @@
 using System.Diagnostics;
-using System.Net;
 using LiveCounter.Realtime;
 using LiveCounter.Standalone.Realtime;
-using LiveCounter.Standalone.Tests.Infrastructure;
-using LiveCounter.Wire;
-using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
 using StackExchange.Redis;
 

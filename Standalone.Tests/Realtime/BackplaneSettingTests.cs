@@ -1,5 +1,4 @@
 using LiveCounter.Standalone.Realtime;
-using LiveCounter.Standalone.Tests.Infrastructure;
 using LiveCounter.Tables;
 using Microsoft.Extensions.Configuration;
 using StackExchange.Redis;

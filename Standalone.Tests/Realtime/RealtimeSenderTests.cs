@@ -4,7 +4,6 @@ using LiveCounter.Realtime;
 using LiveCounter.Standalone.Realtime;
 using LiveCounter.Subscriptions;
 using LiveCounter.Visitors;
-using LiveCounter.Wire;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Logging.Abstractions;

@@ -1,8 +1,5 @@
 using System.Diagnostics;
 using LiveCounter.Standalone.Tests.Browser;
-using LiveCounter.Standalone.Tests.Infrastructure;
-using LiveCounter.Wire;
-using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 

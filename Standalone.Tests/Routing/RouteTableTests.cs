@@ -1,6 +1,5 @@
 using System.Text;
 using LiveCounter.Api.Routing;
-using LiveCounter.Standalone.Tests.Infrastructure;
 
 namespace LiveCounter.Standalone.Tests.Routing;
 
