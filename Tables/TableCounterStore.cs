@@ -11,28 +11,14 @@ namespace LiveCounter.Tables;
 /// entity-group transaction per batch, conditional on the lane's ETag and on each visitor row's.
 /// </summary>
 /// <remarks>
+/// A read is one range query over the counter's lane rows (and a pre-lanes <c>state</c> row), so it is exact whichever
+/// processes wrote them; a commit writes its own process's lane only (<see cref="CommitTransaction"/>), so processes
+/// race only on a visitor who incremented through two of them at once.
 /// <para>
-/// A read of a counter is one range query over its lane rows (and the <c>state</c> row of a counter from before lanes),
-/// so a counter is exact as of the read whichever processes wrote it. A commit writes its process's lane only
-/// (<see cref="CommitTransaction"/>): processes on different lanes never race each other on a row, only on a visitor
-/// who incremented through two of them at once.
-/// </para>
-/// <para>
-/// Outcomes are exact. A transaction is sent once per try (see <see cref="CounterTable"/>). When its answer is a
-/// refusal (412, 409) or is lost (a reset, a timeout, a 5xx), the store reads back before answering: the lane row's
-/// <see cref="CommitLog"/> names the one commit that started from the batch's base version of the lane, and each
-/// record carries the id of the commit that wrote it. So a commit that was applied is answered as applied even if its
-/// answer never arrived, and "nothing was written" is said only when that is known. A 503 <c>ServerBusy</c> is known:
-/// the service throttled the transaction before handling it, so the commit is <see cref="CommitOutcome.Busy"/> with
-/// nothing to read back (a read would only add to the partition's load), and a read so refused says so
-/// (<see cref="CounterStoreUnavailableException.Busy"/>), after the SDK's own retries of reads (<see cref="CounterTable"/>).
-/// </para>
-/// <para>
-/// A table that disappears under a running process (an in-memory Azurite restarted, the table deleted) is created again
-/// by the first commit or read that finds it missing (<c>TableNotFound</c>), which then goes once more within the same
-/// deadline; <see cref="CounterMetrics.TableRecreated"/> counts it. The transaction the service answered so wrote
-/// nothing, so sending it again is a first send as far as any outcome is concerned. A point read of a missing table
-/// answers "no such row" (the SDK's "if exists"), which is what an empty table would say.
+/// Outcomes are exact: a transaction is sent once per try (<see cref="CounterTable"/>), and after a refusal (412, 409)
+/// or a lost answer the store reads back before answering, since the lane's <see cref="CommitLog"/> names the commit
+/// that started from the batch's base version and each record names the commit that wrote it. So an applied commit is
+/// answered as applied even if its answer never arrived, and "nothing was written" is said only when it is known.
 /// </para>
 /// </remarks>
 public sealed class TableCounterStore(CounterTable table, CounterMetrics metrics) : ICounterStore
@@ -89,7 +75,10 @@ public sealed class TableCounterStore(CounterTable table, CounterMetrics metrics
         return new CounterLanes(name, lanes, legacy);
     }
 
-    /// <summary>Creates the table again after a request found it missing; false when the service could not be reached for it.</summary>
+    /// <summary>
+    /// Creates the table again after a request found it missing (an in-memory Azurite restarted, the table deleted), so
+    /// that the request can go once more within its deadline; false when the service could not be reached for it.
+    /// </summary>
     async Task<bool> RecreateTableAsync(CancellationToken cancellationToken)
     {
         try
@@ -155,6 +144,7 @@ public sealed class TableCounterStore(CounterTable table, CounterMetrics metrics
             }
             catch (RequestFailedException busy) when (StoreFailures.IsServerBusy(busy))
             {
+                // Throttled before it was handled: known to have written nothing, and a read-back would only add load.
                 return new CommitOutcome.Busy();
             }
             catch (RequestFailedException refused) when (refused.Status is 409 or 412 or 404)

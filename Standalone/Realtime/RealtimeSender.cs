@@ -18,18 +18,7 @@ namespace LiveCounter.Standalone.Realtime;
 /// still waiting for a stuck connection after <see cref="SendBound"/> is given up for that connection alone
 /// (delivery is at most once; the page re-reads when it reconnects), which bounds what a stuck connection can hold:
 /// its messages of the last two seconds, until SignalR's transport send timeout closes it. Group changes are
-/// awaited: a 204 must mean the connection is in the group.
-/// <para>
-/// On the Redis backplane (<see cref="RealtimeBackplane"/>) every group and user message goes through Redis, even to
-/// this instance's own connections, and a connection's first join of a group subscribes this instance to the group's
-/// Redis channel. While Redis is down a message is dropped unsent, and a join answers 503 at once without asking
-/// SignalR: a failed subscription leaves behind, in StackExchange.Redis, a registration of the channel with a queue
-/// nobody reads, which is subscribed again when Redis is back and from then on keeps every message of that counter in
-/// memory. A join that fails all the same (Redis went away meanwhile, or stopped answering) has that registration
-/// dropped before anything else may join (<c>_joins</c>): at that moment no connection here is in the group, so the
-/// channel has no other reader. A group change waits at most <see cref="GroupChangeBound"/> for its answer; one still
-/// running then finishes, or fails and is cleaned up, on its own.
-/// </para>
+/// awaited, at most <see cref="GroupChangeBound"/>: a 204 must mean the connection is in the group.
 /// </remarks>
 public sealed partial class RealtimeSender(
     IHubContext<CounterHub> hub, ConnectionRegistry connections, TimeProvider time, ILogger<RealtimeSender> logger, RealtimeBackplane? backplane = null) : IDisposable
@@ -125,6 +114,13 @@ public sealed partial class RealtimeSender(
         }
     }
 
+    /// <summary>A join over the Redis backplane, which subscribes this instance to the group's channel on its first member.</summary>
+    /// <remarks>
+    /// A failed subscription leaves in StackExchange.Redis a registration of the channel whose queue nobody reads, which
+    /// is subscribed again when Redis is back and then keeps every message of the counter in memory. So a join is not
+    /// even tried while Redis is known to be down, and one that fails all the same has that registration dropped before
+    /// any other join may start: at that moment no connection here is in the group, so the channel has no other reader.
+    /// </remarks>
     async Task<bool> JoinInTurnAsync(Subscription joining, CancellationToken giveUp)
     {
         await _joins.WaitAsync(giveUp);
