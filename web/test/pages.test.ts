@@ -66,12 +66,7 @@ describe('counter page view', () => {
 
   it('lists the last eight updates, newest first', () => {
     openPage('counter/index.html', 'https://example.test/counter/');
-    const feed = new ActivityFeed({
-      list: byTestId<HTMLOListElement>('recent-activity'),
-      sparkline: byTestId('activity-sparkline') as unknown as SVGSVGElement,
-      rate: byRole('rate'),
-      emptyNote: byRole('no-activity'),
-    });
+    const feed = ActivityFeed.onPage();
     for (let version = 0; version <= 12; version++) feed.record(snapshot(version, version * 2));
     const items = Array.from(byTestId('recent-activity').children, (li) => li.textContent);
     expect(items).toHaveLength(8);
@@ -82,12 +77,7 @@ describe('counter page view', () => {
 
   it('shows a conflated update as one entry that says how many increments it held', () => {
     openPage('counter/index.html', 'https://example.test/counter/');
-    const feed = new ActivityFeed({
-      list: byTestId<HTMLOListElement>('recent-activity'),
-      sparkline: byTestId('activity-sparkline') as unknown as SVGSVGElement,
-      rate: byRole('rate'),
-      emptyNote: byRole('no-activity'),
-    });
+    const feed = ActivityFeed.onPage();
     feed.record(snapshot(10, 10));
     feed.record(snapshot(15, 27)); // one commit of 5 increments
     feed.record(snapshot(16, 28));
@@ -110,12 +100,7 @@ describe('counter page view', () => {
 describe('the activity feed follows the merged counter', () => {
   const feedOnPage = () => {
     openPage('counter/index.html', 'https://example.test/counter/');
-    return new ActivityFeed({
-      list: byTestId<HTMLOListElement>('recent-activity'),
-      sparkline: byTestId('activity-sparkline') as unknown as SVGSVGElement,
-      rate: byRole('rate'),
-      emptyNote: byRole('no-activity'),
-    });
+    return ActivityFeed.onPage();
   };
   // Each entry without its clock time: what changed, how many increments when more than one, the value.
   const entries = () =>
