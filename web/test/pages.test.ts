@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { includePartials } from '../partials/include';
 import { ActivityFeed } from '../src/pages/activityFeed';
 import { bootCounterPage } from '../src/pages/boot';
 import { counterView } from '../src/pages/counterView';
@@ -14,9 +15,9 @@ import { fakeApi, FakeHub, FakeNetwork, lanePayload, shown, snapshot, timeOf } f
 // Not new URL(…, import.meta.url): under happy-dom, URL is the DOM's and file: paths come out wrong.
 const webRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
-/** Loads one of the real page files into the test document, as if served at `url`. */
+/** Loads one of the real page files, with its partials as Vite puts them in, into the test document, as if served at `url`. */
 function openPage(file: string, url: string): void {
-  const html = readFileSync(resolve(webRoot, file), 'utf8');
+  const html = includePartials(readFileSync(resolve(webRoot, file), 'utf8'), webRoot);
   (window as unknown as { happyDOM: { setURL(url: string): void } }).happyDOM.setURL(url);
   // Only the metadata and the body: happy-dom would try to fetch scripts and stylesheets.
   document.head.innerHTML = (html.match(/<meta [^>]*>/g) ?? []).join('');
