@@ -1,6 +1,6 @@
 /// <reference types="vitest/config" />
 import { fileURLToPath } from 'node:url';
-import { defineConfig, type Plugin } from 'vite';
+import { defineConfig, normalizePath, type Plugin } from 'vite';
 import { includePartials } from './partials/include';
 
 const page = (path: string) => fileURLToPath(new URL(path, import.meta.url));
@@ -10,8 +10,9 @@ const partials: Plugin = {
   name: 'livecounter-partials',
   transformIndexHtml: { order: 'pre', handler: (html) => includePartials(html, page('.')) },
   // Vite reloads only the page whose own file changed; an edited partial belongs to every page.
+  // (Vite names the changed file with forward slashes, on Windows too.)
   hotUpdate({ file }) {
-    if (!file.startsWith(page('partials/'))) return;
+    if (!file.startsWith(normalizePath(page('partials/')))) return;
     this.environment.hot.send({ type: 'full-reload' });
     return [];
   },
