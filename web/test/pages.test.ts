@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { includePartials } from '../partials/include';
 import { ActivityFeed } from '../src/pages/activityFeed';
 import { bootCounterPage } from '../src/pages/boot';
 import { counterView } from '../src/pages/counterView';
@@ -14,9 +15,9 @@ import { fakeApi, FakeHub, FakeNetwork, lanePayload, shown, snapshot, timeOf } f
 // Not new URL(…, import.meta.url): under happy-dom, URL is the DOM's and file: paths come out wrong.
 const webRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
-/** Loads one of the real page files into the test document, as if served at `url`. */
+/** Loads one of the real page files, with its partials as Vite puts them in, into the test document, as if served at `url`. */
 function openPage(file: string, url: string): void {
-  const html = readFileSync(resolve(webRoot, file), 'utf8');
+  const html = includePartials(readFileSync(resolve(webRoot, file), 'utf8'), webRoot);
   (window as unknown as { happyDOM: { setURL(url: string): void } }).happyDOM.setURL(url);
   // Only the metadata and the body: happy-dom would try to fetch scripts and stylesheets.
   document.head.innerHTML = (html.match(/<meta [^>]*>/g) ?? []).join('');
@@ -66,12 +67,7 @@ describe('counter page view', () => {
 
   it('lists the last eight updates, newest first', () => {
     openPage('counter/index.html', 'https://example.test/counter/');
-    const feed = new ActivityFeed({
-      list: byTestId<HTMLOListElement>('recent-activity'),
-      sparkline: byTestId('activity-sparkline') as unknown as SVGSVGElement,
-      rate: byRole('rate'),
-      emptyNote: byRole('no-activity'),
-    });
+    const feed = ActivityFeed.onPage();
     for (let version = 0; version <= 12; version++) feed.record(snapshot(version, version * 2));
     const items = Array.from(byTestId('recent-activity').children, (li) => li.textContent);
     expect(items).toHaveLength(8);
@@ -82,12 +78,7 @@ describe('counter page view', () => {
 
   it('shows a conflated update as one entry that says how many increments it held', () => {
     openPage('counter/index.html', 'https://example.test/counter/');
-    const feed = new ActivityFeed({
-      list: byTestId<HTMLOListElement>('recent-activity'),
-      sparkline: byTestId('activity-sparkline') as unknown as SVGSVGElement,
-      rate: byRole('rate'),
-      emptyNote: byRole('no-activity'),
-    });
+    const feed = ActivityFeed.onPage();
     feed.record(snapshot(10, 10));
     feed.record(snapshot(15, 27)); // one commit of 5 increments
     feed.record(snapshot(16, 28));
@@ -110,12 +101,7 @@ describe('counter page view', () => {
 describe('the activity feed follows the merged counter', () => {
   const feedOnPage = () => {
     openPage('counter/index.html', 'https://example.test/counter/');
-    return new ActivityFeed({
-      list: byTestId<HTMLOListElement>('recent-activity'),
-      sparkline: byTestId('activity-sparkline') as unknown as SVGSVGElement,
-      rate: byRole('rate'),
-      emptyNote: byRole('no-activity'),
-    });
+    return ActivityFeed.onPage();
   };
   // Each entry without its clock time: what changed, how many increments when more than one, the value.
   const entries = () =>

@@ -1,5 +1,6 @@
 import type { ShownCounter } from '../client';
 import { clockTime } from './counterView';
+import { byRole, byTestId } from './elements';
 
 /**
  * The counter page's picture of recent activity: the last few updates as a list, and how much the
@@ -27,6 +28,16 @@ export class ActivityFeed {
     this.#elements = elements;
     this.#now = now;
     this.#drawSparkline();
+  }
+
+  /** The feed on the counter page's own elements (counter/index.html). */
+  static onPage(root: ParentNode = document): ActivityFeed {
+    return new ActivityFeed({
+      list: byTestId<HTMLOListElement>('recent-activity', root),
+      sparkline: byTestId('activity-sparkline', root) as unknown as SVGSVGElement,
+      rate: byRole('rate', root),
+      emptyNote: byRole('no-activity', root),
+    });
   }
 
   /** Called with every change of what the page shows: the merged counter (laneMerge.ts). */

@@ -1,15 +1,9 @@
 import { ActivityFeed } from './activityFeed';
 import { bootCounterPage } from './boot';
 import { counterView } from './counterView';
-import { byRole, byTestId } from './elements';
 
 const view = counterView();
-const activity = new ActivityFeed({
-  list: byTestId<HTMLOListElement>('recent-activity'),
-  sparkline: byTestId('activity-sparkline') as unknown as SVGSVGElement,
-  rate: byRole('rate'),
-  emptyNote: byRole('no-activity'),
-});
+const activity = ActivityFeed.onPage();
 
 void bootCounterPage({
   onCounter: (counter) => {
