@@ -8,49 +8,30 @@ import { randomUUID } from 'node:crypto';
 const KEY_IN_URL = /PartitionKey(?:\s+eq\s+|=)'((?:[^']|'')*)'/;
 /** A changeset's entity as JSON: the SDK writes PartitionKey into every entity it sends. */
 const KEY_IN_JSON = /"PartitionKey"\s*:\s*"((?:[^"\\]|\\.)*)"/;
-const CHANGESET_PART = /content-type:\s*application\/http/gi;
 
 /**
- * Entities as tokens: `limit` a second, up to `burst`, full at the start. A request goes while the bucket holds its
- * cost, or is full (a transaction larger than the burst would never go otherwise: the bucket then owes the rest);
- * a refused request takes nothing.
+ * A token bucket of entities per partition: `limit` a second, holding at most one second's worth, full at the start.
+ * A request goes while its bucket holds its cost, or is full (a transaction larger than the bucket would never go
+ * otherwise: the bucket then owes the rest); a refused request takes nothing. `partitions` counts what went and not.
  */
-export class TokenBucket {
-  constructor({ limit, burst = limit, now }) {
-    Object.assign(this, { limit, burst, now, tokens: burst, at: now() });
-  }
-
-  take(cost) {
-    const t = this.now();
-    this.tokens = Math.min(this.burst, this.tokens + ((t - this.at) / 1000) * this.limit);
-    this.at = t;
-    if (this.tokens < Math.min(cost, this.burst)) return false;
-    this.tokens -= cost;
-    return true;
-  }
-}
-
-/** A bucket per partition, made on its first request; `partitions` counts what each let through and refused. */
 export class PartitionLimiter {
   constructor({ limit, now }) {
     Object.assign(this, { limit, now, buckets: new Map(), partitions: {} });
   }
 
   admit(partition, entities, kind) {
-    if (!this.buckets.has(partition)) {
-      this.buckets.set(partition, new TokenBucket({ limit: this.limit, now: this.now }));
-      this.partitions[partition] = { entities: 0, transactionEntities: 0, readEntities: 0, requests: 0, limited: 0, limitedEntities: 0 };
-    }
-    const counts = this.partitions[partition];
-    if (!this.buckets.get(partition).take(entities)) {
-      counts.limited++;
-      counts.limitedEntities += entities;
-      return false;
-    }
-    counts.requests++;
-    counts.entities += entities;
-    if (kind !== 'other') counts[`${kind}Entities`] += entities;
-    return true;
+    const t = this.now();
+    const bucket = this.buckets.get(partition) ?? { tokens: this.limit, at: t };
+    this.buckets.set(partition, bucket);
+    const counts = (this.partitions[partition] ??= { entities: 0, transactionEntities: 0, readEntities: 0, requests: 0, limited: 0, limitedEntities: 0 });
+    bucket.tokens = Math.min(this.limit, bucket.tokens + ((t - bucket.at) / 1000) * this.limit);
+    bucket.at = t;
+    const go = bucket.tokens >= Math.min(entities, this.limit);
+    if (go) bucket.tokens -= entities;
+    counts[go ? 'requests' : 'limited']++;
+    counts[go ? 'entities' : 'limitedEntities'] += entities;
+    if (go && kind !== 'other') counts[`${kind}Entities`] += entities;
+    return go;
   }
 }
 
@@ -75,30 +56,18 @@ const keyInJson = (text) => {
 
 /** The partition a request ({ kind, target, body }) is for and the entities it costs, or null when it is not limited. */
 export function partitionCost({ kind, target, body }) {
-  if (kind === 'read') {
-    const partition = keyInUrl(decode(target));
-    return partition == null ? null : { partition, entities: 1 };
-  }
-  if (kind !== 'transaction') return null;
-  const text = body.toString('latin1');
-  const entities = text.match(CHANGESET_PART)?.length ?? 0;
-  const partition = keyInUrl(text) ?? keyInJson(text);
+  const text = kind === 'read' ? decode(target) : body.toString('latin1');
+  const partition = kind === 'read' ? keyInUrl(text) : kind === 'transaction' ? (keyInUrl(text) ?? keyInJson(text)) : null;
+  const entities = kind === 'read' ? 1 : (text.match(/content-type:\s*application\/http/gi)?.length ?? 0);
   return partition == null || entities === 0 ? null : { partition, entities };
 }
 
 /** 503 Server Busy as the service sends it: the code in x-ms-error-code and in an OData JSON body (the SDK reads either). */
 export function serverBusyAnswer(date = new Date()) {
   const requestId = randomUUID();
-  const message = `The server is busy.\nRequestId:${requestId}\nTime:${date.toISOString()}`;
-  const body = JSON.stringify({ 'odata.error': { code: 'ServerBusy', message: { lang: 'en-US', value: message } } });
-  const head = [
-    'HTTP/1.1 503 Server Busy',
-    'Content-Type: application/json;odata=minimalmetadata;streaming=true;charset=utf-8',
-    'x-ms-error-code: ServerBusy',
-    `x-ms-request-id: ${requestId}`,
-    'x-ms-version: 2019-02-02',
-    `Date: ${date.toUTCString()}`,
-    `Content-Length: ${Buffer.byteLength(body)}`,
-  ];
-  return Buffer.from(`${head.join('\r\n')}\r\n\r\n${body}`, 'latin1');
+  const value = `The server is busy.\nRequestId:${requestId}\nTime:${date.toISOString()}`;
+  const body = JSON.stringify({ 'odata.error': { code: 'ServerBusy', message: { lang: 'en-US', value } } });
+  const type = 'application/json;odata=minimalmetadata;streaming=true;charset=utf-8';
+  const head = `HTTP/1.1 503 Server Busy\r\nContent-Type: ${type}\r\nx-ms-error-code: ServerBusy\r\nx-ms-request-id: ${requestId}\r\n`;
+  return Buffer.from(`${head}x-ms-version: 2019-02-02\r\nDate: ${date.toUTCString()}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`, 'latin1');
 }

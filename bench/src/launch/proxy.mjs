@@ -1,10 +1,9 @@
-// The store proxy between Standalone and Azurite, making the store as slow, unreliable and limited as Azure on
-// purpose: --store-latency delays every byte each way, --store-faults cuts that share of requests (half never reach
-// Azurite, half lose their answer after Azurite applied them, so Standalone cannot know), --partition-limit answers
-// what is over a partition's budget 503 ServerBusy itself (partitionLimit.mjs). Requests are framed by http-parser-js
-// and forwarded whole (a transaction's partition and entities are in its body); a request's answer is the next thing
-// the server sends (HTTP/1.1 keep-alive, no pipelining). It runs in a process of its own (startProxy), so that its CPU
-// counts with the store's and its timers do not compete with the bench's.
+// The store proxy between Standalone and Azurite makes the store as slow, unreliable and limited as Azure: --store-latency
+// delays every byte each way, --store-faults cuts that share of requests (half never reach Azurite, half lose their
+// answer after Azurite applied them), --partition-limit answers what is over a partition's budget 503 ServerBusy itself.
+// Requests are framed by http-parser-js and forwarded whole (a transaction's partition and entities are in its body);
+// an answer is the next thing the server sends (keep-alive, no pipelining). Its own process (startProxy) counts its
+// CPU with the store's and keeps its timers from competing with the bench's.
 import { fork } from 'node:child_process';
 import net from 'node:net';
 import { performance } from 'node:perf_hooks';
@@ -22,23 +21,20 @@ const CLOSE_GRACE_MS = 5;
 /** Hands items to `sink` `ms` after they were pushed, in order (at once when ms is 0); close() drops the rest. */
 function delayLine(ms, sink) {
   const queue = [];
-  let armed = false;
-  let closed = false;
-  const flush = () => {
-    armed = false;
-    while (!closed && queue.length > 0 && queue[0].due <= performance.now()) sink(queue.shift().item);
-    if (!closed && queue.length > 0) arm();
-  };
+  let [armed, closed] = [false, false];
   const arm = () => {
-    armed = true;
-    const left = queue[0].due - performance.now();
-    if (left <= TIMER_SLACK_MS) setImmediate(flush);
-    else setTimeout(flush, Math.floor(left - 1));
+    armed = queue.length > 0;
+    const left = armed ? queue[0].due - performance.now() : 0;
+    if (armed && left <= TIMER_SLACK_MS) setImmediate(flush);
+    else if (armed) setTimeout(flush, Math.floor(left - 1));
+  };
+  const flush = () => {
+    while (queue.length > 0 && queue[0].due <= performance.now()) sink(queue.shift().item);
+    arm();
   };
   return {
     push(item) {
-      if (closed) return;
-      if (ms <= 0) return sink(item);
+      if (closed || ms <= 0) return closed || sink(item);
       queue.push({ due: performance.now() + ms, item });
       if (!armed) arm();
     },
@@ -49,11 +45,7 @@ function delayLine(ms, sink) {
 const kindOf = (method, target) => (method === 'POST' && target.includes('$batch') ? 'transaction' : method === 'GET' ? 'read' : 'other');
 const byKind = () => ({ transaction: 0, read: 0, other: 0 });
 
-/**
- * Listens on a free loopback port and relays every connection to targetPort.
- * @param {{ targetPort: number, latencyMs?: number, faultRate?: number, random?: () => number,
- *           partitionLimit?: number, now?: () => number }} options  partitionLimit: entities/s per partition (0: none)
- */
+/** Listens on a free loopback port and relays every connection to targetPort; partitionLimit: entities/s (0: none). */
 export function createProxy({ targetPort, latencyMs = 0, faultRate = 0, random = Math.random, partitionLimit = 0, now = () => performance.now() }) {
   const limiter = partitionLimit > 0 ? new PartitionLimiter({ limit: partitionLimit, now }) : null;
   // limited: answered 503 by the proxy; unframed: requests it could not frame, relayed as is from there on, never cut
@@ -105,11 +97,8 @@ export function createProxy({ targetPort, latencyMs = 0, faultRate = 0, random =
     };
 
     const parser = new HTTPParser(HTTPParser.REQUEST);
-    let request = null; // the one being received: { kind, target, body: [Buffer] }
-    let held = []; // its bytes from earlier chunks
-    let chunk = null;
-    let from = 0; // where it starts in `chunk`
-    let unframed = false;
+    // the request being received ({ kind, target, body }), its bytes in earlier chunks, where it starts in this one
+    let [request, held, chunk, from, unframed] = [null, [], null, 0, false];
     parser[HTTPParser.kOnHeadersComplete] = ({ method, url, headers }) => {
       const te = headers.findIndex((name, i) => i % 2 === 0 && name.toLowerCase() === 'transfer-encoding');
       if (te >= 0 && headers[te + 1].trim().toLowerCase() !== 'chunked') throw new Error('a transfer encoding the parser cannot frame');
@@ -176,39 +165,30 @@ export function createProxy({ targetPort, latencyMs = 0, faultRate = 0, random =
   });
 }
 
-/** Forks the proxy's process (this file, run as a script) and returns its port and controls over IPC. */
+/** Forks the proxy's process (this file as a script) and returns its port and controls over IPC. */
 export async function startProxy({ targetPort, latencyMs, partitionLimit = 0 }) {
   const child = fork(fileURLToPath(import.meta.url), [JSON.stringify({ targetPort, latencyMs, partitionLimit })], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  const waiters = new Map();
-  let next = 0;
+  const waiting = []; // the child answers every message, in order
+  const answer = () => new Promise((resolve, reject) => waiting.push({ resolve, reject }));
+  const call = (message) => (child.connected ? (child.send(message), answer()) : Promise.reject(new Error('store proxy exited')));
+  child.on('message', (result) => waiting.shift().resolve(result));
   const exited = new Promise((resolve) => child.once('exit', resolve));
-  exited.then((code) => {
-    for (const waiter of waiters.values()) waiter.reject(new Error(`store proxy exited (${code ?? child.signalCode})`));
-  });
-  child.on('message', ({ id, result }) => waiters.get(id)?.resolve(result));
-  const call = (op, args = {}, id = next++) =>
-    new Promise((resolve, reject) => {
-      waiters.set(id, { resolve, reject });
-      if (op) child.send({ id, op, ...args }, (error) => error && reject(error));
-    }).finally(() => waiters.delete(id));
-  const { port } = await call(null, {}, 'ready');
+  exited.then((code) => waiting.splice(0).forEach((w) => w.reject(new Error(`store proxy exited (${code ?? child.signalCode})`))));
+  const { port } = await answer();
   const alive = () => child.exitCode === null && child.signalCode === null;
   return {
     pid: child.pid,
     port,
-    setFaultRate: (rate) => call('faults', { rate }),
-    stats: () => call('stats'),
-    async stop() {
-      if (alive()) child.kill('SIGTERM');
-      await exited;
-    },
+    setFaultRate: (rate) => call({ rate }),
+    stats: () => call({}),
+    stop: () => (alive() && child.kill('SIGTERM'), exited),
     kill: () => alive() && child.kill('SIGKILL'),
   };
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const proxy = await createProxy(JSON.parse(process.argv[2]));
-  process.on('message', ({ id, op, rate }) => process.send({ id, result: op === 'stats' ? proxy.stats() : proxy.setFaultRate(rate) }));
+  process.on('message', ({ rate }) => process.send(rate === undefined ? proxy.stats() : (proxy.setFaultRate(rate), true)));
   process.on('disconnect', () => process.exit(0)); // gone with the bench
-  process.send({ id: 'ready', result: { port: proxy.port } });
+  process.send({ port: proxy.port });
 }
