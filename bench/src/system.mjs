@@ -31,10 +31,9 @@ export function cpuSeconds(pid, withChildren = false) {
 const cpuOf = (pids) => (pids.length ? pids.reduce((sum, pid) => sum + (cpuSeconds(pid) ?? 0), 0) : null);
 
 /**
- * Between two instants, how many cores the server, the store (Azurite and the proxy), the backplane (Redis), the
- * generator (this process, the children it reaped such as wrk, its live workers) and everything else used. "Other"
- * tells a noisy run: other builds on the same cores. The constructor takes functions returning the live pids
- * (workers: [{ pid, role }]), as processes come and go.
+ * Cores used between two samples by the server, the store (Azurite, proxy), the backplane (Redis), the generator (this
+ * process, its reaped children such as wrk, its workers) and anything else: "other" tells a noisy run. Pids are asked
+ * for at each sample (workers: [{ pid, role }]), as processes come and go.
  */
 export class CpuMeter {
   constructor(serverPids, workers, storePids = () => [], backplanePids = () => []) {
@@ -64,12 +63,13 @@ export class CpuMeter {
     const wall = b.wall - a.wall;
     if (!a.machine || !b.machine || wall <= 0) return null;
     const cores = (x, y) => (x == null || y == null ? null : (y - x) / wall);
+    const r = (x) => (x == null ? null : round(x));
     const busy = cores(a.machine.busy, b.machine.busy);
     const [server, store, backplane, generator] = ['server', 'store', 'backplane', 'generator'].map((k) => cores(a[k], b[k]));
     // Each bench process is one Node thread: one near 1.0 core is a generator at its limit.
-    const processes = [{ role: 'main', cores: round(cores(a.main, b.main)) }, ...b.workers.map((w) => ({ role: w.role, cores: round(cores(a.workers.find((x) => x.pid === w.pid)?.cpu ?? w.cpu, w.cpu)) }))];
-    const each = b.servers.length > 1 && a.servers.length === b.servers.length ? b.servers.map((x, i) => round(cores(a.servers[i], x))) : null;
-    const r = (x) => (x == null ? null : round(x));
+    const before = (w) => a.workers.find((x) => x.pid === w.pid)?.cpu ?? w.cpu;
+    const processes = [{ role: 'main', cores: r(cores(a.main, b.main)) }, ...b.workers.map((w) => ({ role: w.role, cores: r(cores(before(w), w.cpu)) }))];
+    const each = b.servers.length > 1 && a.servers.length === b.servers.length ? b.servers.map((x, i) => r(cores(a.servers[i], x))) : null;
     return {
       seconds: round(wall),
       machineCores: round(busy),

@@ -35,11 +35,7 @@ const listening = (port) => () =>
 const answers = (url) => () =>
   new Promise((resolve) => http.get(url, { agent: false, signal: AbortSignal.timeout(2000) }, (r) => resolve(r.resume().statusCode === 200)).once('error', () => resolve(false)));
 
-/**
- * Starts `command` logging to logFile (in a temporary directory of its own when `temp` names one, removed at the
- * end) and polls `ready` every 50 ms, a bit more often than the time to ready is read to; stop(): SIGTERM, then
- * SIGKILL after graceMs.
- */
+/** Starts `command` logging to logFile (in a temporary directory when `temp` names one), polls `ready` every 50 ms. */
 async function launch(what, command, args, { logFile, ready, timeoutMs, graceMs = 2000, temp = null, cwd = undefined, env = process.env, hint = '' }) {
   const dir = temp && mkdtempSync(path.join(os.tmpdir(), `livecounter-${temp}-`));
   const log = openSync(logFile, 'a');
@@ -107,19 +103,15 @@ async function startRedis({ logFile }) {
 }
 
 /**
- * The published Standalone, run directly (content root Standalone/) so that the child's pid is the server's, request
- * log line off. metrics: exports the LiveCounter meter to its log every EXPORT_INTERVAL_MS; cpuGroup: a group of
- * cgroup.mjs it joins before it starts. startedAt/readyAt: spawned, first answer (monotonic ms).
+ * The published Standalone run directly (content root Standalone/), so that the child's pid is the server's; request
+ * log line off; metrics: its meter exported to its log. startedAt/readyAt: spawned, first answer (monotonic ms).
  */
 async function startStandalone({ app, repoDir, logFile, connectionString = null, groupCommit = true, metrics = false, serverArgs = [], cpuGroup = null }) {
   const url = `http://127.0.0.1:${await getPort({ host: '127.0.0.1' })}`;
-  const args = [app, '--urls', url, '--Logging:LogLevel:LiveCounter.Standalone.Requests=Warning'];
-  if (!groupCommit) args.push('--LiveCounter:GroupCommit=false');
-  if (metrics) args.push('--LiveCounter:Metrics=console');
-  args.push(...serverArgs);
-  const { CountersStorage, ...env } = process.env; // only the run's own store reaches it
-  if (connectionString) env.CountersStorage = connectionString;
-  if (metrics) env.OTEL_METRIC_EXPORT_INTERVAL = String(EXPORT_INTERVAL_MS);
+  const settings = [...(groupCommit ? [] : ['--LiveCounter:GroupCommit=false']), ...(metrics ? ['--LiveCounter:Metrics=console'] : []), ...serverArgs];
+  const args = [app, '--urls', url, '--Logging:LogLevel:LiveCounter.Standalone.Requests=Warning', ...settings];
+  // only the run's own store reaches it (spawn leaves out what is undefined)
+  const env = { ...process.env, CountersStorage: connectionString ?? undefined, ...(metrics ? { OTEL_METRIC_EXPORT_INTERVAL: String(EXPORT_INTERVAL_MS) } : {}) };
   const { command, args: argv } = cpuGroup ? inGroup(cpuGroup.procs, 'dotnet', args) : { command: 'dotnet', args };
   const ready = answers(`${url}/api/counters/bench-ready`);
   const part = await launch('Standalone', command, argv, { logFile, env, cwd: path.join(repoDir, 'Standalone'), ready, timeoutMs: 60_000, graceMs: 5000 });
@@ -136,17 +128,11 @@ async function startStandalone({ app, repoDir, logFile, connectionString = null,
   };
 }
 
-/**
- * @param options  the bench's options (store, storeLatency, storeFaults, partitionLimit, groupCommit, instanceCpus, app)
- * @param shape    instances: Standalone processes on the one store; metrics: each exports its meter to its log;
- *                 serverArgs: more settings for each; label: in the logs' names; backplane: a redis-server for all
- */
+/** `instances` Standalones on one store, each with serverArgs; label: in the logs' names; backplane: one redis-server for all. */
 export async function startStack(options, { benchDir, resultsDir, stamp }, { instances = 1, metrics = false, serverArgs = [], label = '', backplane = false } = {}) {
   const repoDir = path.resolve(benchDir, '..');
   const logOf = (name, i = null) => path.join(resultsDir, `${name}-${stamp}${label ? `-${label}` : ''}${i !== null && instances > 1 ? `-i${i}` : ''}.log`);
-  const servers = [];
-  const ownGroups = [];
-  let [azurite, proxy, redis] = [null, null, null];
+  let [servers, ownGroups, azurite, proxy, redis] = [[], [], null, null, null];
   const stack = {
     url: null,
     serverPid: null,
