@@ -5,14 +5,14 @@
 // an answer is the next thing the server sends (keep-alive, no pipelining). Its own process (startProxy) counts its
 // CPU with the store's and keeps its timers from competing with the bench's.
 import { fork } from 'node:child_process';
+import { once } from 'node:events';
 import net from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { HTTPParser } from 'http-parser-js';
 import { PartitionLimiter, partitionCost, serverBusyAnswer } from './partitionLimit.mjs';
 
-const END = Symbol('end');
-const RESET = Symbol('reset');
+const [END, RESET] = [Symbol('end'), Symbol('reset')];
 /** setTimeout fires up to a millisecond late: a delay line sleeps until this long before an item is due, then polls. */
 const TIMER_SLACK_MS = 1.5;
 /** After a clean close, how long past the delay queued bytes still get through. */
@@ -46,7 +46,7 @@ const kindOf = (method, target) => (method === 'POST' && target.includes('$batch
 const byKind = () => ({ transaction: 0, read: 0, other: 0 });
 
 /** Listens on a free loopback port and relays every connection to targetPort; partitionLimit: entities/s (0: none). */
-export function createProxy({ targetPort, latencyMs = 0, faultRate = 0, random = Math.random, partitionLimit = 0, now = () => performance.now() }) {
+export async function createProxy({ targetPort, latencyMs = 0, faultRate = 0, random = Math.random, partitionLimit = 0, now = () => performance.now() }) {
   const limiter = partitionLimit > 0 ? new PartitionLimiter({ limit: partitionLimit, now }) : null;
   // limited: answered 503 by the proxy; unframed: requests it could not frame, relayed as is from there on, never cut
   const stats = { connections: 0, requests: byKind(), dropped: byKind(), answersLost: byKind(), limited: byKind(), unframed: 0, partitionLimit, partitions: limiter?.partitions ?? {} };
@@ -56,8 +56,6 @@ export function createProxy({ targetPort, latencyMs = 0, faultRate = 0, random =
   function relay(client) {
     stats.connections++;
     const server = net.connect(targetPort, '127.0.0.1');
-    client.setNoDelay(true);
-    server.setNoDelay(true);
     let dead = false;
     /** Ends both sides now: reset (a fault) or destroyed (either side failed or closed). */
     const end = (reset) => {
@@ -111,16 +109,17 @@ export function createProxy({ targetPort, latencyMs = 0, faultRate = 0, random =
       [held, from] = [[], parser.offset];
       forward(request, bytes);
     };
+    const execute = (data) => {
+      try {
+        return parser.execute(data);
+      } catch (error) {
+        return error; // thrown from a callback above
+      }
+    };
     client.on('data', (data) => {
       if (unframed) return up.push(data);
       [chunk, from] = [data, 0];
-      let result;
-      try {
-        result = parser.execute(data);
-      } catch (error) {
-        result = error;
-      }
-      if (!(result instanceof Error)) return from < data.length && held.push(data.subarray(from));
+      if (!(execute(data) instanceof Error)) return from < data.length && held.push(data.subarray(from));
       stats.unframed++;
       unframed = true;
       awaited = { kind: request?.kind ?? 'other', lose: false };
@@ -143,26 +142,20 @@ export function createProxy({ targetPort, latencyMs = 0, faultRate = 0, random =
     client.on('end', () => up.push(END));
     server.on('end', () => down.push(END));
     for (const socket of [client, server]) {
+      socket.setNoDelay(true);
       socket.on('error', () => end(false));
       socket.on('close', () => (latencyMs <= 0 || dead ? end(false) : setTimeout(() => end(false), latencyMs + CLOSE_GRACE_MS)));
     }
   }
 
-  const listener = net.createServer(relay);
-  return new Promise((resolve, reject) => {
-    listener.once('error', reject);
-    listener.listen(0, '127.0.0.1', () =>
-      resolve({
-        port: listener.address().port,
-        setFaultRate: (value) => void (rate = value),
-        stats: () => structuredClone(stats),
-        close() {
-          for (const end of open) end(true);
-          return new Promise((done) => listener.close(() => done()));
-        },
-      }),
-    );
-  });
+  const listener = net.createServer(relay).listen(0, '127.0.0.1');
+  await once(listener, 'listening');
+  return {
+    port: listener.address().port,
+    setFaultRate: (value) => void (rate = value),
+    stats: () => structuredClone(stats),
+    close: () => (open.forEach((end) => end(true)), new Promise((done) => listener.close(() => done()))),
+  };
 }
 
 /** Forks the proxy's process (this file as a script) and returns its port and controls over IPC. */
@@ -172,8 +165,8 @@ export async function startProxy({ targetPort, latencyMs, partitionLimit = 0 }) 
   const answer = () => new Promise((resolve, reject) => waiting.push({ resolve, reject }));
   const call = (message) => (child.connected ? (child.send(message), answer()) : Promise.reject(new Error('store proxy exited')));
   child.on('message', (result) => waiting.shift().resolve(result));
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  exited.then((code) => waiting.splice(0).forEach((w) => w.reject(new Error(`store proxy exited (${code ?? child.signalCode})`))));
+  const exited = once(child, 'exit');
+  exited.then(([code]) => waiting.splice(0).forEach((w) => w.reject(new Error(`store proxy exited (${code ?? child.signalCode})`))));
   const { port } = await answer();
   const alive = () => child.exitCode === null && child.signalCode === null;
   return {
