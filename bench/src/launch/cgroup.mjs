@@ -47,22 +47,19 @@ export function cpuGroups({ root, io = realIo, prefix = `livecounter-bench-${pro
   const { kind, base } = chooseController({ root, io });
   const groups = new Set();
   let next = 0;
-  const remove = (dir) => {
-    groups.delete(dir);
+  const attempt = (action) => {
     try {
-      const procs = path.join(dir, 'cgroup.procs');
-      for (const pid of io.exists(procs) ? words(io.read(procs)) : []) {
-        try {
-          io.write(path.join(base, 'cgroup.procs'), pid);
-        } catch {
-          // gone meanwhile
-        }
-      }
-      io.rmdir(dir);
-      return true;
+      return action() ?? true;
     } catch {
       return false;
     }
+  };
+  const remove = (dir) => {
+    groups.delete(dir);
+    const procs = path.join(dir, 'cgroup.procs');
+    // a pid gone meanwhile cannot be moved, and needs not be
+    for (const pid of attempt(() => (io.exists(procs) ? words(io.read(procs)) : [])) || []) attempt(() => io.write(path.join(base, 'cgroup.procs'), pid));
+    return attempt(() => io.rmdir(dir));
   };
   return {
     kind,

@@ -4,7 +4,7 @@
 // "(start, end] tags" line and a "Value: n" line, or for a histogram "Value: Sum: s Count: c …" and "(lo,hi]:n"
 // bucket lines). What a phase did is the difference between an export before it and one after it. Other meters
 // and log lines in between are skipped; a point whose value line is not written yet is not taken.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 const METER = 'LiveCounter';
@@ -58,12 +58,7 @@ export function parseExports(text, meter = METER) {
 /** Waits until the log holds an export later than `afterMs` (wall clock), then returns the latest of every series. */
 export async function snapshotAfter(logFile, afterMs, { timeoutMs = 5 * EXPORT_INTERVAL_MS + 5000 } = {}) {
   for (const deadline = Date.now() + timeoutMs; ; await sleep(100)) {
-    let parsed = { lastExportAt: 0 };
-    try {
-      parsed = parseExports(readFileSync(logFile, 'utf8'));
-    } catch {
-      // not written yet
-    }
+    const parsed = existsSync(logFile) ? parseExports(readFileSync(logFile, 'utf8')) : { lastExportAt: 0 };
     if (parsed.lastExportAt > afterMs) return parsed.series;
     if (Date.now() > deadline) throw new Error(`no metrics export after ${new Date(afterMs).toISOString()} in ${logFile} within ${timeoutMs / 1000} s`);
   }
@@ -83,18 +78,14 @@ export function between(before, after) {
 
 /** The figures the hot scenario reports per instance, from a delta of the meter. */
 export function summarizeMeter(delta) {
-  const of = (name) => [...delta.values()].filter((p) => p.name === name);
+  const of = (name) => [...delta.values()].filter((p) => p.name === `livecounter.${name}`);
   const sumOf = (name) => of(name).reduce((s, p) => s + p.value, 0);
-  const byReason = (name) => {
-    const reasons = {};
-    for (const p of of(name)) if (p.value) reasons[p.tags.reason ?? '(none)'] = (reasons[p.tags.reason ?? '(none)'] ?? 0) + p.value;
-    return reasons;
-  };
-  const batch = of('livecounter.batch.size')[0]?.value;
+  const byReason = (name) => of(name).reduce((r, p) => (p.value ? { ...r, [p.tags.reason ?? '(none)']: (r[p.tags.reason ?? '(none)'] ?? 0) + p.value } : r), {});
+  const batch = of('batch.size')[0]?.value;
   return {
-    ...Object.fromEntries(['increments', 'commits', 'replays', 'conflicts'].map((n) => [n, sumOf(`livecounter.${n}`)])),
-    retries: byReason('livecounter.retries'),
-    unavailable: byReason('livecounter.unavailable'),
+    ...Object.fromEntries(['increments', 'commits', 'replays', 'conflicts'].map((name) => [name, sumOf(name)])),
+    retries: byReason('retries'),
+    unavailable: byReason('unavailable'),
     batchSize: batch?.count > 0 ? { commits: batch.count, increments: batch.sum, mean: batch.sum / batch.count, buckets: batch.buckets.filter((b) => b.count > 0) } : null,
   };
 }
