@@ -81,6 +81,16 @@ test('relays requests framed by Content-Length and by chunks, split across write
   await proxy.close();
 });
 
+test('requests that arrive in one piece (pipelined) are each relayed whole, in order', async () => {
+  seen = [];
+  const proxy = await createProxy({ targetPort: server.address().port });
+  const three = withLength('GET', '/a', '') + chunkedHead('/$batch') + '3\r\nabc\r\n0\r\n\r\n' + withLength('PUT', '/c', 'xyz');
+  await exchange(proxy.port, [three], { expectAnswers: 3 });
+  assert.deepEqual(seen, ['GET /a ', 'POST /$batch abc', 'PUT /c xyz']);
+  assert.deepEqual(proxy.stats().requests, { transaction: 1, read: 1, other: 1 });
+  await proxy.close();
+});
+
 test('a request cut before it reaches the server is never seen there, and the connection is reset', async () => {
   seen = [];
   // first request: no cut (0.9 ≥ rate 0.5); second: cut (0.1), dropped (0.2 < 0.5)
