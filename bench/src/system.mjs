@@ -6,13 +6,15 @@ import { readFileSync } from 'node:fs';
 import os from 'node:os';
 
 const CLOCK_TICKS = 100; // USER_HZ on Linux
-const read = (file) => {
+/** What `action` returns, or what `onError` makes of what it threw. */
+export const attempt = (action, onError = () => null) => {
   try {
-    return readFileSync(file, 'utf8');
-  } catch {
-    return null;
+    return action();
+  } catch (error) {
+    return onError(error);
   }
 };
+const read = (file) => attempt(() => readFileSync(file, 'utf8'));
 const round = (x, digits = 2) => Number(x.toFixed(digits));
 
 /** VmRSS of a process in bytes, or null when it cannot be read. */

@@ -4,6 +4,7 @@
 // `root` and every file operation goes through `io`, so tests can use a directory made to look like either layout.
 import * as fs from 'node:fs';
 import path from 'node:path';
+import { attempt } from '../system.mjs';
 
 /** The kernel's default CFS period, 100 ms: 0.15 core is 15 ms of CPU per period. */
 const PERIOD_US = 100_000;
@@ -47,19 +48,12 @@ export function cpuGroups({ root, io = realIo, prefix = `livecounter-bench-${pro
   const { kind, base } = chooseController({ root, io });
   const groups = new Set();
   let next = 0;
-  const attempt = (action) => {
-    try {
-      return action() ?? true;
-    } catch {
-      return false;
-    }
-  };
   const remove = (dir) => {
     groups.delete(dir);
     const procs = path.join(dir, 'cgroup.procs');
     // a pid gone meanwhile cannot be moved, and needs not be
-    for (const pid of attempt(() => (io.exists(procs) ? words(io.read(procs)) : [])) || []) attempt(() => io.write(path.join(base, 'cgroup.procs'), pid));
-    return attempt(() => io.rmdir(dir));
+    for (const pid of attempt(() => (io.exists(procs) ? words(io.read(procs)) : [])) ?? []) attempt(() => io.write(path.join(base, 'cgroup.procs'), pid));
+    return attempt(() => (io.rmdir(dir), true), () => false);
   };
   return {
     kind,

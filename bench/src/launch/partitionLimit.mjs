@@ -3,6 +3,7 @@
 // A transaction ($batch) costs one per entity (changeset part), all of one partition; a read (GET) costs one, its
 // partition in the URL (a point read or a `PartitionKey eq` filter); what has no partition to tell is not limited.
 import { randomUUID } from 'node:crypto';
+import { attempt } from '../system.mjs';
 
 /** A quoted key after `PartitionKey=` (a point read, a changeset's URL) or `PartitionKey eq ` (a filter); '' is a quote. */
 const KEY_IN_URL = /PartitionKey(?:\s+eq\s+|=)'((?:[^']|'')*)'/;
@@ -35,24 +36,9 @@ export class PartitionLimiter {
   }
 }
 
-const decode = (text) => {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return text;
-  }
-};
-const keyInUrl = (text) => {
-  const match = KEY_IN_URL.exec(text);
-  return match ? decode(match[1].replaceAll("''", "'")) : null;
-};
-const keyInJson = (text) => {
-  try {
-    return JSON.parse(`"${KEY_IN_JSON.exec(text)[1]}"`);
-  } catch {
-    return null; // none, or not a JSON string
-  }
-};
+const decode = (text) => attempt(() => decodeURIComponent(text), () => text);
+const keyInUrl = (text) => attempt(() => decode(KEY_IN_URL.exec(text)[1].replaceAll("''", "'"))); // null: none
+const keyInJson = (text) => attempt(() => JSON.parse(`"${KEY_IN_JSON.exec(text)[1]}"`)); // null: none, or not JSON
 
 /** The partition a request ({ kind, target, body }) is for and the entities it costs, or null when it is not limited. */
 export function partitionCost({ kind, target, body }) {

@@ -10,6 +10,7 @@ import net from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { HTTPParser } from 'http-parser-js';
+import { attempt } from '../system.mjs';
 import { PartitionLimiter, partitionCost, serverBusyAnswer } from './partitionLimit.mjs';
 
 const [END, RESET] = [Symbol('end'), Symbol('reset')];
@@ -109,17 +110,11 @@ export async function createProxy({ targetPort, latencyMs = 0, faultRate = 0, ra
       [held, from] = [[], parser.offset];
       forward(request, bytes);
     };
-    const execute = (data) => {
-      try {
-        return parser.execute(data);
-      } catch (error) {
-        return error; // thrown from a callback above
-      }
-    };
     client.on('data', (data) => {
       if (unframed) return up.push(data);
       [chunk, from] = [data, 0];
-      if (!(execute(data) instanceof Error)) return from < data.length && held.push(data.subarray(from));
+      // an Error: returned by the parser, or thrown by a callback above
+      if (!(attempt(() => parser.execute(data), (error) => error) instanceof Error)) return from < data.length && held.push(data.subarray(from));
       stats.unframed++;
       unframed = true;
       awaited = { kind: request?.kind ?? 'other', lose: false };
