@@ -36,11 +36,10 @@ const answers = (url) => () =>
   new Promise((resolve) => http.get(url, { agent: false, signal: AbortSignal.timeout(2000) }, (r) => resolve(r.resume().statusCode === 200)).once('error', () => resolve(false)));
 
 /** Starts `command` logging to logFile (in a temporary directory when `temp` names one), polls `ready` every 50 ms. */
-async function launch(what, command, args, { logFile, ready, timeoutMs, graceMs = 2000, temp = null, cwd = undefined, env = process.env, hint = '' }) {
+async function launch(what, command, args, { logFile, ready, timeoutMs, graceMs = 2000, temp, cwd, env = process.env, hint = '' }) {
   const dir = temp && mkdtempSync(path.join(os.tmpdir(), `livecounter-${temp}-`));
-  const log = openSync(logFile, 'a');
-  const startedAt = now();
-  const child = spawn(command, args, { cwd: dir ?? cwd, env, stdio: ['ignore', log, log] });
+  const [log, startedAt] = [openSync(logFile, 'a'), now()];
+  const child = spawn(command, args, { cwd: dir || cwd, env, stdio: ['ignore', log, log] });
   let spawnError = null;
   child.once('error', (error) => (spawnError = error));
   const gone = () => spawnError !== null || child.exitCode !== null || child.signalCode !== null;
