@@ -99,6 +99,7 @@ export async function createProxy({ targetPort, latencyMs = 0, faultRate = 0, ra
     // the request being received ({ kind, target, body }), its bytes in earlier chunks, where it starts in this one
     let [request, held, chunk, from, unframed] = [null, [], null, 0, false];
     parser[HTTPParser.kOnHeadersComplete] = ({ method, url, headers }) => {
+      // http-parser-js takes only 'chunked' alone as chunked, and would read such a body as the next request
       const te = headers.findIndex((name, i) => i % 2 === 0 && name.toLowerCase() === 'transfer-encoding');
       if (te >= 0 && headers[te + 1].trim().toLowerCase() !== 'chunked') throw new Error('a transfer encoding the parser cannot frame');
       request = { kind: kindOf(HTTPParser.methods[method], url), target: url, body: [] };
@@ -106,6 +107,7 @@ export async function createProxy({ targetPort, latencyMs = 0, faultRate = 0, ra
     };
     parser[HTTPParser.kOnBody] = (bytes) => request.body.push(bytes);
     parser[HTTPParser.kOnMessageComplete] = () => {
+      // parser.offset: where the (pinned) parser stands in the chunk, the request's end
       const bytes = Buffer.concat([...held, chunk.subarray(from, parser.offset)]);
       [held, from] = [[], parser.offset];
       forward(request, bytes);
