@@ -131,3 +131,10 @@ test('a commit holding key rows of writers on two instances is reported', () => 
   assert.equal(judged.commits.spanningInstances, 1);
   assert.ok(collect(judged).some((f) => f.startsWith('each commit from one instance')));
 });
+
+test('a key row in a lane without a row (or without Lane beside lane rows) fails the lane check', () => {
+  const rows = laneRows().map((r) => (r.Lane === 'lane-01' && r.LaneVersion === 3n ? { ...r, Lane: undefined, LaneVersion: undefined } : r));
+  const failures = collect(judgeStorage({ rows, runs: [run(laneAnswers)], writers, instances: 2 }));
+  assert.equal(failures.length, 1);
+  assert.match(failures[0], /^each lane consecutive.*, 1 key rows in a lane without a row/);
+});

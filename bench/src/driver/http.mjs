@@ -33,11 +33,8 @@ export async function closePool() {
   shared = null;
 }
 
-/**
- * A request whose answer is read whole or not at all: `unreadable` says why a 2xx's body could not be (it broke
- * off, or is not a counter's JSON). Such a 2xx is no answer, as on the pages: the increment may have been applied,
- * and a retry with the same key gets the replay. Throws when no answer started.
- */
+/** A request whose answer is read whole or not at all: `unreadable` says why a 2xx's body could not be (the caller treats
+ *  such a 2xx as no answer, as the pages do: it may have been applied). Throws when no answer started. */
 export async function call(dispatcher, method, path, body, headers = {}) {
   if (body !== undefined) headers = { 'content-type': 'application/json', ...headers };
   const response = await dispatcher.request({ method, path, headers, body: typeof body === 'object' ? JSON.stringify(body) : body });
@@ -79,10 +76,9 @@ function retryDelay(retryAfter, retries) {
 }
 
 /**
- * One request, the way the pages send an increment: with a key, after a 5xx (but 507) or no answer (a 2xx whose
- * body cannot be read whole among them) it is sent again, same key and body, until 200 or `giveUpAt`; without a key
- * once. `uncertain`: an earlier try may have been applied unanswered (no answer, or a 5xx that does not say "Nothing
- * was written"), the only case where the final 200 may be a replay.
+ * One request as the pages send an increment: with a key, after a 5xx (but 507) or no answer it is sent again, same
+ * key and body, until 200 or `giveUpAt`; without a key once. `uncertain`: an earlier try may have been applied
+ * unanswered (no answer, or a 5xx that does not say "Nothing was written"), the only case a replay is explained.
  */
 export async function request(dispatcher, method, path, { key = null, visitorId = null, giveUpAt = Infinity } = {}) {
   const headers = { ...(key && { 'idempotency-key': key }), ...(visitorId && { 'x-visitor-id': visitorId }) };
@@ -153,11 +149,8 @@ async function writersFor(count, warmName, bases) {
   return clients;
 }
 
-/**
- * Closed loop on one counter: writer `writerOffset + i` sends up to `perWriter` increments back to back to
- * bases[(writerOffset + i) mod bases], none started after `maxMs`, each writer one visitor (unless `plain`: no key,
- * no visitor, sent once).
- */
+/** Closed loop on one counter: writer `writerOffset + i`, one visitor, sends up to `perWriter` increments back to back to
+ *  bases[(writerOffset + i) mod bases], none started after `maxMs` (`plain`: no key, no visitor, sent once). */
 export async function hot({ base, bases = [base], name, writers, perWriter, maxMs, writerOffset = 0, plain = false }) {
   const instanceOf = (w) => (writerOffset + w) % bases.length;
   const clients = await writersFor(writers, name, times(writers, (w) => bases[instanceOf(w)]));
@@ -176,10 +169,9 @@ export async function hot({ base, bases = [base], name, writers, perWriter, maxM
 }
 
 /**
- * Warm-up until tiered JIT has recompiled the hot paths (a fresh server costs about twice the CPU per request):
- * increments back to back until the mean of the last three windows is within `tolerance` of the three before (single
- * windows vary by 15-20 % on this VM) and `minMs` passed, or `maxMs`. Keyed unless `plain`, so that the same paths get
- * compiled; the answers are not looked at.
+ * Warm-up until tiered JIT has recompiled the hot paths (until then a request costs about twice the CPU): increments
+ * until the mean of the last three windows is within `tolerance` of the three before (single windows vary by 15-20 %
+ * here) and `minMs` passed, or `maxMs`. Keyed unless `plain`, so that the same paths get compiled.
  */
 export async function warm({ base, bases = [base], name, writers, minMs, maxMs, windowMs = 1000, tolerance = 0.1, plain = false }) {
   const clients = await writersFor(writers, name, bases);
@@ -260,10 +252,8 @@ export async function visitors({ base, name, visitorIds, perVisitor, concurrency
   });
 }
 
-/**
- * A flood of increments each needing new room in the store, sent once each: to `count` new counters (`names`), or
- * with `count` new visitor ids or keys on counter `name`. Answers by status; a 507 must be application/problem+json.
- */
+/** Increments each needing new room in the store, sent once each: to `count` new counters (`names`), or with new visitor
+ *  ids or keys on counter `name`. Answers by status; a 507 must be application/problem+json. */
 export async function flood({ base, kind, name, count, concurrency = 32 }) {
   const room = { names: (i) => [`${name}-${i}`, {}], visitors: () => [name, { visitorId: randomUUID() }], keys: () => [name, { key: randomUUID() }] }[kind];
   if (!room) throw new Error(`unknown flood ${kind}`);
