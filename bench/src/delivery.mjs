@@ -47,12 +47,8 @@ function judge(collected, list, final, answer, seen) {
   return judged;
 }
 
-/**
- * @param collected  per connections worker, what collect() returned
- * @param subscribed Map connection key -> the counter it is subscribed to
- * @param answers    answersByVersion, filled
- * @param finals     Map name -> { value, version } read after the run
- */
+/** `collected`: per connections worker, what collect() returned; `subscribed`: connection key -> its counter; `answers`:
+ *  answersByVersion, filled; `finals`: name -> { value, version } read after the run. */
 export function conflatedDeliveries(collected, subscribed, answers, finals) {
   const perKey = new Map();
   const totals = { deliveries: 0, misrouted: 0, unknownVersions: 0, wrongValues: 0, duplicates: 0, outOfOrder: 0, expected: 0, missingLive: 0, behindLive: 0, missingReconnected: 0, missingAfterLostAnswer: 0, reconnects: 0 };

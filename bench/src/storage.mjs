@@ -65,14 +65,8 @@ function commitsOf(keys, instanceOf, instances) {
 
 const sameAs = (answer, row) => answer.status === 200 && answer.version === row.Version && answer.value === row.Value && (row.VisitorTotal == null || answer.yourTotal === row.VisitorTotal);
 
-/**
- * Judges the partition of one counter against the answers the bench received for it.
- * @param rows      what readPartition returned
- * @param runs      the driver's records (keys made by benchKey with each run's keyTag)
- * @param counter   with runs over many counters: the index of this one
- * @param writers   per writer (who): { visitorId (or null), instance }
- * @param instances how many server processes the writers were spread over
- */
+/** One counter's partition (readPartition) against the driver's `runs` (of counter index `counter` among many); `writers`:
+ *  per writer (who) { visitorId or null, instance }, over `instances` server processes. */
 export function judgeStorage({ rows, runs, counter = null, writers, instances = 1 }) {
   const { lanes, visitors, keys } = classify(rows);
   const tags = runs.map((run) => run.keyTag).filter(Boolean);
@@ -95,7 +89,7 @@ export function judgeStorage({ rows, runs, counter = null, writers, instances = 
   const sum = (list, f) => list.reduce((total, x) => total + (f(x) ?? 0), 0);
   const s = { rows: rows.length, lanes, sumValue: sum(lanes, (l) => l.value), sumVersion: sum(lanes, (l) => l.version), keyRows: keys.length, keyRowsSumBy: sum(keys, (k) => k.By) };
   // Every increment of the bench is by 1.
-  Object.assign(s, { acknowledged: answers.size, acknowledgedBy: answers.size, unknownKeys: 0, unacknowledgedKeys: 0, answersMatched: 0, answersMismatched: 0, replays: 0, replaysMismatched: 0, mismatchExamples: [] });
+  Object.assign(s, { acknowledged: answers.size, acknowledgedBy: answers.size, unknownKeys: 0, unacknowledgedKeys: 0, answersMatched: 0, answersMismatched: 0, mismatchExamples: [] });
   const rowOf = new Map();
   for (const k of keys) {
     const writer = k.whose && writers[k.whose.who];
