@@ -1,18 +1,10 @@
-// hot: W writers on one counter, closed loop, each on its own keep-alive connection and with its own visitor id.
-// Each increment carries its own Idempotency-Key and is retried with the same key and body after a 5xx or a network
-// error until it answers 200, as the pages do. One SignalR subscriber per server watches the counter: each commit
-// sends exactly one counterUpdated, so with one server the jumps between the versions it receives are the commit
-// sizes (a lost message would merge two commits into one, larger, jump). Each subscriber merges what it receives
-// lane by lane, as a page does (laneMerge.mjs): after the drain its merged value and version must equal the truth
-// (the table: Σ over the lane rows; without a table, the server's read), and the time from the last answer until it
-// first showed the truth is reported (truth.mjs). Each counterUpdated's size is measured as received (driver/sizes.mjs).
-// Variants (main.mjs runs one per --instances and --stuck-subscriber value, printed side by side):
-// - instances: N Standalone processes on one Azurite table and one Redis backplane; writer i writes to instance
-//   i mod N, subscriber i is on instance i and receives every instance's messages through the backplane. The table
-//   is read afterwards (storage.mjs) for exactness and the commit sizes (rows' CommitId); each process's meter
-//   (conflicts, retries, 503s by reason, batch sizes) comes from its log (launch/metrics.mjs).
-// - stuck: one more subscriber that never reads its socket (driver/stuck.mjs), filled until the server's socket to
-//   it is full before the writers start.
+// hot: W closed-loop writers on one counter, each on its own keep-alive connection with its own visitor id, each
+// increment with its own Idempotency-Key, retried with it until 200 as the pages do. One SignalR subscriber per server
+// merges what it receives lane by lane, as a page does (laneMerge.mjs), and must end on the truth (the table's Σ over
+// its lane rows, or the server's read without a table); with one server the jumps between the versions it receives
+// are the commit sizes (a lost message would merge two). Variants (main.mjs): --instances N (processes on one table
+// and one Redis backplane; writer i on instance i mod N; the table judged by storage.mjs, each process's meter read
+// from its log) and --stuck-subscriber (one more subscriber that never reads its socket, filled before the writers).
 import { readCounter } from '../driver/http.mjs';
 import { connectStuck, fillUntilStalled } from '../driver/stuck.mjs';
 import { ANSWER_DEADLINE_MS, analyse as analyseIncrements, checkAnswers, checkIncrements } from '../increments.mjs';
@@ -24,14 +16,10 @@ import { judgeSubscriber, lastAnswerAt, summarizeTruth } from '../truth.mjs';
 import { shares } from '../workers.mjs';
 import { phaseSeries, startSampler } from '../coldstart.mjs';
 
-/** The first commit sizes kept in order in the results (the sequence shows what the distribution hides). */
-const COMMIT_SEQUENCE_KEPT = 60;
-/** How long the subscribers get to show the truth after the last answer. */
-const DRAIN_TIMEOUT_MS = 10_000;
-/** How often the stuck subscriber is asked after (a subscription answers 204 while it is connected, 404 after). */
-const STUCK_POLL_MS = 500;
-/** The fill counter's name is as long as names get, so that each message to the stuck subscriber is as large as they get. */
-const MAX_NAME_LENGTH = 63;
+const COMMIT_SEQUENCE_KEPT = 60; // the first commit sizes in order: the sequence shows what the distribution hides
+const DRAIN_TIMEOUT_MS = 10_000; // for the subscribers to show the truth after the last answer
+const STUCK_POLL_MS = 500; // is the stuck subscriber still connected (its subscription answers 204, 404 after)?
+const MAX_NAME_LENGTH = 63; // the fill counter's: each message to the stuck subscriber as large as they get
 const BUCKETS = [1, 2, 4, 8, 16, 32, 64];
 
 /** Commit sizes from the versions one subscriber received: sorted, distinct, each jump from the one before (from 0). */
@@ -58,7 +46,7 @@ export function partitionBudget(store, name, acknowledged, seconds) {
 export const variantLabel = (v) => [v.instances != null && `N=${v.instances}`, v.stuck && 'stuck subscriber', v.phase && (v.phase === 'cold' ? 'cold (fresh processes)' : 'warm (the same processes after)')].filter(Boolean).join(', ');
 
 export async function run(bench, variant = {}) {
-  const result = analyse(bench, await collect(bench, variant));
+  const result = await measure(bench, variant);
   check(bench, result);
   return result;
 }
@@ -66,24 +54,19 @@ export async function run(bench, variant = {}) {
 /** The stuck subscriber on instance 0, subscribed to the counter and to a fill counter, filled until stalled; polled while fn runs. */
 async function withStuck(bench, name, fn) {
   progress.set('hot: stuck subscriber');
-  const stuck = await connectStuck(bench.bases[0], name);
-  const fillName = `${name}-fill-`.padEnd(MAX_NAME_LENGTH, 'x');
+  const [stuck, fillName] = [await connectStuck(bench.bases[0], name), `${name}-fill-`.padEnd(MAX_NAME_LENGTH, 'x')];
   await stuck.subscribeTo(fillName);
   progress.set('hot: filling the stuck one');
   const fill = await fillUntilStalled({ base: bench.bases[0], stuck, fillName });
   return async () => {
     const started = now();
-    let droppedAfterMs = null;
-    let done = false;
-    const poll = (async () => {
-      while (!done && droppedAfterMs === null) {
-        await sleep(STUCK_POLL_MS);
-        if (!done && !(await stuck.isConnected().catch(() => true)) && !done) droppedAfterMs = now() - started;
-      }
-    })();
+    let [droppedAfterMs, done] = [null, false];
+    const timer = setInterval(async () => {
+      if (droppedAfterMs == null && !(await stuck.isConnected().catch(() => true)) && !done) droppedAfterMs = now() - started;
+    }, STUCK_POLL_MS);
     const value = await fn();
     done = true;
-    await poll;
+    clearInterval(timer);
     const atEnd = { connected: await stuck.isConnected().catch(() => null), ...stuck.state() };
     stuck.close();
     return { value, stuck: { connectionId: stuck.connectionId, fill, droppedAfterMs, atEnd } };
@@ -92,17 +75,14 @@ async function withStuck(bench, name, fn) {
 
 /** The LiveCounter meter of every instance, as of an export after now (null when the stack does not export it). */
 async function meters(bench) {
-  if (!bench.server.metrics) return null;
   const at = Date.now();
-  return Promise.all(bench.server.servers.map((server) => snapshotAfter(server.logFile, at)));
+  return bench.server.metrics ? Promise.all(bench.server.servers.map((server) => snapshotAfter(server.logFile, at))) : null;
 }
 
-/** Runs the writers (and whatever the variant adds) and gathers the answers, the messages, the reads, the rows and the meters. */
-async function collect(bench, variant) {
-  const writers = variant.writers ?? bench.options.writers;
-  const increments = variant.increments ?? bench.options.increments;
-  const instances = bench.bases.length;
-  const label = variantLabel(variant);
+/** Runs the writers (and whatever the variant adds), then judges the answers, the messages, the reads, the rows and the meters. */
+async function measure(bench, variant) {
+  const { hotSeconds, plainWriters: plain } = bench.options;
+  const [writers, increments, instances, label] = [variant.writers ?? bench.options.writers, variant.increments ?? bench.options.increments, bench.bases.length, variantLabel(variant)];
   const name = `${bench.run}-hot${variant.instances != null ? `-n${instances}` : ''}${variant.stuck ? '-stuck' : ''}${variant.phase ? `-${variant.phase}` : ''}`;
   progress.set(`hot${label ? ` ${label}` : ''}: subscribers`);
   // One subscriber per instance keeping a merged view, in connections worker instance mod workers.
@@ -115,14 +95,11 @@ async function collect(bench, variant) {
   }
   await bench.collectAll();
   const split = shares(writers, bench.load.length);
-  const offsets = split.map((_, i) => split.slice(0, i).reduce((a, b) => a + b, 0));
-  const { hotSeconds, plainWriters: plain } = bench.options;
-  const writeAll = () => Promise.all(bench.load.map((worker, i) => split[i] > 0 && worker.call('hot', { base: bench.base, bases: bench.bases, name, writers: split[i], perWriter: increments, maxMs: hotSeconds * 1000, writerOffset: offsets[i], plain })));
+  const writeAll = () => Promise.all(bench.load.map((worker, i) => split[i] > 0 && worker.call('hot', { base: bench.base, bases: bench.bases, name, writers: split[i], perWriter: increments, maxMs: hotSeconds * 1000, writerOffset: split.slice(0, i).reduce((x, y) => x + y, 0), plain })));
   const phase = variant.stuck ? await withStuck(bench, name, writeAll) : async () => ({ value: await writeAll(), stuck: null });
   // A fresh process has counted nothing yet: waiting for its first export would only delay its first increment.
   const metersBefore = variant.phase === 'cold' && bench.server.metrics ? bench.server.servers.map(() => new Map()) : await meters(bench);
-  // --cold-start: the servers' CPU every second while the load runs, for the per-second figures.
-  const sampler = variant.phase ? startSampler(() => bench.serverPids()) : null;
+  const sampler = variant.phase ? startSampler(() => bench.serverPids()) : null; // --cold-start: the servers' CPU every second
   progress.set(`hot${label ? ` ${label}` : ''} ${writers}x${increments}`);
   const measured = await bench.measure(phase);
   const runs = measured.value.value.filter(Boolean);
@@ -138,67 +115,81 @@ async function collect(bench, variant) {
   progress.set('hot: drain');
   const byWorker = new Map();
   for (const w of watchers) byWorker.set(w.worker, [...(byWorker.get(w.worker) ?? []), w]);
-  const views = new Map();
   await Promise.all([...byWorker].map(async ([worker, list]) => {
     const only = list.map((w) => w.index);
     await bench.subs[worker].call('drainToTruth', { name, truth, timeoutMs: DRAIN_TIMEOUT_MS, only });
-    (await bench.subs[worker].call('views', { name, only })).forEach((view, i) => views.set(list[i], view));
+    (await bench.subs[worker].call('views', { name, only })).forEach((view, i) => (list[i].view = view));
   }));
   const messages = await bench.collectAll();
   await Promise.all([...byWorker.keys()].map((worker) => bench.subs[worker].call('closeAll')));
   const meter = metersBefore && metersAfter ? metersAfter.map((after, i) => summarizeMeter(between(metersBefore[i], after))) : null;
-  return { variant, label, name, instances, runs, answered: answeredPerInstance(runs, instances), watchers, messages, views: watchers.map((w) => views.get(w)), truth, lastAnswerAt: lastAnswerAt(runs), reads, rows, meters: meter, stuck: measured.value.stuck, cpu: measured.cpu, store: measured.store, series };
-}
 
-/** Per instance from its 200 answers: the highest version, and the versions acknowledged only by replays (their commit's answers were lost, so it sent no message). */
-function answeredPerInstance(runs, instances) {
-  const answered = Array.from({ length: instances }, () => ({ last: 0, replayedOnly: new Set(), fresh: new Set() }));
+  const all = analyseIncrements(runs);
+  const seconds = (Math.max(...runs.map((r) => r.finished)) - Math.min(...runs.map((r) => r.started))) / 1000;
+  const writerList = [];
+  for (const r of runs) r.visitorIds.forEach((visitorId, w) => (writerList[r.writerOffset + w] = { visitorId, instance: (r.writerOffset + w) % instances }));
+  const storage = rows ? judgeStorage({ rows, runs, writers: writerList, instances }) : null;
+  // Per instance from its 200 answers: the highest version, and the versions not acknowledged only by replays.
+  const answered = Array.from({ length: instances }, () => ({ last: 0, fresh: new Set() }));
+  let wrongYourTotal = 0; // writer w is one visitor on a fresh counter: its n-th increment leaves its total at n
   for (const r of runs) {
     for (let i = 0; i < r.status.length; i++) {
       if (r.status[i] !== 200) continue;
-      const entry = answered[r.instance[i]];
-      entry.last = Math.max(entry.last, r.version[i]);
-      (r.replayed[i] ? entry.replayedOnly : entry.fresh).add(r.version[i]);
+      answered[r.instance[i]].last = Math.max(answered[r.instance[i]].last, r.version[i]);
+      if (!r.replayed[i]) answered[r.instance[i]].fresh.add(r.version[i]);
+      if (r.yourTotal[i] !== r.seq[i]) wrongYourTotal++;
     }
   }
-  for (const entry of answered) for (const version of entry.fresh) entry.replayedOnly.delete(version);
-  return answered;
+  const subscribers = watchers.map((w) => judgeWatcher(messages[w.worker], w, name, { truth, lastAnswerAt: lastAnswerAt(runs) }, answered[w.instance]));
+  const withoutVersions = ({ versions, ...rest }) => rest;
+  const perIncrement = (n) => (all.acknowledged ? n / all.acknowledged : null);
+  const perInstance = subscribers.map((s, instance) => {
+    const answers = analyseIncrements(runs, { instance });
+    return { instance, writers: shares(writers, instances)[instance], increments: answers, incrementsPerSecond: Math.round(answers.acknowledged / seconds), latencyMs: answers.latencyMs, read: reads[instance], meter: meter?.[instance] ?? null, commitsFromTable: storage?.commits.perInstance[instance] ?? null, lanes: storage?.lanesPerInstance[instance] ?? null, subscriber: withoutVersions(s), counterUpdatedPerIncrement: perIncrement(s.counterUpdated), cpuCores: measured.cpu?.serverCoresPerInstance?.[instance] ?? null };
+  });
+  const fromSubscriber = instances === 1 ? commitSizes(subscribers[0].versions) : null; // one server: the jumps are the commit sizes
+  const target = bench.targets.hotIncrementsPerSecond;
+  // Versions 1..N each answered once: guaranteed on the in-memory store (one process, one lane), not across processes with lanes.
+  const versionsOnceEach = all.distinctVersions === all.acknowledged && all.maxVersion === all.acknowledged;
+  // Messages that reached a connection other than the subscribers, or named another counter.
+  const watched = new Set(watchers.map((w) => `${w.worker}:${w.index}`));
+  const misdelivered = messages.reduce((n, m, worker) => n + [...m.updated.conn].filter((conn, j) => !(watched.has(`${worker}:${conn}`) && m.names[m.updated.name[j]] === name)).length, 0);
+  return {
+    label, variant, counter: name, instances, writers, incrementsPerWriter: increments, maxSeconds: hotSeconds, cutShortByTime: runs.some((r) => r.cutShort), writerProcesses: bench.load.length, keyed: !plain,
+    seconds: round(seconds, 2), increments: all, incrementsPerSecond: Math.round(all.acknowledged / seconds), latencyMs: all.latencyMs, // first send to its 200, retries included
+    final: storage ? { value: storage.sumValue, version: storage.sumVersion, source: 'the table: Σ over lane rows' } : { ...reads[0], source: 'GET' },
+    reads, versionsOnceEach, exactness: storage ? 'storage' : 'answers',
+    exact: storage ? storageExact(storage) : reads[0].value === all.acknowledged && reads[0].version === all.acknowledged && versionsOnceEach,
+    storage, wrongYourTotal: plain ? null : wrongYourTotal, perInstance, truth: { ...truth, ...summarizeTruth(subscribers) }, messageSizes: messageSizes(messages, name),
+    // counterUpdatedPerIncrement: per subscriber (each receives every instance's messages through the backplane)
+    subscriber: { ...withoutVersions(subscribers[0]), misdelivered, counterUpdatedPerIncrement: perIncrement(subscribers.reduce((n, x) => n + x.counterUpdated, 0) / subscribers.length), commits: fromSubscriber },
+    commits: storage?.keyed ? { source: 'the table: key rows per CommitId', count: storage.commits.count, sizes: storage.commits.sizes, spanningInstances: storage.commits.spanningInstances } : fromSubscriber && { source: 'the subscriber: jumps between versions', count: fromSubscriber.commits, sizes: fromSubscriber.sizes },
+    stuck: measured.value.stuck, store: measured.store, partition: partitionBudget(measured.store, name, all.acknowledged, seconds),
+    phase: variant.phase ?? null, instanceCpus: bench.server.store?.instanceCpus ?? null, series, cpuPerCommit: cpuPerCommit(measured.cpu, meter, all.acknowledged),
+    target: target == null ? null : { minIncrementsPerSecond: target }, meetsTarget: target == null ? null : all.acknowledged / seconds >= target, cpu: measured.cpu,
+  };
 }
 
 /**
  * One instance's subscriber: its merged view against the truth and its time to truth; messages received, payloads
  * received twice, wrong ones; and whether the versions it received reached the last one answered on its instance.
  */
-function judgeWatcher(collected, watcher) {
-  const fromWorker = collected.messages[watcher.worker];
-  const u = fromWorker.updated;
-  const view = collected.views[collected.watchers.indexOf(watcher)];
+function judgeWatcher({ updated: u, names }, { instance, index, view }, name, judged, answered) {
   const versions = [];
   let [outOfOrder, wrongValues, lanesWrong, highest] = [0, 0, 0, 0];
   for (let j = 0; j < u.conn.length; j++) {
-    if (u.conn[j] !== watcher.index || fromWorker.names[u.name[j]] !== collected.name) continue;
+    if (u.conn[j] !== index || names[u.name[j]] !== name) continue;
     versions.push(u.version[j]);
     if (u.version[j] < highest) outOfOrder++;
     highest = Math.max(highest, u.version[j]);
     if (u.value[j] !== u.version[j]) wrongValues++; // every increment is by 1 on a fresh counter
     if (u.lanesAddUp[j] === 0) lanesWrong++;
   }
-  const answered = collected.answered[watcher.instance];
   return {
-    instance: watcher.instance,
-    ...judgeSubscriber({ view, truth: collected.truth, lastAnswerAt: collected.lastAnswerAt }),
-    lanes: view.lanes,
-    counterUpdated: versions.length,
+    instance, ...judgeSubscriber({ view, ...judged }), lanes: view.lanes, counterUpdated: versions.length,
     duplicates: view.duplicates, // each commit raises its own lane, so two commits never send the same payload
-    readsMerged: view.reads,
-    reconnects: view.reconnects,
-    outOfOrder,
-    wrongValues,
-    lanesWrong,
-    highestVersion: highest,
-    instanceLastVersion: answered.last,
-    reachedInstanceLastVersion: highest >= answered.last,
-    // behind only because every version of this instance above the highest received was acknowledged only by replays
+    readsMerged: view.reads, reconnects: view.reconnects, outOfOrder, wrongValues, lanesWrong, highestVersion: highest, instanceLastVersion: answered.last, reachedInstanceLastVersion: highest >= answered.last,
+    // behind only because every version of its instance above the highest it received was acknowledged only by replays
     behindOnlyAfterLostAnswers: highest < answered.last && [...answered.fresh].every((version) => version <= highest),
     versions,
   };
@@ -225,53 +216,6 @@ export function cpuPerCommit(cpu, meters, acknowledged) {
   const cpuMs = cpu.serverCores * cpu.seconds * 1000;
   const commits = meters ? meters.reduce((s, m) => s + m.commits, 0) : null;
   return { serverCpuMs: Math.round(cpuMs), commits, msPerCommit: commits ? round(cpuMs / commits, 3) : null, msPerIncrement: acknowledged ? round(cpuMs / acknowledged, 3) : null };
-}
-
-function analyse(bench, collected) {
-  const { runs, instances, variant, reads } = collected;
-  const { plainWriters } = bench.options;
-  const writers = variant.writers ?? bench.options.writers;
-  const all = analyseIncrements(runs);
-  const seconds = (Math.max(...runs.map((r) => r.finished)) - Math.min(...runs.map((r) => r.started))) / 1000;
-  const writerList = [];
-  for (const r of runs) r.visitorIds.forEach((visitorId, w) => (writerList[r.writerOffset + w] = { visitorId, instance: (r.writerOffset + w) % instances }));
-  const storage = collected.rows ? judgeStorage({ rows: collected.rows, runs, writers: writerList, instances }) : null;
-  const subscribers = collected.watchers.map((w) => judgeWatcher(collected, w));
-  const withoutVersions = ({ versions, ...rest }) => rest;
-  const perIncrement = (n) => (all.acknowledged ? n / all.acknowledged : null);
-  const perInstance = subscribers.map((s, instance) => {
-    const answers = analyseIncrements(runs, { instance });
-    return { instance, writers: shares(writers, instances)[instance], increments: answers, incrementsPerSecond: Math.round(answers.acknowledged / seconds), latencyMs: answers.latencyMs, read: reads[instance], meter: collected.meters?.[instance] ?? null, commitsFromTable: storage?.commits.perInstance[instance] ?? null, lanes: storage?.lanesPerInstance[instance] ?? null, subscriber: withoutVersions(s), counterUpdatedPerIncrement: perIncrement(s.counterUpdated), cpuCores: collected.cpu?.serverCoresPerInstance?.[instance] ?? null };
-  });
-  // With one server the jumps between the versions its subscriber receives are the commit sizes.
-  const fromSubscriber = instances === 1 ? commitSizes(subscribers[0].versions) : null;
-  const target = bench.targets.hotIncrementsPerSecond;
-  // Versions 1..N each answered once: guaranteed on the in-memory store (one process, one lane), not across processes with lanes.
-  const versionsOnceEach = all.distinctVersions === all.acknowledged && all.maxVersion === all.acknowledged;
-  let wrongYourTotal = 0; // writer w is one visitor on a fresh counter: its n-th increment leaves its total at n
-  for (const r of runs) for (let i = 0; i < r.status.length; i++) if (r.status[i] === 200 && r.yourTotal[i] !== r.seq[i]) wrongYourTotal++;
-  // Messages that reached a connection other than the subscribers, or named another counter.
-  const watched = new Set(collected.watchers.map((w) => `${w.worker}:${w.index}`));
-  const misdelivered = collected.messages.reduce((sum, m, worker) => sum + [...m.updated.conn].filter((conn, j) => !(watched.has(`${worker}:${conn}`) && m.names[m.updated.name[j]] === collected.name)).length, 0);
-  return {
-    label: collected.label, variant, counter: collected.name, instances, writers, incrementsPerWriter: variant.increments ?? bench.options.increments,
-    maxSeconds: bench.options.hotSeconds, cutShortByTime: runs.some((r) => r.cutShort), writerProcesses: bench.load.length, keyed: !plainWriters,
-    seconds: round(seconds, 2), increments: all, incrementsPerSecond: Math.round(all.acknowledged / seconds),
-    latencyMs: all.latencyMs, // first send of an increment to its 200, retries included
-    final: storage ? { value: storage.sumValue, version: storage.sumVersion, source: 'the table: Σ over lane rows' } : { ...reads[0], source: 'GET' },
-    reads, versionsOnceEach, exactness: storage ? 'storage' : 'answers',
-    exact: storage ? storageExact(storage) : reads[0].value === all.acknowledged && reads[0].version === all.acknowledged && versionsOnceEach,
-    storage, wrongYourTotal: plainWriters ? null : wrongYourTotal, perInstance,
-    truth: { ...collected.truth, ...summarizeTruth(subscribers) },
-    messageSizes: messageSizes(collected.messages, collected.name),
-    // counterUpdatedPerIncrement: per subscriber (each receives every instance's messages through the backplane)
-    subscriber: { ...withoutVersions(subscribers[0]), misdelivered, counterUpdatedPerIncrement: perIncrement(subscribers.reduce((s, x) => s + x.counterUpdated, 0) / subscribers.length), commits: fromSubscriber },
-    commits: storage?.keyed ? { source: 'the table: key rows per CommitId', count: storage.commits.count, sizes: storage.commits.sizes, spanningInstances: storage.commits.spanningInstances } : fromSubscriber && { source: 'the subscriber: jumps between versions', count: fromSubscriber.commits, sizes: fromSubscriber.sizes },
-    stuck: collected.stuck, store: collected.store, partition: partitionBudget(collected.store, collected.name, all.acknowledged, seconds),
-    phase: variant.phase ?? null, instanceCpus: bench.server.store?.instanceCpus ?? null, series: collected.series,
-    cpuPerCommit: cpuPerCommit(collected.cpu, collected.meters, all.acknowledged),
-    target: target == null ? null : { minIncrementsPerSecond: target }, meetsTarget: target == null ? null : all.acknowledged / seconds >= target, cpu: collected.cpu,
-  };
 }
 
 function check(bench, h) {
