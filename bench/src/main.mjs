@@ -53,10 +53,7 @@ async function start(options, paths, shape) {
   return stack;
 }
 
-async function stop(stack) {
-  await stack.stop();
-  running.delete(stack);
-}
+const stop = (stack) => stack.stop().finally(() => running.delete(stack));
 
 /** A stack of its own for one scenario (hot on N instances or from cold, the memory flood); each result gets its description. */
 async function onOwnStack(bench, paths, shape, fn) {
@@ -160,7 +157,17 @@ export function render(report) {
 }
 
 async function main() {
-  let options;
+  const startedAt = new Date();
+  const stamp = startedAt.toISOString().replace(/[:.]/g, '-');
+  const paths = { benchDir, resultsDir: path.join(benchDir, 'results'), stamp };
+  for (const signal of ['SIGINT', 'SIGTERM']) {
+    process.once(signal, () => {
+      progress.stop();
+      process.stderr.write(`bench: ${signal}, stopping what it started\n`);
+      Promise.allSettled([...running].map((stack) => stack.stop())).finally(() => process.exit(130));
+    });
+  }
+  let [options, stack, server] = [null, null, null];
   try {
     options = parse(process.argv.slice(2));
     if (options.help) return 0;
@@ -169,28 +176,12 @@ async function main() {
       const limiter = cpuLimiter();
       process.stderr.write(`bench: each Standalone held to ${options.instanceCpus} core (cgroup ${limiter.kind} under ${limiter.base})\n`);
     }
-  } catch (error) {
-    console.error(`bench: ${error.message}`);
-    return 2;
-  }
-  const startedAt = new Date();
-  const stamp = startedAt.toISOString().replace(/[:.]/g, '-');
-  const paths = { benchDir, resultsDir: path.join(benchDir, 'results'), stamp };
-  mkdirSync(paths.resultsDir, { recursive: true });
-  for (const signal of ['SIGINT', 'SIGTERM']) {
-    process.once(signal, () => {
-      progress.stop();
-      process.stderr.write(`bench: ${signal}, stopping what it started\n`);
-      Promise.allSettled([...running].map((stack) => stack.stop())).finally(() => process.exit(130));
-    });
-  }
-  let stack = null;
-  let server = null;
-  try {
-    if (options.scenarioList.some((s) => !ownStack(options, s)) && options.app) {
+    mkdirSync(paths.resultsDir, { recursive: true });
+    const needsServer = options.scenarioList.some((s) => !ownStack(options, s));
+    if (needsServer && options.app) {
       process.stderr.write(`bench: starting Standalone on the ${options.store === 'tables' ? 'Table store (Azurite)' : 'in-memory store'}\n`);
       server = stack = await start(options, paths);
-    } else if (options.scenarioList.some((s) => !ownStack(options, s))) {
+    } else if (needsServer) {
       await readCounter(options.url, 'bench-ping', { attempts: 1 }).catch((error) => {
         throw new Error(`${options.url} does not answer GET /api/counters/bench-ping: ${error.message}`);
       });
