@@ -24,24 +24,25 @@ export function cpuCell(cpu) {
   return `server ${cpu.serverCores}${each}${store} / ${bench} / other ${cpu.otherCores}${noisy}`;
 }
 
-/** The progress line on stderr: phase, requests answered, messages received, connections, server RSS, load. */
+/** The progress line on stderr: phase, requests answered, messages received, connections, server RSS, load; in place on a terminal. */
 export const progress = {
-  phase: 'starting', since: now(), started: now(), workers: [], serverPid: () => null, lastPrinted: 0,
+  phase: 'starting', since: now(), started: now(), workers: [], serverPid: () => null, printed: 0,
   set(phase) {
     [this.phase, this.since] = [phase, now()];
     this.print(true);
   },
   print(force = false) {
-    const sum = (key) => this.workers.reduce((s, w) => s + (w.progress[key] ?? 0), 0);
-    const rss = residentBytes(this.serverPid());
-    const seconds = (from, digits, width) => ((now() - from) / 1000).toFixed(digits).padStart(width);
-    const line = `[${seconds(this.started, 0, 3)}s] ${this.phase.padEnd(26)} ${seconds(this.since, 1, 5)}s  http ${int(sum('answered'))}/${int(sum('sent'))}  received ${int(sum('received'))}  connections ${int(sum('connections'))}${rss ? `  server RSS ${(rss / 1024 ** 2).toFixed(0)} MiB` : ''}  load ${os.loadavg()[0].toFixed(2)}`;
+    const sum = (key) => int(this.workers.reduce((s, w) => s + (w.progress[key] ?? 0), 0));
+    const [rss, seconds] = [residentBytes(this.serverPid()), (from, digits, width) => ((now() - from) / 1000).toFixed(digits).padStart(width)];
+    const line = `[${seconds(this.started, 0, 3)}s] ${this.phase.padEnd(26)} ${seconds(this.since, 1, 5)}s  http ${sum('answered')}/${sum('sent')}  received ${sum('received')}  connections ${sum('connections')}${rss ? `  server RSS ${(rss / 1024 ** 2).toFixed(0)} MiB` : ''}  load ${os.loadavg()[0].toFixed(2)}`;
     if (process.stderr.isTTY) process.stderr.write(`\r\x1b[K${line}`);
-    else if (force || now() - this.lastPrinted > 5000) [this.lastPrinted] = [now(), process.stderr.write(`${line}\n`)];
+    else if (force || now() - this.printed > 5000) {
+      process.stderr.write(`${line}\n`);
+      this.printed = now();
+    }
   },
   start(workers, serverPid) {
-    Object.assign(this, { workers, serverPid, timer: setInterval(() => this.print(), 1000) });
-    this.timer.unref();
+    Object.assign(this, { workers, serverPid, timer: setInterval(() => this.print(), 1000) }).timer.unref();
   },
   stop() {
     clearInterval(this.timer);

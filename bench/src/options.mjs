@@ -19,15 +19,12 @@ Scenarios (--scenarios, comma-separated; default all but wrk):
   fanout       subscribers on one counter while increments arrive at a fixed rate (--fanout)
   many         --counters counters with --subs-per-counter subscribers each under mixed increments and reads
   users        --visitors visitors with 2 connections each: incrementApplied must reach only its visitor
-  hot          --writers concurrent writers on one counter, each increment with its own Idempotency-Key and the writer's
-               visitor id, retried with the same key after a 5xx or a network error until it answers 200: increments/s,
-               latency, 503s, exactness, the commit sizes seen by one subscriber, every subscriber's merged view against
-               the truth and its time to truth, bytes per counterUpdated
+  hot          --writers concurrent writers on one counter, each increment keyed and retried until 200: increments/s,
+               latency, 503s, exactness, commit sizes, every subscriber's merged view against the truth and its time
+               to truth, bytes per counterUpdated
   wrk          the hot counter again, driven by wrk (Debian package) without keys; also enabled by --wrk
-  memory       in-memory store: on a Standalone of its own (fresh, with the --max-* caps), floods of --flood increments
-               needing new room (new counter names, then new visitor ids on one counter, then new Idempotency-Keys on
-               one counter), each sent once: the server's VmRSS before, during and after each flood, the answers by
-               status (a cap reached answers 507 application/problem+json)
+  memory       in-memory store, on a Standalone of its own with the --max-* caps: floods of --flood increments needing
+               new room (names, visitors, keys): VmRSS before, during and after each, answers by status (507 at a cap)
 `;
 
 const FOOTER = `
