@@ -107,7 +107,7 @@ async function main(argv) {
   try {
     p.parse(argv, { from: 'user' });
   } catch (error) {
-    return error.exitCode;
+    return error.exitCode === 0 ? 0 : 2; // commander has printed the help or the error
   }
   const [kind, sources] = p.processedArgs;
   const { out, title } = p.opts();

@@ -36,9 +36,10 @@ export async function run(bench) {
     const name = kind === 'names' ? `${bench.run}-flood-names` : `${bench.run}-flood-names-0`;
     // While the flood runs: the server's RSS and the load worker's answered count.
     const [samples, answeredAtStart, started] = [[], worker.progress.answered, now()];
-    const timer = setInterval(() => samples.push({ seconds: (now() - started) / 1000, answered: worker.progress.answered - answeredAtStart, rss: residentBytes(pid) }), SAMPLE_MS);
-    samples.push({ seconds: 0, answered: 0, rss: residentBytes(pid) });
+    const sample = () => samples.push({ seconds: (now() - started) / 1000, answered: worker.progress.answered - answeredAtStart, rss: residentBytes(pid) });
+    const timer = setInterval(sample, SAMPLE_MS, sample());
     const measured = await bench.measure(() => worker.call('flood', { base: bench.base, kind, name, count, concurrency })).finally(() => clearInterval(timer));
+    sample(); // the flood's end: growth after the cap runs to it
     const after = await settledRss(pid);
     floods.push(analyseFlood({ kind, what, cap: bench.options[cap] ?? null, answers: measured.value, samples, before, after, cpu: measured.cpu }));
     before = after;
