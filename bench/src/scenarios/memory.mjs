@@ -37,7 +37,8 @@ export async function run(bench) {
     // While the flood runs: the server's RSS and the load worker's answered count.
     const [samples, answeredAtStart, started] = [[], worker.progress.answered, now()];
     const sample = () => samples.push({ seconds: (now() - started) / 1000, answered: worker.progress.answered - answeredAtStart, rss: residentBytes(pid) });
-    const timer = setInterval(sample, SAMPLE_MS, sample());
+    sample();
+    const timer = setInterval(sample, SAMPLE_MS);
     const measured = await bench.measure(() => worker.call('flood', { base: bench.base, kind, name, count, concurrency })).finally(() => clearInterval(timer));
     sample(); // the flood's end: growth after the cap runs to it
     const after = await settledRss(pid);
