@@ -193,13 +193,8 @@ async function main() {
   }
   const loadAverage = () => os.loadavg().map((x) => round(x, 2));
   const report = {
-    startedAt: startedAt.toISOString(),
-    url: server?.url ?? null,
-    serverPid: server?.pid ?? server?.serverPid ?? null,
-    server: stack ? { command: stack.command, store: stack.store, log: stack.logFile } : null,
-    machine: machine(benchDir),
-    loadAverageAtStart: loadAverage(),
-    options: Object.fromEntries(Object.entries(options).filter(([k]) => !['help', 'scenarioList', 'fanoutList'].includes(k))),
+    startedAt: startedAt.toISOString(), url: server?.url ?? null, serverPid: server?.pid ?? server?.serverPid ?? null, server: stack ? { command: stack.command, store: stack.store, log: stack.logFile } : null,
+    machine: machine(benchDir), loadAverageAtStart: loadAverage(), options: Object.fromEntries(Object.entries(options).filter(([k]) => !['help', 'scenarioList', 'fanoutList'].includes(k))),
   };
   const bench = new Bench(options, server);
   progress.start(bench.all, () => bench.serverPid);
