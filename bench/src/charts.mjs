@@ -1,14 +1,8 @@
-// Pictures of a run, as SVG files: Vega-Lite specifications compiled to Vega and rendered by Vega's headless View
-// (no browser, no canvas: text is measured by estimate, which is why the fonts are plain sans-serif).
-// - the cold-start curve (--cold-start): increments/s and server CPU per commit, second by second over the load,
-//   of each phase (a fresh process, and the same process warm after it) or of several runs side by side;
-// - the scale-out figure (--instances): increments/s against the number of instances, one line per way of running
-//   (a fixed crowd on shared cores, a crowd growing with instances of their own), warm and cold.
-// main.mjs writes the run's own pictures to bench/results/; as a command it draws several result files on one
-// picture (the before/after figures of docs/performance.md):
-//   node bench/src/charts.mjs cold-start --out docs/x.svg 'before, 0.25 core=bench/results/a.json' 'after=…b.json#cold'
-//   node bench/src/charts.mjs scale-out --out docs/y.svg bench/results/c.json bench/results/d.json
-// A file's label is what stands before '='; '#cold' or '#warm' takes one phase of a cold-start run.
+// Pictures of a run as SVG: Vega-Lite compiled to Vega, rendered by Vega's headless View (no browser, no canvas:
+// text is measured by estimate, hence plain sans-serif): the cold-start curve (--cold-start: increments/s and server
+// CPU per commit, second by second, per phase or per run) and the scale-out figure (--instances: increments/s against
+// instances, one line per way of running, warm solid and cold dashed). As a command it draws several result files on
+// one picture (docs/performance.md; usage in bench/README.md): [label=]<file>[#cold|#warm] ...
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
