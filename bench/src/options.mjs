@@ -93,9 +93,7 @@ function program() {
 }
 
 const flag = (key) => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
-const refuse = (bad, message) => {
-  if (bad) throw new Error(message);
-};
+const refuse = (bad, message) => { if (bad) throw new Error(message); };
 
 /** The options, or { help: true } once commander printed the help; throws an Error with a message for the user. */
 export function parse(argv) {
