@@ -1,10 +1,8 @@
 // A fresh process's first seconds (--cold-start): what the load saw second by second, from the moment it began.
-// Three clocks meet here, all on the bench's monotonic clock (stats.now) in the end:
-// - the answers: each increment's first send + latency (the writers' records);
-// - the server's CPU: /proc/<pid>/stat read by the bench every SAMPLE_MS while the load runs;
-// - its commits: the LiveCounter meter's cumulative `livecounter.commits`, which the process prints to its log every
-//   second with the export's wall-clock time (launch/metrics.mjs), moved onto the monotonic clock by the offset
-//   between Date.now() and now() taken when the phase ends.
+// Three clocks meet here, all on the bench's monotonic clock (stats.now) in the end: the answers (each increment's
+// first send + latency), the server's CPU (/proc/<pid>/stat read every SAMPLE_MS while the load runs), and its
+// commits (the meter's cumulative `livecounter.commits`, printed to its log every second with the export's
+// wall-clock time, moved onto the monotonic clock by the offset between Date.now() and now() at the phase's end).
 // Each per-second value of a cumulative quantity is the difference of its values at the second's two ends, each
 // interpolated linearly between the two readings around it: the samples do not fall on the seconds.
 import { readFileSync } from 'node:fs';
@@ -14,11 +12,9 @@ import { now, round } from './stats.mjs';
 
 export const SAMPLE_MS = 1000;
 /** The figure's windows: the first WINDOWS x WINDOW_SECONDS of load. */
-export const WINDOW_SECONDS = 5;
-export const WINDOWS = 5;
+export const [WINDOW_SECONDS, WINDOWS] = [5, 5];
 /** "Warm" is reached when a span of REACHED_SPAN_SECONDS runs at this fraction of the warm run's rate. */
-export const WARM_FRACTION = 0.8;
-export const REACHED_SPAN_SECONDS = 2;
+export const [WARM_FRACTION, REACHED_SPAN_SECONDS] = [0.8, 2];
 
 /** Reads the servers' CPU seconds now and every intervalMs until stop(), which returns [{ t, cpu: [seconds per pid] }]. */
 export function startSampler(pids, intervalMs = SAMPLE_MS) {
@@ -26,25 +22,15 @@ export function startSampler(pids, intervalMs = SAMPLE_MS) {
   const take = () => samples.push({ t: now(), cpu: pids().map((pid) => cpuSeconds(pid) ?? NaN) });
   take();
   const timer = setInterval(take, intervalMs);
-  return {
-    stop() {
-      clearInterval(timer);
-      take();
-      return samples;
-    },
-  };
+  return { stop: () => (clearInterval(timer), take(), samples) };
 }
 
-/** A cumulative quantity's value at time t, interpolated between the readings [{ t, value }] around it (clamped at the ends). */
+/** A cumulative quantity's value at time t, interpolated between the readings [{ t, value }] around it (held at the ends). */
 export function valueAt(readings, t) {
-  if (!readings.length) return 0;
-  if (t <= readings[0].t) return readings[0].value;
-  for (let i = 1; i < readings.length; i++) {
-    const a = readings[i - 1];
-    const b = readings[i];
-    if (t <= b.t) return a.value + ((b.value - a.value) * (t - a.t)) / (b.t - a.t || 1);
-  }
-  return readings[readings.length - 1].value;
+  const i = readings.findIndex((r) => t <= r.t);
+  if (i < 0) return readings.at(-1)?.value ?? 0;
+  const [a, b] = [readings[Math.max(0, i - 1)], readings[i]];
+  return i === 0 ? b.value : a.value + ((b.value - a.value) * (t - a.t)) / (b.t - a.t || 1);
 }
 
 /** The log's `livecounter.commits` over time, on the monotonic clock ([{ t, value }]), from 0. */
@@ -60,52 +46,20 @@ export function commitsOf(logFile, wallMinusMonotonic) {
   return points.length ? [{ t: points[0].t - EXPORT_INTERVAL_MS, value: 0 }, ...points] : points;
 }
 
+function figures({ second, seconds, increments, commits, cpuSeconds }) {
+  const per = (n) => (n > 0 ? round((cpuSeconds * 1000) / n, 3) : null);
+  return { second, seconds, increments, incrementsPerSecond: round(increments / seconds, 1), commits: round(commits, 1), cpuSeconds: round(cpuSeconds, 3), cpuCores: round(cpuSeconds / seconds, 3), cpuMsPerCommit: per(commits), cpuMsPerIncrement: per(increments) };
+}
+
 /**
  * Per second of load from t0: increments answered (200) in it, commits, server CPU seconds, CPU per commit and per
- * increment (ms). `answers` are answer times (monotonic ms); `cpu` and `commits` are cumulative readings [{ t, value }]
- * summed over the instances.
+ * increment (ms). `answers` are answer times (monotonic ms); `cpu` and `commits` cumulative readings [{ t, value }].
  */
 export function perSecond({ t0, seconds, answers, cpu, commits }) {
-  const rows = [];
-  const sorted = Float64Array.from(answers).sort();
-  let at = 0;
-  for (let s = 0; s < seconds; s++) {
-    const from = t0 + s * 1000;
-    const to = from + 1000;
-    while (at < sorted.length && sorted[at] < from) at++;
-    let n = 0;
-    while (at + n < sorted.length && sorted[at + n] < to) n++;
-    at += n;
-    const c = valueAt(commits, to) - valueAt(commits, from);
-    const busy = valueAt(cpu, to) - valueAt(cpu, from);
-    rows.push(figures({ second: s, seconds: 1, increments: n, commits: c, cpuSeconds: busy }));
-  }
-  return rows;
-}
-
-function figures({ second, seconds, increments, commits, cpuSeconds }) {
-  return {
-    second,
-    seconds,
-    increments,
-    incrementsPerSecond: round(increments / seconds, 1),
-    commits: round(commits, 1),
-    cpuSeconds: round(cpuSeconds, 3),
-    cpuCores: round(cpuSeconds / seconds, 3),
-    cpuMsPerCommit: commits > 0 ? round((cpuSeconds * 1000) / commits, 3) : null,
-    cpuMsPerIncrement: increments > 0 ? round((cpuSeconds * 1000) / increments, 3) : null,
-  };
-}
-
-/** Rows of `size` seconds each (the last may be shorter: left out when it is), with the same figures. */
-export function windows(rows, size = WINDOW_SECONDS, count = WINDOWS) {
-  const out = [];
-  for (let w = 0; w < count; w++) {
-    const part = rows.slice(w * size, (w + 1) * size);
-    if (part.length < size) break;
-    out.push(total(part, w * size));
-  }
-  return out;
+  const counts = new Array(seconds).fill(0);
+  for (const at of answers) if (at >= t0 && at < t0 + seconds * 1000) counts[Math.floor((at - t0) / 1000)]++;
+  const change = (readings, s) => valueAt(readings, t0 + (s + 1) * 1000) - valueAt(readings, t0 + s * 1000);
+  return counts.map((increments, s) => figures({ second: s, seconds: 1, increments, commits: change(commits, s), cpuSeconds: change(cpu, s) }));
 }
 
 /** The figures over a run of seconds. */
@@ -114,23 +68,19 @@ export function total(rows, second = rows[0]?.second ?? 0) {
   return figures({ second, seconds: rows.length, increments: sum('increments'), commits: sum('commits'), cpuSeconds: sum('cpuSeconds') });
 }
 
-/**
- * The end (in seconds of load) of the first span of REACHED_SPAN_SECONDS seconds whose rate is at least `fraction`
- * of `rate`; null when none is.
- */
+/** Windows of `size` seconds (a last one not complete is left out), with the same figures. */
+export function windows(rows, size = WINDOW_SECONDS, count = WINDOWS) {
+  return Array.from({ length: Math.min(count, Math.floor(rows.length / size)) }, (_, w) => total(rows.slice(w * size, (w + 1) * size), w * size));
+}
+
+/** The end (in seconds of load) of the first span of `span` seconds whose rate is at least `fraction` of `rate`; null when none is. */
 export function secondsToReach(rows, rate, fraction = WARM_FRACTION, span = REACHED_SPAN_SECONDS) {
   if (!(rate > 0)) return null;
-  for (let end = span; end <= rows.length; end++) {
-    const part = rows.slice(end - span, end);
-    if (part.reduce((s, r) => s + r.increments, 0) / span >= fraction * rate) return end;
-  }
+  for (let end = span; end <= rows.length; end++) if (rows.slice(end - span, end).reduce((s, r) => s + r.increments, 0) / span >= fraction * rate) return end;
   return null;
 }
 
-/**
- * What one phase's load saw per second and in total: `servers` are the stack's processes (pid, startedAt, readyAt,
- * logFile), `samples` the sampler's readings, `runs` the writers' records.
- */
+/** What one phase's load saw per second and in total: `servers` the stack's processes, `samples` the sampler's readings, `runs` the writers' records. */
 export function phaseSeries({ servers, samples, runs, wallMinusMonotonic, seconds }) {
   const t0 = Math.min(...runs.map((r) => r.started));
   const answers = [];
@@ -138,47 +88,26 @@ export function phaseSeries({ servers, samples, runs, wallMinusMonotonic, second
   for (const r of runs) {
     for (let i = 0; i < r.status.length; i++) {
       if (r.status[i] !== 200) continue;
-      const at = r.send[i] + r.latency[i];
-      answers.push(at);
-      const instance = r.instance[i];
-      if (at < firstAnswer[instance]) firstAnswer[instance] = at;
+      answers.push(r.send[i] + r.latency[i]);
+      firstAnswer[r.instance[i]] = Math.min(firstAnswer[r.instance[i]], answers.at(-1));
     }
   }
   const cpu = samples.map((s) => ({ t: s.t, value: s.cpu.reduce((a, b) => a + (Number.isFinite(b) ? b : 0), 0) }));
-  const perInstanceCommits = servers.map((s) => commitsOf(s.logFile, wallMinusMonotonic));
-  const commitTimes = [...new Set(perInstanceCommits.flatMap((list) => list.map((p) => p.t)))].sort((a, b) => a - b);
-  const commits = commitTimes.map((t) => ({ t, value: perInstanceCommits.reduce((s, list) => s + (list.length ? valueAt(list, t) : 0), 0) }));
-  const whole = Math.max(1, Math.floor(seconds));
-  const rows = perSecond({ t0, seconds: whole, answers, cpu, commits });
-  return {
-    loadStartedAt: t0,
-    processes: servers.map((s, i) => ({
-      pid: s.pid,
-      startToReadyMs: s.startedAt != null && s.readyAt != null ? round(s.readyAt - s.startedAt, 0) : null,
-      startToFirstIncrementMs: s.startedAt != null && Number.isFinite(firstAnswer[i]) ? round(firstAnswer[i] - s.startedAt, 0) : null,
-      startToLoadMs: s.startedAt != null ? round(t0 - s.startedAt, 0) : null,
-    })),
-    perSecond: rows,
-    windows: windows(rows),
-    whole: total(rows),
-  };
+  const each = servers.map((s) => commitsOf(s.logFile, wallMinusMonotonic));
+  const commits = [...new Set(each.flat().map((p) => p.t))].sort((a, b) => a - b).map((t) => ({ t, value: each.reduce((s, list) => s + (list.length ? valueAt(list, t) : 0), 0) }));
+  const rows = perSecond({ t0, seconds: Math.max(1, Math.floor(seconds)), answers, cpu, commits });
+  const since = (s, at) => (s.startedAt != null && at != null && Number.isFinite(at) ? round(at - s.startedAt, 0) : null);
+  const processes = servers.map((s, i) => ({ pid: s.pid, startToReadyMs: since(s, s.readyAt), startToFirstIncrementMs: since(s, firstAnswer[i]), startToLoadMs: since(s, t0) }));
+  return { loadStartedAt: t0, processes, perSecond: rows, windows: windows(rows), whole: total(rows) };
 }
 
 /** The cold phase against the warm one: each window's rate and CPU per commit as a share of the warm run's. */
 export function compare(cold, warm) {
-  const rate = warm.whole.incrementsPerSecond;
-  const perCommit = warm.whole.cpuMsPerCommit;
+  const { incrementsPerSecond: rate, cpuMsPerCommit: perCommit, cpuCores, cpuMsPerIncrement } = warm.whole;
+  const share = (x, of) => (of > 0 && x != null ? round(x / of, 3) : null);
   return {
-    fraction: WARM_FRACTION,
-    warmRate: rate,
-    warmCores: warm.whole.cpuCores,
-    warmCpuMsPerCommit: perCommit,
-    warmCpuMsPerIncrement: warm.whole.cpuMsPerIncrement,
-    windows: cold.windows.map((w) => ({
-      ...w,
-      rateOfWarm: rate > 0 ? round(w.incrementsPerSecond / rate, 3) : null,
-      cpuPerCommitOfWarm: perCommit > 0 && w.cpuMsPerCommit != null ? round(w.cpuMsPerCommit / perCommit, 3) : null,
-    })),
+    fraction: WARM_FRACTION, warmRate: rate, warmCores: cpuCores, warmCpuMsPerCommit: perCommit, warmCpuMsPerIncrement: cpuMsPerIncrement,
+    windows: cold.windows.map((w) => ({ ...w, rateOfWarm: share(w.incrementsPerSecond, rate), cpuPerCommitOfWarm: share(w.cpuMsPerCommit, perCommit) })),
     secondsTo80PercentOfWarm: secondsToReach(cold.perSecond, rate),
   };
 }

@@ -4,14 +4,12 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { HELP, parse } from './options.mjs';
-import { Bench } from './bench.mjs';
+import { parse } from './options.mjs';
+import { Bench, progress } from './bench.mjs';
 import { cpuLimiter, startStack } from './launch/stack.mjs';
 import { readCounter } from './driver/http.mjs';
-import { progress } from './progress.mjs';
-import { describeServer, render } from './report.mjs';
-import { NOISY_OTHER_CORES, isNoisy, machine } from './system.mjs';
-import { round, sleep } from './stats.mjs';
+import { NOISE_MIN_SECONDS, NOISY_OTHER_CORES, isNoisy, machine } from './system.mjs';
+import { int, round, sleep, table } from './stats.mjs';
 import { compare } from './coldstart.mjs';
 import { runPictures } from './charts.mjs';
 import * as connections from './scenarios/connections.mjs';
@@ -22,124 +20,64 @@ import * as hot from './scenarios/hot.mjs';
 import * as wrk from './scenarios/wrk.mjs';
 import * as memory from './scenarios/memory.mjs';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const benchDir = path.resolve(here, '..');
-
-/** The connection path's warm-up: this many connections, broadcasts at this rate for a second, then a pause for the last messages. */
-const WARM_CONNECTIONS = 16;
-const WARM_BROADCASTS_PER_SECOND = 50;
-const WARM_LAST_MESSAGES_MS = 200;
+const benchDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 /** The increments' warm-up stops early once steady, but never before this (or --warmup-seconds when shorter). */
 const WARMUP_MIN_MS = 3000;
+/** Every stack started and not stopped yet: Ctrl-C and SIGTERM stop them all. */
+const running = new Set();
 
-/** Warm-up: increments until the server's rate is steady, so tiered JIT has optimised it before anything is measured. */
-async function warmup(bench, writers = bench.options.writers) {
+/** Increments until the server's rate is steady, so tiered JIT has optimised it before anything is measured. */
+function warmup(bench, writers = bench.options.writers) {
   const maxMs = bench.options.warmupSeconds * 1000;
   progress.set('warmup (until steady)');
   const name = `${bench.run}-warmup${bench.bases.length > 1 ? `-n${bench.bases.length}` : ''}-${Date.now().toString(36)}`;
   return bench.load[0].call('warm', { base: bench.base, bases: bench.bases, name, writers, minMs: Math.min(WARMUP_MIN_MS, maxMs), maxMs, plain: bench.options.plainWriters });
 }
 
-/**
- * Runs the connection path once (negotiate, connect, subscribe, a few broadcasts) with a handful of connections,
- * so that the memory scenario measures connections rather than JIT and first-use allocations.
- */
+/** The connection path once (16 connections, broadcasts for a second), so that memory measures connections, not JIT. */
 async function warmConnections(bench) {
   progress.set('warmup: connections');
   const name = `${bench.run}-warm-connections`;
-  await bench.subscribeGeneral(Math.min(WARM_CONNECTIONS, bench.options.connections), () => name);
-  await bench.load[0].call('paced', { base: bench.base, name, rate: WARM_BROADCASTS_PER_SECOND, durationMs: 1000, connections: 2 });
-  await sleep(WARM_LAST_MESSAGES_MS);
+  await bench.subscribeGeneral(Math.min(16, bench.options.connections), () => name);
+  await bench.load[0].call('paced', { base: bench.base, name, rate: 50, durationMs: 1000, connections: 2 });
+  await sleep(200); // the last messages
   await bench.collectAll();
   await bench.unsubscribeAll();
 }
 
-/** The options, or the exit status when there is nothing to run (help, or an error). */
-function parseArguments(argv) {
-  try {
-    const options = parse(argv);
-    if (options.help) {
-      console.log(HELP);
-      return { exitCode: 0 };
-    }
-    if (!options.url && !options.app) {
-      console.error('bench: no --url. Run ./bench/run.sh to build and start Standalone, or pass --url of a running server.');
-      return { exitCode: 2 };
-    }
-    return { options };
-  } catch (error) {
-    console.error(`bench: ${error.message}`);
-    return { exitCode: 2 };
-  }
-}
-
-/** Every stack the bench has started and not stopped yet: Ctrl-C and SIGTERM stop them all. */
-const running = new Set();
-
-function stopOnSignals() {
-  const stop = (signal) => {
-    progress.stop();
-    process.stderr.write(`bench: ${signal}, stopping what it started\n`);
-    Promise.allSettled([...running].map((stack) => stack.stop())).finally(() => process.exit(130));
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
-}
-
-/**
- * Starts a stack of its own for one scenario (a hot variant on N instances or from cold, the memory flood), runs fn
- * on it, stops it. fn returns a result or a list of results (a cold run and the warm run after it); each gets the
- * stack's description.
- */
-async function onOwnStack(bench, paths, shape, fn) {
-  const stack = await startStack(bench.options, paths, shape);
+async function start(options, paths, shape) {
+  const stack = await startStack(options, paths, shape);
   running.add(stack);
-  process.stderr.write(`bench: ${describeServer(stack)} at ${stack.servers.map((s) => s.url).join(', ')}, logs ${stack.servers.map((s) => path.relative(process.cwd(), s.logFile)).join(', ')}\n`);
+  const where = (list) => list.map((s) => path.relative(process.cwd(), s)).join(', ');
+  process.stderr.write(`bench: ${describeServer(stack)} at ${stack.servers.map((s) => s.url).join(', ')}${shape ? '' : ` (pid ${stack.serverPid})`}, log${stack.servers.length > 1 ? 's' : ''} ${where(stack.servers.map((s) => s.logFile))}\n`);
+  return stack;
+}
+
+const stop = (stack) => stack.stop().finally(() => running.delete(stack));
+
+/** A stack of its own for one scenario (hot on N instances or from cold, the memory flood); each result gets its description. */
+async function onOwnStack(bench, paths, shape, fn) {
+  const stack = await start(bench.options, paths, shape);
   const previous = bench.server;
   bench.use(stack);
   try {
     const value = await fn(stack);
     const proxy = await stack.proxyStats().catch(() => null);
-    for (const result of Array.isArray(value) ? value : [value]) {
+    for (const result of [value].flat()) {
       result.server = { description: describeServer(stack), command: stack.command, logs: stack.servers.map((s) => s.logFile), pids: stack.servers.map((s) => s.pid), cpuGroups: stack.servers.map((s) => s.cpuGroup) };
       result.storeProxyWholeStack = proxy;
     }
     return value;
   } finally {
     bench.use(previous);
-    await stack.stop();
-    running.delete(stack);
+    await stop(stack);
   }
 }
 
-/**
- * The server to drive: started with its store (--app), stopped on Ctrl-C or SIGTERM as well as at the end, or
- * the one at --url, checked to answer. Throws with a message for the user when it cannot be had.
- */
-async function startServer(options, paths) {
-  if (!options.app) {
-    try {
-      await readCounter(options.url, 'bench-ping', { attempts: 1 });
-    } catch (error) {
-      throw new Error(`${options.url} does not answer GET /api/counters/bench-ping: ${error.message}`);
-    }
-    return { stack: null, server: { url: options.url, pid: options.serverPid } };
-  }
-  process.stderr.write(`bench: starting Standalone on the ${options.store === 'tables' ? 'Table store (Azurite)' : 'in-memory store'}\n`);
-  const stack = await startStack(options, paths);
-  running.add(stack);
-  process.stderr.write(`bench: ${describeServer(stack)} at ${stack.url} (pid ${stack.serverPid}), log ${path.relative(process.cwd(), stack.logFile)}\n`);
-  return { stack, server: stack };
-}
+/** Whether a scenario runs on a stack of its own (hot with --instances or --cold-start, memory with --app). */
+const ownStack = (o, scenario) => (scenario === 'hot' && (o.instanceList != null || o.coldStart)) || (scenario === 'memory' && o.app != null);
 
-/** Whether a scenario runs on the run's own server (hot with --instances or --cold-start, and memory with --app, start stacks of their own). */
-const ownStack = (options, scenario) => (scenario === 'hot' && (options.instanceList != null || options.coldStart)) || (scenario === 'memory' && options.app != null);
-const needsRunServer = (options) => options.scenarioList.some((s) => !ownStack(options, s));
-
-/**
- * The hot scenario's variants: on the run's server, or each on a fresh stack of N instances (--instances), or from
- * cold (--cold-start: the load at once on fresh processes, then a warm-up and the same load again on them).
- */
+/** hot's variants: on the run's server, or each on a fresh stack of N instances, or from cold (then warm-up, and again). */
 async function runHot(bench, options, paths) {
   const results = [];
   for (const variant of options.hotVariants) {
@@ -149,94 +87,114 @@ async function runHot(bench, options, paths) {
     }
     const instances = variant.instances ?? 1;
     const label = `hot-n${instances}${variant.stuck ? '-stuck' : ''}${variant.coldStart ? '-cold-start' : ''}`;
-    const shape = { instances, metrics: true, label, backplane: variant.instances != null };
-    const phases = await onOwnStack(bench, paths, shape, async () => {
-      if (!variant.coldStart) {
-        const warm = options.warmupSeconds > 0 ? await warmup(bench, variant.writers) : null;
-        return { ...(await hot.run(bench, variant)), warmup: warm };
-      }
+    const warm = async (phase) => ({ warmup: options.warmupSeconds > 0 ? await warmup(bench, variant.writers) : null, ...(await hot.run(bench, { ...variant, phase })) });
+    results.push(...[await onOwnStack(bench, paths, { instances, metrics: true, label, backplane: variant.instances != null }, async () => {
+      if (!variant.coldStart) return warm(undefined);
       const cold = await hot.run(bench, { ...variant, phase: 'cold' });
-      const warm = options.warmupSeconds > 0 ? await warmup(bench, variant.writers) : null;
-      const after = { ...(await hot.run(bench, { ...variant, phase: 'warm' })), warmup: warm };
+      const after = await warm('warm');
       cold.coldStart = compare(cold.series, after.series);
       return [cold, after];
-    });
-    results.push(...(Array.isArray(phases) ? phases : [phases]));
+    })].flat());
   }
   return results;
 }
 
-/** The scenarios asked for, in their fixed order; each result goes into bench.results. */
-async function runScenarios(bench, options, paths) {
-  const want = (s) => options.scenarioList.includes(s);
-  if (needsRunServer(options)) {
+async function runScenarios(bench, o, paths) {
+  const want = (s) => o.scenarioList.includes(s);
+  if (o.scenarioList.some((s) => !ownStack(o, s))) {
     await warmConnections(bench);
     if (want('connections')) bench.results.connections = await connections.run(bench);
-    if (options.warmupSeconds > 0) bench.results.warmup = await warmup(bench);
-    if (want('fanout')) bench.results.fanout = await fanout.run(bench);
-    if (want('many')) bench.results.many = await many.run(bench);
-    if (want('users')) bench.results.users = await users.run(bench);
+    if (o.warmupSeconds > 0) bench.results.warmup = await warmup(bench);
+    for (const [name, scenario] of Object.entries({ fanout, many, users })) if (want(name)) bench.results[name] = await scenario.run(bench);
     progress.set('closing connections');
-    await Promise.all(bench.subs.map((w) => w.call('closeAll')));
+    await bench.eachSub('closeAll');
   }
-  if (want('hot')) bench.results.hot = await runHot(bench, options, paths);
-  if (want('wrk')) bench.results.wrk = await wrk.run(bench, { benchDir: paths.benchDir });
+  if (want('hot')) bench.results.hot = await runHot(bench, o, paths);
+  if (want('wrk')) bench.results.wrk = await wrk.run(bench, { benchDir });
   if (want('memory')) {
-    bench.results.memory = ownStack(options, 'memory')
-      ? await onOwnStack(bench, paths, { serverArgs: memory.capArgs(options), label: 'memory' }, () => memory.run(bench))
-      : await memory.run(bench);
+    const run = () => memory.run(bench);
+    bench.results.memory = ownStack(o, 'memory') ? await onOwnStack(bench, paths, { serverArgs: memory.capArgs(o), label: 'memory' }, run) : await run();
     memory.check(bench, bench.results.memory);
   }
 }
 
-/** Phases in which other processes used more than NOISY_OTHER_CORES. */
-function noisyPhases(results) {
-  return Object.entries(results)
-    .flatMap(([k, v]) => (Array.isArray(v) ? v.map((x, i) => [`${k}[${i}]`, x]) : [[k, v]]))
-    .filter(([, v]) => isNoisy(v?.cpu))
-    .map(([k]) => k);
+export function describeServer(server) {
+  if (!server) return 'an external server (--url): its store and settings are its own';
+  const s = server.store;
+  const p = s.proxy;
+  const cuts = p && [p.latencyMsEachWay > 0 && `+${p.latencyMsEachWay} ms each way`, p.faultRate > 0 && `${+(p.faultRate * 100).toFixed(3)} % of store requests cut`, p.partitionLimit > 0 && `each partition held to ${p.partitionLimit} entities/s, the rest answered 503 ServerBusy`].filter(Boolean);
+  const store = (s.kind === 'tables' ? `Table store on Azurite ${s.azurite.version} (in memory)` : 'in-memory store') + (p ? ` through the store proxy (${cuts.join(', ')})` : '');
+  return `${s.instances > 1 ? `${s.instances} Standalone processes on one table` : 'Standalone'} on the ${store}, group commit ${s.groupCommit ? 'on' : 'off'}${s.backplane ? `, SignalR backplane on Redis (${s.backplane.redis})` : ''}`;
+}
+
+export function render(report) {
+  const r = report.results;
+  const m = report.machine;
+  const out = [`LiveCounter bench  ${report.startedAt}  ${report.url ?? '(every scenario on servers of its own)'}`, `${m.cores} cores (${m.cpuModel}), ${m.memoryGiB} GiB, .NET SDK ${m.dotnet}, Node ${m.node}, @microsoft/signalr ${m.signalrClient}`];
+  if (report.server || !(r.hot?.some((h) => h.server) || r.memory?.server)) out.push(`server: ${describeServer(report.server)}`);
+  for (const h of (r.hot ?? []).filter((x) => x.server)) out.push(`server of hot ${h.label}: ${h.server.description}`);
+  if (r.memory?.server) out.push(`server of memory: ${r.memory.server.description} (${r.memory.server.command})`);
+  out.push(`cpu: cores used in the measured phase by the server${report.options.store === 'tables' ? ' / the store (Azurite and the proxy)' : ''}${report.options.instances != null ? ' / Redis (the backplane)' : ''} / all bench processes (the busiest one: each is one Node thread, 1.0 is its limit) / anything else (NOISY when > ${NOISY_OTHER_CORES} in a phase of ${NOISE_MIN_SECONDS} s or more)`);
+  if (r.warmup) out.push(`Warm-up: ${r.warmup.seconds.toFixed(1)} s of increments, ${r.warmup.steady ? 'steady' : 'not yet steady (the machine is drifting, or raise --warmup-seconds)'}; per second: ${r.warmup.ratesPerSecond.map(int).join(', ')}`);
+  const c = report.calibrationMs;
+  if (c?.length) out.push(`Speed check before each phase (fixed single-thread work, lower is faster): ${Math.min(...c)}-${Math.max(...c)} ms`);
+  const scenarios = { hot, wrk, fanout, many, connections, users, memory };
+  for (const [name, scenario] of Object.entries(scenarios)) if (r[name] && [r[name]].flat().length) out.push('', scenario.render(r[name]));
+  const rows = [];
+  const add = (label, d) => {
+    const cell = (x) => (x ? `${int(x.transaction + x.read + x.other)} (${int(x.transaction)} / ${int(x.read)} / ${int(x.other)})` : '0');
+    if (d) rows.push([label, cell(d.requests), cell(d.dropped), cell(d.answersLost), cell(d.limited)]);
+  };
+  (r.fanout ?? []).forEach((f) => add(`fanout ${f.subscribers}@${f.rate}`, f.store));
+  for (const name of ['many', 'users']) add(name, r[name]?.store);
+  for (const h of r.hot ?? []) add(h.label ? `hot ${h.label}` : 'hot', h.store);
+  for (const h of r.hot ?? []) if (h.storeProxyWholeStack) add(`hot ${h.label}: its stack's whole run`, h.storeProxyWholeStack);
+  add('wrk', r.wrk?.store);
+  add('whole run (warm-up and bookkeeping included)', report.storeProxy);
+  if (report.storeProxy || r.hot?.some((h) => h.store)) out.push('', table([['store proxy', 'requests (transactions / reads / other)', 'cut before reaching Azurite', 'cut when the answer started (answer lost)', 'answered 503 ServerBusy (--partition-limit)'], ...rows]));
+  out.push('', report.failures.length ? `CHECKS FAILED:\n  ${report.failures.join('\n  ')}` : 'All exactness, missing and misdelivery checks passed.');
+  return out.join('\n');
 }
 
 async function main() {
-  const { options, exitCode } = parseArguments(process.argv.slice(2));
-  if (!options) return exitCode;
-
   const startedAt = new Date();
   const stamp = startedAt.toISOString().replace(/[:.]/g, '-');
-  const resultsDir = path.join(benchDir, 'results');
-  mkdirSync(resultsDir, { recursive: true });
-  const paths = { benchDir, resultsDir, stamp };
-  if (options.instanceCpus != null) {
-    try {
+  const paths = { benchDir, resultsDir: path.join(benchDir, 'results'), stamp };
+  for (const signal of ['SIGINT', 'SIGTERM']) {
+    process.once(signal, () => {
+      progress.stop();
+      process.stderr.write(`bench: ${signal}, stopping what it started\n`);
+      Promise.allSettled([...running].map((stack) => stack.stop())).finally(() => process.exit(130));
+    });
+  }
+  let [options, stack, server] = [null, null, null];
+  try {
+    options = parse(process.argv.slice(2));
+    if (options.help) return 0;
+    if (!options.url && !options.app) throw new Error('no --url. Run ./bench/run.sh to build and start Standalone, or pass --url of a running server.');
+    if (options.instanceCpus != null) {
       const limiter = cpuLimiter();
       process.stderr.write(`bench: each Standalone held to ${options.instanceCpus} core (cgroup ${limiter.kind} under ${limiter.base})\n`);
-    } catch (error) {
-      console.error(`bench: ${error.message}`);
-      return 2;
     }
-  }
-  stopOnSignals();
-  let stack = null;
-  let server = null;
-  if (needsRunServer(options)) {
-    try {
-      ({ stack, server } = await startServer(options, paths));
-    } catch (error) {
-      console.error(`bench: ${error.message}`);
-      return 2;
+    mkdirSync(paths.resultsDir, { recursive: true });
+    const needsServer = options.scenarioList.some((s) => !ownStack(options, s));
+    if (needsServer && options.app) {
+      process.stderr.write(`bench: starting Standalone on the ${options.store === 'tables' ? 'Table store (Azurite)' : 'in-memory store'}\n`);
+      server = stack = await start(options, paths);
+    } else if (needsServer) {
+      await readCounter(options.url, 'bench-ping', { attempts: 1 }).catch((error) => {
+        throw new Error(`${options.url} does not answer GET /api/counters/bench-ping: ${error.message}`);
+      });
+      server = { url: options.url, pid: options.serverPid };
     }
+  } catch (error) {
+    console.error(`bench: ${error.message}`);
+    return 2;
   }
-
+  const loadAverage = () => os.loadavg().map((x) => round(x, 2));
   const report = {
-    startedAt: startedAt.toISOString(),
-    url: server?.url ?? null,
-    serverPid: server?.pid ?? server?.serverPid ?? null,
-    server: stack ? { command: stack.command, store: stack.store, log: stack.logFile } : null,
-    machine: machine(benchDir),
-    loadAverageAtStart: os.loadavg().map((x) => round(x, 2)),
-    options: Object.fromEntries(Object.entries(options).filter(([k]) => !['help', 'scenarioList', 'fanoutList'].includes(k))),
-    results: null,
-    failures: null,
+    startedAt: startedAt.toISOString(), url: server?.url ?? null, serverPid: server?.pid ?? server?.serverPid ?? null, server: stack ? { command: stack.command, store: stack.store, log: stack.logFile } : null,
+    machine: machine(benchDir), loadAverageAtStart: loadAverage(), options: Object.fromEntries(Object.entries(options).filter(([k]) => !['help', 'scenarioList', 'fanoutList'].includes(k))),
   };
   const bench = new Bench(options, server);
   progress.start(bench.all, () => bench.serverPid);
@@ -250,37 +208,23 @@ async function main() {
     await bench.close();
     if (stack) {
       report.storeProxy = await stack.proxyStats().catch(() => null);
-      await stack.stop();
-      running.delete(stack);
+      await stop(stack);
     }
   }
-  report.finishedAt = new Date().toISOString();
-  report.loadAverageAtEnd = os.loadavg().map((x) => round(x, 2));
-  report.results = bench.results;
-  report.failures = bench.failures;
-  report.calibrationMs = bench.calibrations;
-  report.error = crashed ? String(crashed.stack ?? crashed) : null;
-  report.noisyPhases = noisyPhases(bench.results);
-
-  const file = options.out ?? path.join(resultsDir, `${stamp}.json`);
+  // Phases in which other processes used more than NOISY_OTHER_CORES.
+  const noisy = Object.entries(bench.results).flatMap(([k, v]) => (Array.isArray(v) ? v.map((x, i) => [`${k}[${i}]`, x]) : [[k, v]])).filter(([, v]) => isNoisy(v?.cpu)).map(([k]) => k);
+  Object.assign(report, { finishedAt: new Date().toISOString(), loadAverageAtEnd: loadAverage(), results: bench.results, failures: bench.failures, calibrationMs: bench.calibrations, error: crashed ? String(crashed.stack ?? crashed) : null, noisyPhases: noisy });
+  const file = options.out ?? path.join(paths.resultsDir, `${stamp}.json`);
   mkdirSync(path.dirname(file), { recursive: true });
   writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
-
-  const pictures = await runPictures(report, stamp).catch((error) => {
-    console.error(`bench: the pictures could not be drawn: ${error.message}`);
-    return {};
-  });
-  for (const [name, svg] of Object.entries(pictures)) writeFileSync(path.join(resultsDir, name), svg);
-
+  const pictures = await runPictures(report, stamp).catch((error) => console.error(`bench: the pictures could not be drawn: ${error.message}`) ?? {});
+  for (const [name, svg] of Object.entries(pictures)) writeFileSync(path.join(paths.resultsDir, name), svg);
   console.log(render(report));
-  if (report.noisyPhases.length) console.log(`Noisy phases (other processes used > ${NOISY_OTHER_CORES} cores): ${report.noisyPhases.join(', ')}: re-run when the machine is quiet.`);
+  if (noisy.length) console.log(`Noisy phases (other processes used > ${NOISY_OTHER_CORES} cores): ${noisy.join(', ')}: re-run when the machine is quiet.`);
   console.log(`Results: ${path.relative(process.cwd(), file) || file}`);
-  for (const name of Object.keys(pictures)) console.log(`Picture: ${path.relative(process.cwd(), path.join(resultsDir, name))}`);
-  if (crashed) {
-    console.error(`bench: ${crashed.stack ?? crashed}`);
-    return 2;
-  }
-  return report.failures.length ? 1 : 0;
+  for (const name of Object.keys(pictures)) console.log(`Picture: ${path.relative(process.cwd(), path.join(paths.resultsDir, name))}`);
+  if (crashed) console.error(`bench: ${crashed.stack ?? crashed}`);
+  return crashed ? 2 : report.failures.length ? 1 : 0;
 }
 
 process.exitCode = await main();

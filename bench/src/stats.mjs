@@ -1,14 +1,13 @@
-// Small numeric helpers: a growable typed array, percentiles, and formatting for the table.
+// Numbers shared by the bench and its workers: the clock, a growable typed array, percentiles, table cells.
+import hdr from 'hdr-histogram-js';
+import pLimit from 'p-limit';
 
-/** The one clock of the bench: CLOCK_MONOTONIC in milliseconds. Linux shares it between processes, so a
- *  send time taken in one process and a receipt time taken in another are directly comparable. */
+/** CLOCK_MONOTONIC in ms: Linux shares it between processes, so a send time in one and a receipt in another compare. */
 export const now = () => Number(process.hrtime.bigint()) / 1e6;
 
 export class Growable {
   constructor(Type = Float64Array, capacity = 1024) {
-    this.Type = Type;
-    this.data = new Type(capacity);
-    this.length = 0;
+    Object.assign(this, { Type, data: new Type(capacity), length: 0 });
   }
 
   push(value) {
@@ -30,35 +29,28 @@ export class Growable {
   }
 }
 
-/** Nearest-rank percentiles of a list of numbers (milliseconds, usually). */
+/** Percentiles (3 significant digits, integers below 2048 exact) of values in ms or counts; µs kept, negatives shifted. */
 export function summarize(values) {
-  const sorted = Float64Array.from(values).sort();
-  const n = sorted.length;
-  if (n === 0) {
-    return { count: 0, p50: null, p95: null, p99: null, max: null, mean: null };
-  }
-  const at = (p) => sorted[Math.min(n - 1, Math.max(0, Math.ceil((p / 100) * n) - 1))];
-  let sum = 0;
-  for (const v of sorted) sum += v;
-  return { count: n, p50: at(50), p95: at(95), p99: at(99), max: sorted[n - 1], mean: sum / n };
+  if (!values.length) return { count: 0, p50: null, p95: null, p99: null, max: null, mean: null };
+  let [low, sum, max, ints] = [0, 0, -Infinity, true];
+  for (const v of values) [low, sum, max, ints] = [Math.min(low, v), sum + v, Math.max(max, v), ints && Number.isInteger(v)];
+  const h = hdr.build({ numberOfSignificantValueDigits: 3 });
+  const scale = ints ? 1 : 1000;
+  for (const v of values) h.recordValue(Math.round((v - low) * scale));
+  const at = (p) => Math.min(max, h.getValueAtPercentile(p) / scale + low);
+  return { count: values.length, p50: at(50), p95: at(95), p99: at(99), max, mean: sum / values.length };
 }
 
 export const round = (value, digits = 1) => (value == null ? null : Number(value.toFixed(digits)));
-
-export function ms(value) {
-  if (value == null) return 'n/a';
-  if (value >= 100) return `${value.toFixed(0)} ms`;
-  if (value >= 10) return `${value.toFixed(1)} ms`;
-  return `${value.toFixed(2)} ms`;
-}
-
+export const ms = (v) => (v == null ? 'n/a' : `${v.toFixed(v >= 100 ? 0 : v >= 10 ? 1 : 2)} ms`);
 export const int = (value) => (value == null ? 'n/a' : Math.round(value).toLocaleString('en-US'));
+export const kib = (bytes) => (bytes == null ? 'n/a' : `${(bytes / 1024).toFixed(1)} KiB`);
+export const mib = (bytes) => (bytes == null ? 'n/a' : `${(bytes / 1024 ** 2).toFixed(1)} MiB`);
+export const fixed = (x, digits) => (x == null ? 'n/a' : x.toFixed(digits));
+export const yesNo = (ok) => (ok ? 'yes' : 'NO');
+export const verdict = (meets) => (meets == null ? '' : meets ? 'met' : 'MISSED');
 
-export function kib(bytes) {
-  return bytes == null ? 'n/a' : `${(bytes / 1024).toFixed(1)} KiB`;
-}
-
-/** A plain-text table: first row is the header. */
+/** A plain-text table: the first row is the header. */
 export function table(rows) {
   const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => String(r[c]).length)));
   const line = (r) => r.map((cell, c) => String(cell).padEnd(widths[c])).join('  ').trimEnd();
@@ -68,13 +60,7 @@ export function table(rows) {
 export const sleep = (milliseconds) => new Promise((resolve) => setTimeout(resolve, Math.max(0, milliseconds)));
 
 /** Runs fn over items with at most `limit` in flight. */
-export async function eachLimited(items, limit, fn) {
-  let next = 0;
-  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const i = next++;
-      await fn(items[i], i);
-    }
-  });
-  await Promise.all(lanes);
+export function eachLimited(items, limit, fn) {
+  const limited = pLimit(limit);
+  return Promise.all(Array.from(items, (item, i) => limited(() => fn(item, i))));
 }

@@ -1,350 +1,170 @@
 // What the Table store holds for one counter after a run, read straight from Azurite (not through the store proxy),
-// and the checks of it against the answers the bench received. Written against the store with lanes and working
-// on today's shape:
-//
-//   PartitionKey = the counter's name.
-//   lane rows  `lane-00` … `lane-31` and the legacy `state` (today the only one): Int64 Value, Int64 Version (the
-//              lane's own count of increments), UpdatedAt, Commits. The counter = Σ Value, its version = Σ Version.
-//   visitor rows `visitor:{sha256 hex of the visitor id}`: Int64 Total.
-//   key rows   `key:{sha256 hex of the visitor id, or anonymous}:{Idempotency-Key}`: Value, Version (what the
-//              increment's answer said), UpdatedAt, By, VisitorTotal, CommitId, CreatedAt; with lanes also
-//              ExpiresAt, Lane ("lane-07") and LaneVersion (the lane's version after that increment).
-//
-// What is guaranteed with lanes, and so checked: storage exact (Σ Value = Σ By of the key rows = what the
-// acknowledged increments added; Σ Version = key rows = acknowledged keyed increments; each of them has its row);
-// each answer equals its key row (Value, Version, VisitorTotal), replays included; per lane, the LaneVersions of its
-// key rows are exactly 1..Version of the lane when every increment was keyed; each visitor's Total is its count.
-// Not guaranteed across processes, so only reported: that the answers' versions are 1..N once each.
+// and judged against the answers the bench received. The rows are those of Tables/ (RowKeys.cs and the *Entity.cs
+// beside it; docs/operations.md): they are read as they are, by their own column names. Checked, as guaranteed with
+// lanes: storage exact (Σ Value of the lane rows = Σ By of the key rows = what the acknowledged increments added,
+// Σ Version = key rows = acknowledged keyed increments, each with its row); each answer (and replay) equals its key
+// row; per lane, its key rows' LaneVersions are 1..Version once each; each visitor row's Total is its writer's count;
+// each commit holds writers of one instance. Only reported, as not guaranteed across processes: versions 1..N once.
 import { createHash } from 'node:crypto';
 import { Op, parseBenchKey } from './driver/http.mjs';
 import { summarize } from './stats.mjs';
 
-export const LEGACY_LANE = 'state';
-const LANE_ROW = /^lane-\d{2}$/;
-const VISITOR_PREFIX = 'visitor:';
-const KEY_PREFIX = 'key:';
-const ANONYMOUS = 'anonymous';
-/** Failures named in a check's message. */
-const EXAMPLES = 3;
+const LEGACY_LANE = 'state'; // a counter's row from before lanes: read as one more lane, holding key rows without Lane
+const EXAMPLES = 3; // failures named in a check's message
 
 export const visitorHash = (visitorId) => createHash('sha256').update(visitorId, 'utf8').digest('hex');
 
-/** An Int64 read by @azure/data-tables (a BigInt), an Int32 (a number), or absent (null). */
-const int = (value) => (value === undefined || value === null ? null : Number(typeof value === 'object' && 'value' in value ? value.value : value));
+/** An Int64 comes back as a BigInt or an { value } object, an Int32 as a number: all as numbers, anything else as is. */
+const plain = (row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, typeof v === 'bigint' ? Number(v) : v?.type === 'Int64' ? Number(v.value) : v]));
 
-/** Every row of one partition, as plain objects with numbers. */
 export async function readPartition(tableClient, partitionKey) {
   const rows = [];
-  const escaped = partitionKey.replace(/'/g, "''");
-  for await (const entity of tableClient.listEntities({ queryOptions: { filter: `PartitionKey eq '${escaped}'` } })) {
-    rows.push(entity);
-  }
+  for await (const row of tableClient.listEntities({ queryOptions: { filter: `PartitionKey eq '${partitionKey.replace(/'/g, "''")}'` } })) rows.push(row);
   return rows;
 }
 
-/** The rows of a counter's partition, sorted into lanes, visitors, keys and anything else. */
+/** A partition's rows as lanes ({ lane, value, version }), visitors (hash -> Total), key rows (with `visitor` and `key` from the row key) and others. */
 export function classify(rows) {
-  const lanes = [];
-  const visitors = new Map(); // hash -> Total
-  const keys = [];
-  const other = [];
-  for (const row of rows) {
-    const rowKey = row.rowKey;
-    if (rowKey === LEGACY_LANE || LANE_ROW.test(rowKey)) {
-      lanes.push({ lane: rowKey, value: int(row.Value) ?? 0, version: int(row.Version) ?? 0 });
-    } else if (rowKey.startsWith(VISITOR_PREFIX)) {
-      visitors.set(rowKey.slice(VISITOR_PREFIX.length), int(row.Total));
-    } else if (rowKey.startsWith(KEY_PREFIX)) {
-      const rest = rowKey.slice(KEY_PREFIX.length);
-      const colon = rest.indexOf(':');
-      keys.push({
-        rowKey,
-        visitor: rest.slice(0, colon),
-        key: rest.slice(colon + 1),
-        value: int(row.Value),
-        version: int(row.Version),
-        by: int(row.By),
-        visitorTotal: int(row.VisitorTotal),
-        commitId: row.CommitId ?? null,
-        lane: row.Lane ?? null,
-        laneVersion: int(row.LaneVersion),
-        hasExpiresAt: row.ExpiresAt != null,
-      });
-    } else {
-      other.push(rowKey);
-    }
+  const sorted = { lanes: [], visitors: new Map(), keys: [], other: [] };
+  for (const row of rows.map(plain)) {
+    const [prefix, visitor, ...key] = row.rowKey.split(':');
+    if (row.rowKey === LEGACY_LANE || /^lane-\d+$/.test(row.rowKey)) sorted.lanes.push({ lane: row.rowKey, value: row.Value ?? 0, version: row.Version ?? 0 });
+    else if (prefix === 'visitor') sorted.visitors.set(visitor, row.Total);
+    else if (prefix === 'key') sorted.keys.push({ ...row, visitor, key: key.join(':'), lane: row.Lane ?? LEGACY_LANE, laneVersion: row.LaneVersion ?? row.Version });
+    else sorted.other.push(row.rowKey);
   }
-  lanes.sort((a, b) => (a.lane < b.lane ? -1 : 1));
-  return { lanes, visitors, keys, other };
+  sorted.lanes.sort((a, b) => (a.lane < b.lane ? -1 : 1));
+  return sorted;
 }
 
-/**
- * Per lane, whether its key rows' LaneVersions are exactly 1..Version. Today's rows have no Lane: when the
- * partition's only lane row is `state`, every key row is in it and its Version is its LaneVersion (the one lane's
- * version is the counter's); key rows without Lane beside lane-* rows cannot be placed, and the check is skipped.
- */
+/** Per lane, whether the LaneVersions of its key rows are exactly 1..Version; key rows in a lane without a row are orphans. */
 function laneSequences(lanes, keys) {
-  const withoutLane = keys.filter((k) => k.lane == null);
-  const legacyOnly = lanes.length === 1 && lanes[0].lane === LEGACY_LANE;
-  if (withoutLane.length > 0 && !legacyOnly && withoutLane.length !== keys.length) {
-    return { checked: false, reason: `${withoutLane.length} of ${keys.length} key rows have no Lane beside lane rows`, shape: 'mixed', lanes: [], broken: 0 };
-  }
-  if (withoutLane.length > 0 && !legacyOnly) {
-    return { checked: false, reason: 'key rows have no Lane and the partition has lane rows other than state', shape: 'unknown', lanes: [], broken: 0 };
-  }
-  const shape = withoutLane.length > 0 ? 'state (today: no Lane on key rows, the Version is the lane version)' : 'lanes';
-  const laneOf = (k) => (k.lane == null ? LEGACY_LANE : k.lane);
-  const laneVersionOf = (k) => (k.lane == null ? k.version : k.laneVersion);
   const byLane = new Map(lanes.map((l) => [l.lane, []]));
-  let orphans = 0; // key rows naming a lane that has no row
-  for (const k of keys) {
-    const list = byLane.get(laneOf(k));
-    if (list) list.push(laneVersionOf(k));
-    else orphans++;
-  }
-  const result = [];
-  let broken = 0;
-  for (const lane of lanes) {
-    const versions = byLane.get(lane.lane).sort((a, b) => a - b);
-    const consecutive = versions.length === lane.version && versions.every((v, i) => v === i + 1);
-    if (!consecutive) broken++;
-    result.push({ lane: lane.lane, version: lane.version, keyRows: versions.length, consecutive, first: versions[0] ?? null, last: versions.at(-1) ?? null });
-  }
-  return { checked: true, reason: null, shape, lanes: result, broken, orphans };
+  const orphans = keys.filter((k) => !byLane.get(k.lane)?.push(k.laneVersion)).length;
+  const result = lanes.map(({ lane, version }) => {
+    const versions = byLane.get(lane).sort((a, b) => a - b);
+    return { lane, version, keyRows: versions.length, consecutive: versions.length === version && versions.every((v, i) => v === i + 1), first: versions[0] ?? null, last: versions.at(-1) ?? null };
+  });
+  const shape = keys.every((k) => k.Lane != null) ? 'lanes' : 'state (no Lane on key rows: the Version is the lane version)';
+  return { checked: true, reason: null, shape, lanes: result, broken: result.filter((l) => !l.consecutive).length, orphans };
 }
 
-/** Commit sizes of the keyed increments from their rows' CommitId, in all and per instance; commits from two instances. */
-function commitsOf(keys, instanceOfRow, instances) {
-  const commits = new Map(); // id -> { size, instances: Set, lanes: Set }
+/** Commit sizes from the key rows' CommitId, in all and per instance, and the commits holding writers of two instances. */
+function commitsOf(keys, instanceOf, instances) {
+  const commits = new Map(); // id -> { size, instances }
   for (const k of keys) {
-    let commit = commits.get(k.commitId);
-    if (!commit) commits.set(k.commitId, (commit = { size: 0, instances: new Set(), lanes: new Set() }));
+    if (!commits.has(k.CommitId)) commits.set(k.CommitId, { size: 0, instances: new Set() });
+    const commit = commits.get(k.CommitId);
     commit.size++;
-    const instance = instanceOfRow(k);
-    if (instance != null) commit.instances.add(instance);
-    commit.lanes.add(k.lane ?? LEGACY_LANE);
+    if (instanceOf(k) != null) commit.instances.add(instanceOf(k));
   }
-  const perInstance = Array.from({ length: instances }, () => []);
-  let spanningInstances = 0;
-  let spanningLanes = 0;
-  for (const commit of commits.values()) {
-    if (commit.instances.size > 1) spanningInstances++;
-    if (commit.lanes.size > 1) spanningLanes++;
-    for (const instance of commit.instances) perInstance[instance]?.push(commit.size);
-  }
-  const sizes = [...commits.values()].map((c) => c.size);
-  return {
-    count: commits.size,
-    sizes: summarize(sizes),
-    perInstance: perInstance.map((list) => ({ commits: list.length, sizes: summarize(list) })),
-    spanningInstances,
-    spanningLanes,
-  };
+  const list = [...commits.values()];
+  const perInstance = Array.from({ length: instances }, (_, i) => list.filter((c) => c.instances.has(i)).map((c) => c.size));
+  return { count: list.length, sizes: summarize(list.map((c) => c.size)), perInstance: perInstance.map((sizes) => ({ commits: sizes.length, sizes: summarize(sizes) })), spanningInstances: list.filter((c) => c.instances.size > 1).length };
 }
 
-/** A parser of the run's keys: (Idempotency-Key) => { who, seq } for a key made by benchKey with one of the runs' tags, else null. */
-function keyParser(runs) {
+const sameAs = (answer, row) => answer.status === 200 && answer.version === row.Version && answer.value === row.Value && (row.VisitorTotal == null || answer.yourTotal === row.VisitorTotal);
+
+/** One counter's partition (readPartition) against the driver's `runs` (of counter index `counter` among many); `writers`:
+ *  per writer (who) { visitorId or null, instance }, over `instances` server processes. */
+export function judgeStorage({ rows, runs, counter = null, writers, instances = 1 }) {
+  const { lanes, visitors, keys } = classify(rows);
   const tags = runs.map((run) => run.keyTag).filter(Boolean);
-  return (key) => {
-    for (const tag of tags) {
-      const parsed = parseBenchKey(tag, key);
-      if (parsed) return parsed;
-    }
-    return null;
-  };
-}
-
-/**
- * What the bench was answered for this counter: per (writer, seq) the final 200 of each increment, how many and
- * how much they added, per writer how many, and the replays of a last key (Op.replay) sent after its 200.
- */
-function answersOf(runs, counter) {
+  for (const k of keys) k.whose = tags.map((tag) => parseBenchKey(tag, k.key)).find(Boolean) ?? null;
+  const instanceOf = (k) => (k.whose ? writers[k.whose.who]?.instance ?? null : null);
+  // What the bench was answered: per `who:seq` the final 200 of each increment, per writer how many, and the replays sent after a 200.
   const answers = new Map();
-  const countOf = new Map(); // writer -> acknowledged increments
-  const replayRecords = [];
-  let acknowledged = 0;
+  const countOf = new Map();
+  const replays = [];
   for (const run of runs) {
-    for (let row = 0; row < run.status.length; row++) {
-      if (counter != null && run.counter[row] !== counter) continue;
-      const id = `${run.who[row]}:${run.seq[row]}`;
-      const answer = { status: run.status[row], version: run.version[row], value: run.value[row], yourTotal: run.yourTotal[row], replayed: run.replayed[row] === 1 };
-      if (run.op[row] === Op.replay) replayRecords.push({ id, ...answer });
-      if (run.op[row] !== Op.increment || answer.status !== 200) continue;
-      acknowledged++;
-      answers.set(id, answer);
-      countOf.set(run.who[row], (countOf.get(run.who[row]) ?? 0) + 1);
+    for (let i = 0; i < run.status.length; i++) {
+      if (counter != null && run.counter[i] !== counter) continue;
+      const answer = { id: `${run.who[i]}:${run.seq[i]}`, status: run.status[i], version: run.version[i], value: run.value[i], yourTotal: run.yourTotal[i], replayed: run.replayed[i] === 1 };
+      if (run.op[i] === Op.replay) replays.push(answer);
+      if (run.op[i] !== Op.increment || answer.status !== 200) continue;
+      answers.set(answer.id, answer);
+      countOf.set(run.who[i], (countOf.get(run.who[i]) ?? 0) + 1);
     }
   }
-  // The bench's increments are all by 1.
-  return { answers, countOf, replayRecords, acknowledged, acknowledgedBy: acknowledged };
-}
-
-const sameAs = (answer, keyRow) =>
-  answer.status === 200 && answer.version === keyRow.version && answer.value === keyRow.value && (keyRow.visitorTotal == null || answer.yourTotal === keyRow.visitorTotal);
-
-/**
- * The key rows against the answers: rows of keys the run never sent (or under another visitor), rows of
- * increments never acknowledged, acknowledged increments without a row, answers (and replays) that differ from
- * their row. Returns the counts and the row of each (writer, seq).
- */
-function keyRowsAgainstAnswers(keys, { answers, replayRecords }, parseKey, writers) {
-  const judged = { keyRowsSumBy: 0, unknownKeys: 0, unacknowledgedKeys: 0, answersMatched: 0, answersMismatched: 0, replays: 0, replaysMismatched: 0, mismatchExamples: [] };
+  const sum = (list, f) => list.reduce((total, x) => total + (f(x) ?? 0), 0);
+  const s = { rows: rows.length, lanes, sumValue: sum(lanes, (l) => l.value), sumVersion: sum(lanes, (l) => l.version), keyRows: keys.length, keyRowsSumBy: sum(keys, (k) => k.By) };
+  // Every increment of the bench is by 1.
+  Object.assign(s, { acknowledged: answers.size, acknowledgedBy: answers.size, unknownKeys: 0, unacknowledgedKeys: 0, answersMatched: 0, answersMismatched: 0, mismatchExamples: [] });
   const rowOf = new Map();
-  for (const keyRow of keys) {
-    judged.keyRowsSumBy += keyRow.by ?? 0;
-    const parsed = parseKey(keyRow.key);
-    const writer = parsed ? writers[parsed.who] : null;
-    const expectedVisitor = writer ? (writer.visitorId ? visitorHash(writer.visitorId) : ANONYMOUS) : null;
-    if (!writer || keyRow.visitor !== expectedVisitor) {
-      judged.unknownKeys++;
+  for (const k of keys) {
+    const writer = k.whose && writers[k.whose.who];
+    if (!writer || k.visitor !== (writer.visitorId ? visitorHash(writer.visitorId) : 'anonymous')) {
+      s.unknownKeys++;
       continue;
     }
-    const id = `${parsed.who}:${parsed.seq}`;
-    rowOf.set(id, keyRow);
+    const id = `${k.whose.who}:${k.whose.seq}`;
+    rowOf.set(id, k);
     const answer = answers.get(id);
     if (!answer) {
-      judged.unacknowledgedKeys++;
+      s.unacknowledgedKeys++;
       continue;
     }
-    const same = sameAs(answer, keyRow);
-    if (same) judged.answersMatched++;
-    else {
-      judged.answersMismatched++;
-      if (judged.mismatchExamples.length < EXAMPLES) judged.mismatchExamples.push(`${id}: answered ${answer.value}/${answer.version} total ${answer.yourTotal}, row ${keyRow.value}/${keyRow.version} total ${keyRow.visitorTotal}`);
-    }
-    if (answer.replayed) {
-      judged.replays++;
-      if (!same) judged.replaysMismatched++;
-    }
+    const same = sameAs(answer, k);
+    s[same ? 'answersMatched' : 'answersMismatched']++;
+    if (!same && s.mismatchExamples.length < EXAMPLES) s.mismatchExamples.push(`${id}: answered ${answer.value}/${answer.version} total ${answer.yourTotal}, row ${k.Value}/${k.Version} total ${k.VisitorTotal}`);
+    if (answer.replayed) replays.push({ ...answer, replayed: false }); // judged with the replays of a last key, below
   }
-  for (const replay of replayRecords) {
-    judged.replays++;
-    const keyRow = rowOf.get(replay.id);
-    if (!keyRow || !sameAs(replay, keyRow)) judged.replaysMismatched++;
-  }
-  judged.missingKeyRows = answers.size - (judged.answersMatched + judged.answersMismatched);
-  return judged;
-}
-
-/** Each writer's visitor row against its acknowledged increments; visitor rows of nobody in the run. */
-function visitorTotals(visitors, writers, countOf) {
-  const judged = { visitorTotalsWrong: 0, visitorExamples: [], unknownVisitors: 0 };
+  s.replays = replays.length;
+  s.replaysMismatched = replays.filter((replay) => !rowOf.has(replay.id) || !sameAs(replay, rowOf.get(replay.id))).length;
+  s.missingKeyRows = answers.size - s.answersMatched - s.answersMismatched;
+  // Each writer's visitor row against its acknowledged increments; visitor rows of nobody in the run.
   const ours = new Set();
+  const wrong = [];
   writers.forEach((writer, who) => {
     if (!writer?.visitorId) return;
     const hash = visitorHash(writer.visitorId);
     ours.add(hash);
-    const expected = countOf.get(who) ?? 0;
-    const total = visitors.get(hash) ?? 0;
-    if (total !== expected) {
-      judged.visitorTotalsWrong++;
-      if (judged.visitorExamples.length < EXAMPLES) judged.visitorExamples.push(`writer ${who}: Total ${total}, acknowledged ${expected}`);
-    }
+    if ((visitors.get(hash) ?? 0) !== (countOf.get(who) ?? 0)) wrong.push(`writer ${who}: Total ${visitors.get(hash) ?? 0}, acknowledged ${countOf.get(who) ?? 0}`);
   });
-  judged.unknownVisitors = [...visitors.keys()].filter((hash) => !ours.has(hash)).length;
-  return judged;
-}
-
-/**
- * Judges the partition of one counter against the answers the bench received for it.
- * @param rows      what readPartition returned
- * @param runs      the driver's records (keys made by benchKey with the run's keyTag)
- * @param counter   with runs over many counters (many): the index of this one
- * @param writers   per writer (who): { visitorId (or null), instance }
- * @param instances how many server processes the writers were spread over
- */
-export function judgeStorage({ rows, runs, counter = null, writers, instances = 1 }) {
-  const { lanes, visitors, keys, other } = classify(rows);
-  const parseKey = keyParser(runs);
-  const answered = answersOf(runs, counter);
-  const instanceOfRow = (keyRow) => {
-    const parsed = parseKey(keyRow.key);
-    return parsed ? writers[parsed.who]?.instance ?? null : null;
-  };
-  const keyed = keys.length > 0 || runs.some((run) => run.keyed);
-  const lanesPerInstance = Array.from({ length: instances }, () => new Set());
-  for (const keyRow of keys) lanesPerInstance[instanceOfRow(keyRow)]?.add(keyRow.lane ?? LEGACY_LANE);
-  return {
-    rows: rows.length,
-    lanes,
-    sumValue: lanes.reduce((sum, lane) => sum + lane.value, 0),
-    sumVersion: lanes.reduce((sum, lane) => sum + lane.version, 0),
-    keyRows: keys.length,
-    keyRowsWithLane: keys.filter((keyRow) => keyRow.lane != null).length,
-    keyRowsWithExpiresAt: keys.filter((keyRow) => keyRow.hasExpiresAt).length,
-    acknowledged: answered.acknowledged,
-    acknowledgedBy: answered.acknowledgedBy,
-    ...keyRowsAgainstAnswers(keys, answered, parseKey, writers),
-    visitorRows: visitors.size,
-    ...visitorTotals(visitors, writers, answered.countOf),
-    otherRows: other.length,
-    laneSequences: keyed ? laneSequences(lanes, keys) : { checked: false, reason: 'the increments had no keys (--plain-writers)', lanes: [], broken: 0 },
-    lanesPerInstance: lanesPerInstance.map((set) => [...set].sort()),
-    commits: commitsOf(keys, instanceOfRow, instances),
-    keyed,
-  };
+  Object.assign(s, { visitorRows: visitors.size, visitorTotalsWrong: wrong.length, visitorExamples: wrong.slice(0, EXAMPLES), unknownVisitors: [...visitors.keys()].filter((hash) => !ours.has(hash)).length });
+  s.keyed = keys.length > 0 || runs.some((run) => run.keyed);
+  s.laneSequences = s.keyed ? laneSequences(lanes, keys) : { checked: false, reason: 'the increments had no keys (--plain-writers)', lanes: [], broken: 0 };
+  s.lanesPerInstance = Array.from({ length: instances }, (_, i) => [...new Set(keys.filter((k) => instanceOf(k) === i).map((k) => k.lane))].sort());
+  s.commits = commitsOf(keys, instanceOf, instances);
+  return s;
 }
 
 /** Storage exact: what the acknowledged increments added is what the lanes hold, each increment once. */
 export function storageExact(s) {
   if (!s.keyed) return s.sumValue === s.acknowledgedBy;
-  return (
-    s.sumValue === s.keyRowsSumBy &&
-    s.sumValue === s.acknowledgedBy &&
-    s.sumVersion === s.keyRows &&
-    s.keyRows === s.acknowledged &&
-    s.missingKeyRows === 0 &&
-    s.unknownKeys === 0 &&
-    s.unacknowledgedKeys === 0
-  );
+  return s.sumValue === s.keyRowsSumBy && s.sumValue === s.acknowledgedBy && s.sumVersion === s.keyRows && s.keyRows === s.acknowledged && s.missingKeyRows === 0 && s.unknownKeys === 0 && s.unacknowledgedKeys === 0;
 }
 
 /** The checks of a counter's partition (see the top of this file). */
 export function checkStorage(bench, scenario, s) {
-  bench.check(
-    scenario,
-    'storage exact (Σ lanes = acknowledged keys and their by, each key row once)',
-    storageExact(s),
-    `Σ Value ${s.sumValue}, Σ Version ${s.sumVersion} over ${s.lanes.length} lane rows; ${s.keyRows} key rows (Σ By ${s.keyRowsSumBy}); ${s.acknowledged} acknowledged; ` +
-      `${s.missingKeyRows} acknowledged without a row, ${s.unknownKeys} rows not of this run, ${s.unacknowledgedKeys} rows of increments never acknowledged`,
-  );
+  const detail = `Σ Value ${s.sumValue}, Σ Version ${s.sumVersion} over ${s.lanes.length} lane rows; ${s.keyRows} key rows (Σ By ${s.keyRowsSumBy}); ${s.acknowledged} acknowledged; ${s.missingKeyRows} acknowledged without a row, ${s.unknownKeys} rows not of this run, ${s.unacknowledgedKeys} rows of increments never acknowledged`;
+  bench.check(scenario, 'storage exact (Σ lanes = acknowledged keys and their by, each key row once)', storageExact(s), detail);
   if (!s.keyed) return;
   bench.check(scenario, 'each answer equals its key row', s.answersMismatched === 0, `${s.answersMismatched} answers differ from their key row: ${s.mismatchExamples.join('; ')}`);
   bench.check(scenario, 'replays identical to the first answer', s.replaysMismatched === 0, `${s.replaysMismatched} of ${s.replays} replayed answers differ from the key row`);
-  if (s.laneSequences.checked) {
-    const bad = s.laneSequences.lanes.filter((l) => !l.consecutive).slice(0, EXAMPLES);
-    bench.check(
-      scenario,
-      'each lane consecutive (its key rows carry lane versions 1..Version once each)',
-      s.laneSequences.broken === 0 && s.laneSequences.orphans === 0,
-      `${s.laneSequences.broken} lanes broken (${bad.map((l) => `${l.lane}: version ${l.version}, ${l.keyRows} key rows ${l.first}..${l.last}`).join('; ')}), ${s.laneSequences.orphans} key rows in a lane without a row`,
-    );
-  }
+  const { broken, orphans, lanes } = s.laneSequences;
+  const bad = lanes.filter((l) => !l.consecutive).slice(0, EXAMPLES).map((l) => `${l.lane}: version ${l.version}, ${l.keyRows} key rows ${l.first}..${l.last}`);
+  bench.check(scenario, 'each lane consecutive (its key rows carry lane versions 1..Version once each)', broken === 0 && orphans === 0, `${broken} lanes broken (${bad.join('; ')}), ${orphans} key rows in a lane without a row`);
   bench.check(scenario, 'visitor totals', s.visitorTotalsWrong === 0 && s.unknownVisitors === 0, `${s.visitorTotalsWrong} visitor rows differ from their writer's count (${s.visitorExamples.join('; ')}), ${s.unknownVisitors} visitor rows of nobody in this run`);
   bench.check(scenario, 'each commit from one instance', s.commits.spanningInstances === 0, `${s.commits.spanningInstances} commits hold key rows of writers on different instances`);
 }
 
-/**
- * The partition of counter `name` judged against `runs` on the Table store (the bench started Azurite and has its
- * key), or null elsewhere: then exactness is judged from the answers (versions 1..N once each).
- */
+/** The partition of counter `name` judged against `runs` on the Table store, or null elsewhere (then the answers are judged). */
 export async function storageOf(bench, name, runs, { counter = null, writers }) {
   const tableClient = bench.tableClient();
-  if (!tableClient) return null;
-  return judgeStorage({ rows: await readPartition(tableClient, name), runs, counter, writers });
+  return tableClient ? judgeStorage({ rows: await readPartition(tableClient, name), runs, counter, writers }) : null;
 }
 
 /** checkStorage over many counters: one check per kind, failing with the number of counters and the first few. */
 export function checkStorageOfCounters(bench, scenario, judged) {
-  const kinds = new Map(); // check -> details of the counters that failed it
+  const failed = new Map(); // check -> the counters that failed it
   for (const { name, storage } of judged) {
-    const collect = { check: (_, check, ok, detail) => (kinds.has(check) || kinds.set(check, []), ok || kinds.get(check).push(`${name}: ${detail}`)) };
-    checkStorage(collect, scenario, storage);
+    checkStorage({ check: (_, check, ok, detail) => failed.set(check, [...(failed.get(check) ?? []), ...(ok ? [] : [`${name}: ${detail}`])]) }, scenario, storage);
   }
-  for (const [check, failed] of kinds) bench.check(scenario, `${check}, on every counter`, failed.length === 0, `${failed.length} counters: ${failed.slice(0, EXAMPLES).join(' | ')}`);
+  for (const [check, list] of failed) bench.check(scenario, `${check}, on every counter`, list.length === 0, `${list.length} counters: ${list.slice(0, EXAMPLES).join(' | ')}`);
 }
 
-/** A read after the run may lag what is stored (with lanes a process counts other lanes as it last read them), never exceed it. */
+/** A read after the run may lag what is stored (a process counts other lanes as it last read them), never exceed it. */
 export function checkReadsWithinStorage(bench, scenario, reads, storage) {
   const above = reads.filter((r) => r.value > storage.sumValue || r.version > storage.sumVersion);
   bench.check(scenario, 'reads after the run show no more than storage', above.length === 0, `${above.length} reads above Σ Value ${storage.sumValue} / Σ Version ${storage.sumVersion}: ${above.map((r) => `${r.value}/${r.version}`).join(', ')}`);

@@ -1,12 +1,8 @@
 // Worker processes (worker.mjs) and how work is spread over them.
 import { fork } from 'node:child_process';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-const here = path.dirname(fileURLToPath(import.meta.url));
 
 export function startWorker(role) {
-  const child = fork(path.join(here, 'worker.mjs'), [], { serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(new URL('./worker.mjs', import.meta.url), [], { serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const pending = new Map();
   let nextId = 0;
   const worker = {
@@ -15,20 +11,12 @@ export function startWorker(role) {
     progress: { received: 0, sent: 0, answered: 0, connections: 0 },
     call(op, args) {
       const id = nextId++;
-      return new Promise((resolve, reject) => {
-        pending.set(id, { resolve, reject, op });
-        child.send({ id, op, args });
-      });
+      return new Promise((resolve, reject) => pending.set(id, { resolve, reject, op }) && child.send({ id, op, args }));
     },
-    stop() {
-      if (child.connected) child.disconnect();
-    },
+    stop: () => child.connected && child.disconnect(),
   };
   child.on('message', (message) => {
-    if (message.progress) {
-      worker.progress = message.progress;
-      return;
-    }
+    if (message.progress) return void (worker.progress = message.progress);
     const waiter = pending.get(message.id);
     pending.delete(message.id);
     if (message.ok) waiter.resolve(message.result);
@@ -44,7 +32,7 @@ export function startWorker(role) {
 /** Spreads n items over k buckets as evenly as possible. */
 export const shares = (n, k) => Array.from({ length: k }, (_, w) => Math.floor(n / k) + (w < n % k ? 1 : 0));
 
-/** A connection's key across processes: its connections worker and its index there (fewer than this many per worker). */
+/** A connection's key across processes: its worker and its index there (fewer than this many per worker). */
 const KEYS_PER_WORKER = 1_000_000;
 export const keyOf = (w, conn) => w * KEYS_PER_WORKER + conn;
 export const workerOf = (key) => Math.floor(key / KEYS_PER_WORKER);

@@ -55,3 +55,33 @@ test('--cold-start needs the hot scenario and a server the bench starts', () => 
   assert.throws(() => parse([...app, '--scenarios', 'fanout', '--cold-start']), /--cold-start is for the hot scenario/);
   assert.throws(() => parse(['--url', 'http://127.0.0.1:5000', '--scenarios', 'hot', '--cold-start']), /--cold-start .*--url/);
 });
+
+test('--stuck-subscriber alone means on, and off,on runs hot without and then with it', () => {
+  assert.deepEqual(parse([...app, '--stuck-subscriber']).hotVariants.map((v) => v.stuck), [true]);
+  assert.deepEqual(parse([...app, '--stuck-subscriber', '--writers', '4']).hotVariants.map((v) => [v.stuck, v.writers]), [[true, 4]]);
+  assert.deepEqual(parse([...app, '--stuck-subscriber', 'off,on']).hotVariants.map((v) => v.stuck), [false, true]);
+  assert.throws(() => parse([...app, '--stuck-subscriber', 'maybe']), /--stuck-subscriber is on, off or off,on/);
+});
+
+test('an unknown option, a value that is not a number and an unknown scenario are refused by name', () => {
+  assert.throws(() => parse([...app, '--writer', '4']), /unknown option '--writer'/);
+  assert.throws(() => parse([...app, '--writers', 'many']), /--writers <n>.*non-negative number, not 'many'/);
+  assert.throws(() => parse([...app, '--scenarios', 'hot,cold']), /unknown scenario 'cold'/);
+  assert.throws(() => parse([...app, '--store-latency', '5']), /add --store tables/);
+});
+
+test('the defaults: every scenario but wrk and memory, 32 writers, 3000 increments each on memory, no instances', () => {
+  const o = parse(app);
+  assert.deepEqual(o.scenarioList, ['connections', 'fanout', 'many', 'users', 'hot']);
+  assert.deepEqual([o.writers, o.increments, o.instances, o.url, o.coldStart], [32, 3000, null, null, false]);
+  assert.deepEqual(o.fanoutList, [{ subscribers: 500, rate: 20 }, { subscribers: 1000, rate: 50 }]);
+});
+
+test('--help prints every option with its explanation and asks for nothing to run', (t) => {
+  let printed = '';
+  t.mock.method(process.stdout, 'write', (text) => (printed += text));
+  assert.deepEqual(parse(['--help']), { help: true });
+  t.mock.restoreAll();
+  for (const option of ['--store-latency <ms>', '--instances <n[,n...]>', '--writers-per-instance <n>', '--partition-limit <n>', '--group-commit <on|off>', '--cold-start', '--url <base>']) assert.ok(printed.includes(option), option);
+  assert.match(printed, /Exit status: 0 when every exactness/);
+});

@@ -1,8 +1,8 @@
-// --partition-limit (src/launch/partitionLimit.mjs): the token bucket over entities, which partition a request is for
+// --partition-limit (src/launch/partitionLimit.mjs): the token bucket of entities per partition, which partition a request is for
 // and what it costs, and the answer Table Storage gives over a partition's target. Run with `node --test bench/test`.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { PartitionLimiter, TokenBucket, partitionCost, serverBusyAnswer } from '../src/launch/partitionLimit.mjs';
+import { PartitionLimiter, partitionCost, serverBusyAnswer } from '../src/launch/partitionLimit.mjs';
 
 /** A clock the test moves by hand, in ms. */
 function clock() {
@@ -28,37 +28,33 @@ function batchBody(partition, rowKeys, { replaceFirst = false } = {}) {
   );
 }
 
-test('a bucket starts with one second of entities, refuses what it does not hold, and refills at the limit per second', () => {
+test('a partition starts with one second of entities, refuses what it does not hold, and refills at the limit per second', () => {
   const c = clock();
-  const bucket = new TokenBucket({ limit: 100, now: c.now });
-  assert.equal(bucket.take(60), true);
-  assert.equal(bucket.take(40), true);
-  assert.equal(bucket.take(1), false); // spent
+  const limiter = new PartitionLimiter({ limit: 100, now: c.now });
+  const take = (n) => limiter.admit('p', n, 'transaction');
+  assert.deepEqual([take(60), take(40), take(1)], [true, true, false]);
   c.advance(100); // 10 entities back
-  assert.equal(bucket.take(11), false);
-  assert.equal(bucket.take(10), true);
-  c.advance(60_000); // never more than the burst
-  assert.equal(bucket.take(100), true);
-  assert.equal(bucket.take(1), false);
+  assert.deepEqual([take(11), take(10)], [false, true]);
+  c.advance(60_000); // never more than one second's worth
+  assert.deepEqual([take(100), take(1)], [true, false]);
 });
 
 test('a refused request takes nothing from the bucket', () => {
   const c = clock();
-  const bucket = new TokenBucket({ limit: 100, now: c.now });
-  bucket.take(90);
-  assert.equal(bucket.take(20), false);
-  assert.equal(bucket.take(20), false);
-  assert.equal(bucket.take(10), true);
+  const limiter = new PartitionLimiter({ limit: 100, now: c.now });
+  const take = (n) => limiter.admit('p', n, 'transaction');
+  assert.deepEqual([take(90), take(20), take(20), take(10)], [true, false, false, true]);
 });
 
-test('a transaction larger than the burst goes when the bucket is full, and the bucket then owes the difference', () => {
+test('a transaction larger than the bucket goes when the bucket is full, and the bucket then owes the difference', () => {
   const c = clock();
-  const bucket = new TokenBucket({ limit: 50, now: c.now });
-  assert.equal(bucket.take(100), true);
+  const limiter = new PartitionLimiter({ limit: 50, now: c.now });
+  const take = (n) => limiter.admit('p', n, 'transaction');
+  assert.equal(take(100), true);
   c.advance(1000); // from -50 back to 0
-  assert.equal(bucket.take(1), false);
+  assert.equal(take(1), false);
   c.advance(20);
-  assert.equal(bucket.take(1), true);
+  assert.equal(take(1), true);
 });
 
 test('each partition has its own bucket, and the limiter counts what it let through and refused per partition', () => {

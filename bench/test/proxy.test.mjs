@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import net from 'node:net';
 import { after, before, test } from 'node:test';
-import { createProxy } from '../src/launch/proxy.mjs';
+import { createProxy, startProxy } from '../src/launch/proxy.mjs';
 
 let server;
 let seen = []; // what the server received, in order: `${method} ${url} ${body}`
@@ -81,6 +81,16 @@ test('relays requests framed by Content-Length and by chunks, split across write
   await proxy.close();
 });
 
+test('requests that arrive in one piece (pipelined) are each relayed whole, in order', async () => {
+  seen = [];
+  const proxy = await createProxy({ targetPort: server.address().port });
+  const three = withLength('GET', '/a', '') + chunkedHead('/$batch') + '3\r\nabc\r\n0\r\n\r\n' + withLength('PUT', '/c', 'xyz');
+  await exchange(proxy.port, [three], { expectAnswers: 3 });
+  assert.deepEqual(seen, ['GET /a ', 'POST /$batch abc', 'PUT /c xyz']);
+  assert.deepEqual(proxy.stats().requests, { transaction: 1, read: 1, other: 1 });
+  await proxy.close();
+});
+
 test('a request cut before it reaches the server is never seen there, and the connection is reset', async () => {
   seen = [];
   // first request: no cut (0.9 ≥ rate 0.5); second: cut (0.1), dropped (0.2 < 0.5)
@@ -107,12 +117,14 @@ test('a request whose answer is lost reaches the server; only the status line co
   await proxy.close();
 });
 
-test('a body with another Transfer-Encoding is relayed as is and never cut', async () => {
-  seen = [];
-  const proxy = await createProxy({ targetPort: server.address().port, faultRate: 0 });
-  const head = 'POST /x HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip, chunked\r\n\r\n';
-  await exchange(proxy.port, [head + '0\r\n\r\n'], { expectAnswers: 0 }).catch(() => {});
-  assert.equal(proxy.stats().unframed, 1);
+test('a request the parser cannot frame (another Transfer-Encoding, a head too long) is relayed as is and never cut', async () => {
+  const proxy = await createProxy({ targetPort: server.address().port, faultRate: 1 });
+  const gzip = 'POST /x HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n';
+  // the server's answers come back (its refusal of the long head): the bytes went through
+  assert.match((await exchange(proxy.port, [gzip], { expectAnswers: 1 })).received, /^HTTP\/1\.1 200/);
+  assert.match((await exchange(proxy.port, [`GET /${'x'.repeat(100 * 1024)}`], { expectAnswers: 1 })).received, /^HTTP\/1\.1 431/);
+  assert.equal(proxy.stats().unframed, 2);
+  assert.deepEqual(proxy.stats().dropped, { transaction: 0, read: 0, other: 0 });
   await proxy.close();
 });
 
@@ -187,4 +199,13 @@ test('a limited request is answered after the round trip the service\'s answer w
   assert.deepEqual(answers.map((a) => a.status), [200, 503]);
   assert.ok(took >= 4 * 40, `two round trips of 2 × 40 ms took ${took.toFixed(0)} ms`);
   await proxy.close();
+});
+
+test('the proxy in a process of its own relays, counts, takes a fault rate and stops', async () => {
+  const proxy = await startProxy({ targetPort: server.address().port, latencyMs: 0 });
+  await sequential(proxy.port, [{ method: 'GET', path: '/a' }]);
+  await proxy.setFaultRate(0.5);
+  assert.deepEqual((await proxy.stats()).requests, { transaction: 0, read: 1, other: 0 });
+  await proxy.stop();
+  await assert.rejects(proxy.stats());
 });

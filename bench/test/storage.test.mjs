@@ -1,4 +1,4 @@
-// The checks of what the Table store holds (src/storage.mjs), on rows of today's shape (one `state` row) and of the
+// The checks of what the Table store holds (src/storage.mjs), on rows of a counter from before lanes (one `state` row) and of the
 // shape with lanes, against answers as the driver records them. Run with `node --test bench/test`.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -46,7 +46,7 @@ function collect(judged) {
   return failures;
 }
 
-// Today: two writers on two instances, one state row, globally consecutive versions 1..6.
+// Before lanes: two writers on two instances, one state row, globally consecutive versions 1..6.
 const todayAnswers = [
   { who: 0, seq: 1, version: 1 },
   { who: 1, seq: 1, version: 2 },
@@ -61,7 +61,7 @@ const todayRows = () => [
   ...visitorRows([3, 3]),
 ];
 
-test("today's shape (one state row, no Lane on key rows): storage exact, the state row's versions consecutive", () => {
+test("a counter from before lanes (one state row, no Lane on key rows): storage exact, the state row's versions consecutive", () => {
   const judged = judgeStorage({ rows: todayRows(), runs: [run(todayAnswers)], writers, instances: 2 });
   assert.equal(storageExact(judged), true);
   assert.equal(judged.laneSequences.checked, true);
@@ -95,7 +95,6 @@ test('lanes: the same version answered twice across instances is fine; storage e
   assert.equal(judged.laneSequences.shape, 'lanes');
   assert.deepEqual(collect(judged), []);
   assert.deepEqual(judged.lanesPerInstance, [['lane-00'], ['lane-01']]);
-  assert.equal(judged.keyRowsWithExpiresAt, 6);
 });
 
 test('a lane whose key rows skip a lane version fails the lane check', () => {
@@ -131,4 +130,11 @@ test('a commit holding key rows of writers on two instances is reported', () => 
   const judged = judgeStorage({ rows, runs: [run(todayAnswers)], writers, instances: 2 });
   assert.equal(judged.commits.spanningInstances, 1);
   assert.ok(collect(judged).some((f) => f.startsWith('each commit from one instance')));
+});
+
+test('a key row in a lane without a row (or without Lane beside lane rows) fails the lane check', () => {
+  const rows = laneRows().map((r) => (r.Lane === 'lane-01' && r.LaneVersion === 3n ? { ...r, Lane: undefined, LaneVersion: undefined } : r));
+  const failures = collect(judgeStorage({ rows, runs: [run(laneAnswers)], writers, instances: 2 }));
+  assert.equal(failures.length, 1);
+  assert.match(failures[0], /^each lane consecutive.*, 1 key rows in a lane without a row/);
 });

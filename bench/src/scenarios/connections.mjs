@@ -2,59 +2,44 @@
 // first, on a server that has not handled load yet: a heap grown by earlier load has free space that new
 // connections fill without raising RSS, which would understate the cost.
 import { residentBytes } from '../system.mjs';
-import { progress } from '../progress.mjs';
-import { int, kib, sleep, table } from '../stats.mjs';
-import { verdict } from '../format.mjs';
+import { progress } from '../bench.mjs';
+import { int, kib, mib, sleep, table, verdict } from '../stats.mjs';
+
+/** The server's RSS once settled: after settleMs, the median of three reads (a GC in one does not move it). */
+export async function settledRss(pid, settleMs = 1200, gapMs = 150) {
+  await sleep(settleMs);
+  const reads = [];
+  for (let i = 0; i < 3; i++, await sleep(gapMs)) reads.push(residentBytes(pid));
+  return reads.sort((a, b) => a - b)[1];
+}
+
+export const unmeasurable = { measurable: false, reason: 'the server is not a local process of known pid (--url without --server-pid)' };
 
 export async function run(bench) {
-  const pid = bench.serverPid;
-  const n = bench.options.connections;
-  if (!pid || residentBytes(pid) == null) {
-    return { measurable: false, reason: 'the server is not a local process of known pid (--url without --server-pid)' };
-  }
-  const settle = async () => {
-    await sleep(1200);
-    const samples = [];
-    for (let i = 0; i < 3; i++) {
-      samples.push(residentBytes(pid));
-      await sleep(150);
-    }
-    return samples.sort((a, b) => a - b)[1];
-  };
+  const [pid, n] = [bench.serverPid, bench.options.connections];
+  if (!pid || residentBytes(pid) == null) return unmeasurable;
   progress.set('connections: baseline');
-  const opened0 = bench.general.reduce((a, b) => a + b, 0);
-  const before = await settle();
-  const steps = [{ connections: 0, rss: before }];
+  const opened = bench.general.reduce((a, b) => a + b, 0);
+  const steps = [{ connections: 0, rss: await settledRss(pid) }];
   for (const quarter of [1, 2, 3, 4]) {
     const target = Math.round((n * quarter) / 4);
     progress.set(`connections: ${target} open`);
-    await bench.ensureGeneral(opened0 + target);
-    steps.push({ connections: target, rss: await settle() });
+    await bench.ensureGeneral(opened + target);
+    steps.push({ connections: target, rss: await settledRss(pid) });
   }
-  const after = steps.at(-1).rss;
-  const perConnection = (after - before) / n;
+  const [before, after] = [steps[0].rss, steps.at(-1).rss];
   // Least-squares slope over the five points: less sensitive to one step that caught a GC.
-  const mx = steps.reduce((s, p) => s + p.connections, 0) / steps.length;
-  const my = steps.reduce((s, p) => s + p.rss, 0) / steps.length;
+  const mean = (key) => steps.reduce((s, p) => s + p[key], 0) / steps.length;
+  const [mx, my] = [mean('connections'), mean('rss')];
   const slope = steps.reduce((s, p) => s + (p.connections - mx) * (p.rss - my), 0) / steps.reduce((s, p) => s + (p.connections - mx) ** 2, 0);
   const max = bench.targets.bytesPerConnection;
-  return {
-    measurable: true,
-    connections: n,
-    rssBeforeBytes: before,
-    rssAfterBytes: after,
-    bytesPerConnection: Math.round(perConnection),
-    slopeBytesPerConnection: Math.round(slope),
-    steps,
-    target: { maxBytesPerConnection: max },
-    meetsTarget: perConnection <= max,
-  };
+  return { measurable: true, connections: n, rssBeforeBytes: before, rssAfterBytes: after, bytesPerConnection: Math.round((after - before) / n), slopeBytesPerConnection: Math.round(slope), steps, target: { maxBytesPerConnection: max }, meetsTarget: (after - before) / n <= max };
 }
 
 export function render(c) {
   if (!c.measurable) return `connections: not measured: ${c.reason}`;
   return table([
     ['connections', 'RSS before', 'RSS after', 'per connection', 'slope over 5 steps', 'target'],
-    [`${int(c.connections)} idle`, `${(c.rssBeforeBytes / 1024 ** 2).toFixed(1)} MiB`, `${(c.rssAfterBytes / 1024 ** 2).toFixed(1)} MiB`, kib(c.bytesPerConnection), kib(c.slopeBytesPerConnection), `<= ${kib(c.target.maxBytesPerConnection)} ${verdict(c.meetsTarget)}`],
+    [`${int(c.connections)} idle`, mib(c.rssBeforeBytes), mib(c.rssAfterBytes), kib(c.bytesPerConnection), kib(c.slopeBytesPerConnection), `<= ${kib(c.target.maxBytesPerConnection)} ${verdict(c.meetsTarget)}`],
   ]);
 }
