@@ -45,7 +45,7 @@ if [ "$web_status" -ne 0 ] && [ "${web_failed:-0}" -eq 0 ]; then
 fi
 (cd web && npm run build)
 
-# --- bench: the load generator's own tests (node:test): the store proxy, framing, storage checks, the stuck subscriber ---
+# --- bench: the load generator's own tests (node:test): the store proxy, storage checks, the stuck subscriber, options ---
 step "bench: npm ci, node --test"
 (cd bench && if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then npm ci --no-audit --no-fund --loglevel=error; fi)
 set +e
