@@ -89,7 +89,7 @@ export function judgeStorage({ rows, runs, counter = null, writers, instances = 
   const sum = (list, f) => list.reduce((total, x) => total + (f(x) ?? 0), 0);
   const s = { rows: rows.length, lanes, sumValue: sum(lanes, (l) => l.value), sumVersion: sum(lanes, (l) => l.version), keyRows: keys.length, keyRowsSumBy: sum(keys, (k) => k.By) };
   // Every increment of the bench is by 1.
-  Object.assign(s, { acknowledged: answers.size, acknowledgedBy: answers.size, unknownKeys: 0, unacknowledgedKeys: 0, answersMatched: 0, answersMismatched: 0, mismatchExamples: [] });
+  Object.assign(s, { acknowledged: answers.size, unknownKeys: 0, unacknowledgedKeys: 0, answersMatched: 0, answersMismatched: 0, mismatchExamples: [] });
   const rowOf = new Map();
   for (const k of keys) {
     const writer = k.whose && writers[k.whose.who];
@@ -131,8 +131,8 @@ export function judgeStorage({ rows, runs, counter = null, writers, instances = 
 
 /** Storage exact: what the acknowledged increments added is what the lanes hold, each increment once. */
 export function storageExact(s) {
-  if (!s.keyed) return s.sumValue === s.acknowledgedBy;
-  return s.sumValue === s.keyRowsSumBy && s.sumValue === s.acknowledgedBy && s.sumVersion === s.keyRows && s.keyRows === s.acknowledged && s.missingKeyRows === 0 && s.unknownKeys === 0 && s.unacknowledgedKeys === 0;
+  if (!s.keyed) return s.sumValue === s.acknowledged;
+  return s.sumValue === s.keyRowsSumBy && s.sumValue === s.acknowledged && s.sumVersion === s.keyRows && s.keyRows === s.acknowledged && s.missingKeyRows === 0 && s.unknownKeys === 0 && s.unacknowledgedKeys === 0;
 }
 
 /** The checks of a counter's partition (see the top of this file). */

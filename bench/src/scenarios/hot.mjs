@@ -16,7 +16,6 @@ import { judgeSubscriber, lastAnswerAt, summarizeTruth } from '../truth.mjs';
 import { shares } from '../workers.mjs';
 import { phaseSeries, startSampler } from '../coldstart.mjs';
 
-const COMMIT_SEQUENCE_KEPT = 60; // the first commit sizes in order: the sequence shows what the distribution hides
 const DRAIN_TIMEOUT_MS = 10_000; // for the subscribers to show the truth after the last answer
 const STUCK_POLL_MS = 500; // is the stuck subscriber still connected (its subscription answers 204, 404 after)?
 const MAX_NAME_LENGTH = 63; // the fill counter's: each message to the stuck subscriber as large as they get
@@ -27,7 +26,7 @@ export function commitSizes(versions) {
   const distinct = [...new Set(versions)].sort((a, b) => a - b);
   const sizes = distinct.map((v, i) => v - (distinct[i - 1] ?? 0));
   const histogram = BUCKETS.map((from, i) => ({ from, to: BUCKETS[i + 1] ? BUCKETS[i + 1] - 1 : null, commits: sizes.filter((s) => s >= from && (!BUCKETS[i + 1] || s < BUCKETS[i + 1])).length }));
-  return { commits: sizes.length, sizes: summarize(sizes), histogram, first: sizes.slice(0, COMMIT_SEQUENCE_KEPT) };
+  return { commits: sizes.length, sizes: summarize(sizes), histogram };
 }
 
 /**
@@ -188,7 +187,7 @@ function judgeWatcher({ updated: u, names }, { instance, index, view }, name, ju
   return {
     instance, ...judgeSubscriber({ view, ...judged }), lanes: view.lanes, counterUpdated: versions.length,
     duplicates: view.duplicates, // each commit raises its own lane, so two commits never send the same payload
-    readsMerged: view.reads, reconnects: view.reconnects, outOfOrder, wrongValues, lanesWrong, highestVersion: highest, instanceLastVersion: answered.last, reachedInstanceLastVersion: highest >= answered.last,
+    reconnects: view.reconnects, outOfOrder, wrongValues, lanesWrong, highestVersion: highest, reachedInstanceLastVersion: highest >= answered.last,
     // behind only because every version of its instance above the highest it received was acknowledged only by replays
     behindOnlyAfterLostAnswers: highest < answered.last && [...answered.fresh].every((version) => version <= highest),
     versions,
