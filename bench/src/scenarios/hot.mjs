@@ -305,33 +305,50 @@ export function sizesCell(sizes) {
   return sizes.map((g) => `${g.lanes < 0 ? 'no lanes' : `${g.lanes} lane${g.lanes === 1 ? '' : 's'}`}: ${range(g.messageBytes)} B (argument ${g.argumentBytes ? range(g.argumentBytes) : 'n/a'} B; ${int(g.messages)} messages)`).join(', ');
 }
 
-/** The hot counter's partition under --partition-limit (see partitionBudget). */
-export function partitionLine(p, label = '') {
-  return `  ${label}partition held to ${int(p.limitPerSecond)} entities/s: ${int(p.entities)} entities let through in ${p.seconds} s (${int(p.transactionEntities)} in transactions, ${int(p.readEntities)} reads), ` +
-    `${int(p.entitiesPerSecond)}/s, ${fixed(p.entitiesPerIncrement, 2)} per increment acknowledged; budget used ${p.budgetUsed == null ? 'n/a' : `${(p.budgetUsed * 100).toFixed(1)} %`}; ${int(p.limited)} requests answered 503 ServerBusy (${int(p.limitedEntities)} entities refused)`;
-}
-
 function notes(h) {
-  const [a, c, t, label] = [h.increments, h.subscriber.commits, h.truth, h.label ? `${h.label}: ` : ''];
-  const each = h.perInstance.map((p) => p.subscriber);
-  const histogram = c?.histogram.filter((b) => b.commits > 0).map((b) => `${b.to == null ? `${b.from}+` : b.from === b.to ? b.from : `${b.from}-${b.to}`}: ${int(b.commits)}`).join(', ');
+  const [a, c, t, p, s, sub] = [h.increments, h.subscriber.commits, h.truth, h.partition, h.stuck, h.subscriber];
+  const each = h.perInstance.map((x) => x.subscriber);
+  const range = (b) => (b.to == null ? `${b.from}+` : b.from === b.to ? b.from : `${b.from}-${b.to}`);
+  const histogram = c?.histogram.filter((b) => b.commits > 0).map((b) => `${range(b)}: ${int(b.commits)}`).join(', ');
   const kib = (bytes) => (bytes == null ? null : `${(bytes / 1024).toFixed(0)} KiB`);
-  const s = h.stuck;
+  const seconds = (x) => `${x.toFixed(1)} s`;
+  const percent = (x) => (x == null ? 'n/a' : `${(x * 100).toFixed(1)} %`);
+  const shows = h.perInstance.filter((x) => !x.subscriber.onTruth)
+    .map((x) => `; instance ${x.instance}'s subscriber shows ${int(x.subscriber.value)} / ${int(x.subscriber.version)}`);
+  const yes = (list, f) => list.map((x) => (f(x) ? 'yes' : 'no')).join(', ');
+  const [f, dropped] = [s?.fill, s?.droppedAfterMs != null && seconds(s.droppedAfterMs / 1000)];
+  const cut = a.unreadable2xx ? `; ${a.unreadable2xx} 2xx cut short, retried` : '';
   return [
-    `${int(a.acknowledged)} increments in ${h.seconds} s${h.cutShortByTime ? ` (writers stopped at ${h.maxSeconds} s)` : ''}; ${int(a.attempts)} requests; replays ${a.replays} (${a.replaysAfterLostAnswer} after a lost answer, ${a.unexplainedReplays} unexplained)${a.unreadable2xx ? `; ${a.unreadable2xx} 2xx cut short, retried` : ''}; versions 1..N answered once each: ${h.versionsOnceEach ? 'yes' : 'no'}${h.exactness === 'storage' ? ' (not required across processes)' : ''}`,
-    `longest single request ${ms(a.longestTryMs)} (the server's answer deadline is ${ANSWER_DEADLINE_MS / 1000} s): ${int(a.triesPastDeadline)} increments had a request past it`,
-    h.partition && partitionLine(h.partition).slice(2),
-    c && `commits seen by the subscriber: ${int(c.commits)} (increments per commit: ${histogram || 'none'}); ${h.subscriber.outOfOrder} out of order, ${h.subscriber.duplicates} duplicates; a lost message would merge two commits${h.subscriber.behindOnlyAfterLostAnswers ? `; never saw versions above ${h.subscriber.highestVersion}: acknowledged only by replays (their commit's answers were lost, so it sent nothing)` : ''}`,
-    `subscribers on the truth: ${t.onTruth} of ${t.subscribers} (${t.source}: ${int(t.value)} / ${int(t.version)}); time to truth after the last answer p50 / p99 / max ${timeToTruthCell(t)}${h.perInstance.map((p) => (p.subscriber.onTruth ? '' : `; instance ${p.instance}'s subscriber shows ${int(p.subscriber.value)} / ${int(p.subscriber.version)}`)).join('')}`,
-    h.instances > 1 && `counterUpdated received per subscriber: ${each.map((x) => int(x.counterUpdated)).join(', ')}; each reached the last version answered on its own instance (all that was judged before lanes on the wire): ${each.map((x) => (x.reachedInstanceLastVersion ? 'yes' : 'no')).join(', ')}`,
-    h.messageSizes.length && `bytes per counterUpdated (the hub message as received, record separator included; its argument as the server wrote it): ${sizesCell(h.messageSizes)}`,
-    h.commits?.source?.startsWith('the table') && `commit sizes from the table (key rows per CommitId): ${int(h.commits.count)} commits, ${h.commits.spanningInstances} holding writers of two instances`,
-    h.warmup && `warm-up on its own servers: ${h.warmup.seconds.toFixed(1)} s of increments, ${h.warmup.steady ? 'steady' : 'not yet steady'}; per second: ${h.warmup.ratesPerSecond.map(int).join(', ')}`,
-    ...h.perInstance.map((p) => p.meter?.batchSize && `instance ${p.instance} meter: ${int(p.meter.commits)} commits of ${int(p.meter.increments)} increments (batch.size mean ${p.meter.batchSize.mean.toFixed(2)}), ${int(p.meter.replays)} replays`),
-  ].filter(Boolean).map((line) => `  ${label}${line}`).concat(s ? [
-    `  ${h.label.replace(/(, )?stuck subscriber$/, '')}${h.variant.instances != null ? ': ' : ''}the stuck subscriber: ${s.fill.stalled ? `stalled after ${s.fill.seconds.toFixed(1)} s and ${int(s.fill.increments)} fill increments` : `NOT stalled after ${s.fill.seconds.toFixed(1)} s`}` +
-      ` (server's send queue to it ${kib(s.fill.serverQueuedBytes) ?? 'gone'}, unread on its side ${kib(s.fill.clientUnreadBytes) ?? 'n/a'}); ${s.droppedAfterMs == null ? `still connected at the end: ${s.atEnd?.connected ? 'yes' : 'no'}` : `dropped by the server ${(s.droppedAfterMs / 1000).toFixed(1)} s into the phase`}`,
-  ] : []);
+    `${int(a.acknowledged)} increments in ${h.seconds} s${h.cutShortByTime ? ` (writers stopped at ${h.maxSeconds} s)` : ''}; ` +
+      `${int(a.attempts)} requests; replays ${a.replays} (${a.replaysAfterLostAnswer} after a lost answer, ` +
+      `${a.unexplainedReplays} unexplained)${cut}; ` +
+      `versions 1..N answered once each: ${h.versionsOnceEach ? 'yes' : 'no'}${h.exactness === 'storage' ? ' (not required)' : ''}`,
+    `longest single request ${ms(a.longestTryMs)}; ` +
+      `${int(a.triesPastDeadline)} increments had one past the server's ${ANSWER_DEADLINE_MS / 1000} s answer deadline`,
+    p && `partition held to ${int(p.limitPerSecond)} entities/s: ${int(p.entities)} entities let through in ${p.seconds} s ` +
+      `(${int(p.transactionEntities)} in transactions, ${int(p.readEntities)} reads), ${int(p.entitiesPerSecond)}/s, ` +
+      `${fixed(p.entitiesPerIncrement, 2)} per increment acknowledged; budget used ${percent(p.budgetUsed)}; ` +
+      `${int(p.limited)} requests answered 503 ServerBusy (${int(p.limitedEntities)} entities refused)`,
+    c && `commits seen by the subscriber: ${int(c.commits)} (increments per commit: ${histogram || 'none'}); ` +
+      `${sub.outOfOrder} out of order, ${sub.duplicates} duplicates` +
+      (sub.behindOnlyAfterLostAnswers ? `; never saw versions above ${sub.highestVersion}: acknowledged only by replays` : ''),
+    `subscribers on the truth: ${t.onTruth} of ${t.subscribers} (${t.source}: ${int(t.value)} / ${int(t.version)}); ` +
+      `time to truth after the last answer p50 / p99 / max ${timeToTruthCell(t)}${shows.join('')}`,
+    h.instances > 1 && `counterUpdated received per subscriber: ${each.map((x) => int(x.counterUpdated)).join(', ')}; ` +
+      `each reached the last version answered on its own instance: ${yes(each, (x) => x.reachedInstanceLastVersion)}`,
+    h.messageSizes.length && `bytes per counterUpdated (with its separator; its argument as written): ${sizesCell(h.messageSizes)}`,
+    h.commits?.source?.startsWith('the table') &&
+      `commit sizes from the table (key rows per CommitId): ${int(h.commits.count)} commits, ` +
+      `${h.commits.spanningInstances} holding writers of two instances`,
+    h.warmup && `warm-up on its own servers: ${seconds(h.warmup.seconds)} of increments, ${h.warmup.steady ? '' : 'not yet '}steady; ` +
+      `per second: ${h.warmup.ratesPerSecond.map(int).join(', ')}`,
+    ...h.perInstance.map(({ meter: m, instance }) => m?.batchSize &&
+      `instance ${instance} meter: ${int(m.commits)} commits of ${int(m.increments)} increments ` +
+      `(batch.size mean ${fixed(m.batchSize.mean, 2)}), ${int(m.replays)} replays`),
+    s && `${f.stalled ? '' : 'NOT '}stalled after ${seconds(f.seconds)}${f.stalled ? ` and ${int(f.increments)} fill increments` : ''} ` +
+      `(server's send queue to it ${kib(f.serverQueuedBytes) ?? 'gone'}, unread on its side ${kib(f.clientUnreadBytes) ?? 'n/a'}); ` +
+      (dropped ? `dropped by the server ${dropped} into the phase` : `still connected at the end: ${s.atEnd?.connected ? 'yes' : 'no'}`),
+  ].filter(Boolean).map((line) => `  ${h.label ? `${h.label}: ` : ''}${line}`);
 }
 
 function storageTable(variants) {
