@@ -70,6 +70,6 @@ export function render(m) {
   return table([
     ['many counters', 'ops/s (incr + read)', 'incr p99', 'read p99', 'delivery p50', 'p99', 'msgs/incr/sub', 'missing (live / after)', 'misdelivered', '503s', 'exact', 'cpu (cores)'],
     [`${m.counters} x ${m.subscribersPerCounter} subs, ${m.writers} writers`, `${int(m.operationsPerSecond)} (${int(m.incrementsPerSecond)} + ${int(m.readsPerSecond)})`, ms(m.incrementLatencyMs.p99), ms(m.readLatencyMs.p99), ms(m.deliveryLatencyMs.p50), ms(m.deliveryLatencyMs.p99),
-      fixed(m.messages.perIncrementPerSubscriber, 3), `${m.coverage.missingOnLiveConnections} / ${m.coverage.afterCatchUp}`, m.messages.misrouted + m.messages.unknownVersions + m.messages.wrongValues, m.increments.s503, m.inexactCounters === 0 ? 'yes' : `NO (${m.inexactCounters})`, cpuCell(m.cpu)],
+      fixed(m.messages.perIncrementPerSubscriber, 3), `${m.coverage.missingLive} / ${m.coverage.afterCatchUp}`, m.messages.misrouted + m.messages.unknownVersions + m.messages.wrongValues, m.increments.s503, m.inexactCounters === 0 ? 'yes' : `NO (${m.inexactCounters})`, cpuCell(m.cpu)],
   ]);
 }
