@@ -5,6 +5,9 @@ import { CpuMeter, NOISE_MIN_SECONDS, calibrate, isNoisy, residentBytes } from '
 import { keyOf, shares, startWorker } from './workers.mjs';
 import { int, now } from './stats.mjs';
 
+/** How long subscribers get, after the last answer, to show what they must end on. */
+export const DRAIN_TIMEOUT_MS = 10_000;
+
 /** The targets of the issues for this 2-core machine, per store; reported, not enforced. */
 export function targetsFor(o) {
   if (o.store !== 'tables') return { hotIncrementsPerSecond: 20000, fanout: { '500@20': 50, '1000@50': 250 }, bytesPerConnection: 48 * 1024 };
@@ -113,8 +116,8 @@ export class Bench {
     return lists.flatMap((list, w) => list.map((entry) => ({ ...entry, key: keyOf(w, entry.conn) })));
   }
 
-  async drainAll(targets, timeoutMs = 10_000) {
-    return (await this.eachSub('drain', { targets, timeoutMs })).reduce((s, x) => s + x.behind, 0);
+  async drainAll(targets) {
+    return (await this.eachSub('drain', { targets, timeoutMs: DRAIN_TIMEOUT_MS })).reduce((s, x) => s + x.behind, 0);
   }
 
   /** Runs fn with the CPU meter around it, after the speed check; also what the store proxy did meanwhile. */

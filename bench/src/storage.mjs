@@ -10,7 +10,7 @@ import { Op, parseBenchKey } from './driver/http.mjs';
 import { summarize } from './stats.mjs';
 
 const LEGACY_LANE = 'state'; // a counter's row from before lanes: read as one more lane, holding key rows without Lane
-const EXAMPLES = 3; // failures named in a check's message
+export const EXAMPLES = 3; // failures named in a check's message
 
 export const visitorHash = (visitorId) => createHash('sha256').update(visitorId, 'utf8').digest('hex');
 

@@ -9,14 +9,14 @@ import { readCounter } from '../driver/http.mjs';
 import { connectStuck, fillUntilStalled } from '../driver/stuck.mjs';
 import { ANSWER_DEADLINE_MS, analyse as analyseIncrements, checkAnswers, checkIncrements } from '../increments.mjs';
 import { between, snapshotAfter, summarizeMeter } from '../launch/metrics.mjs';
-import { cpuCell, progress } from '../bench.mjs';
+import { DRAIN_TIMEOUT_MS, cpuCell, progress } from '../bench.mjs';
 import { fixed, int, ms, now, round, sleep, summarize, table, verdict, yesNo } from '../stats.mjs';
 import { checkReadsWithinStorage, checkStorage, classify, judgeStorage, readPartition, storageExact } from '../storage.mjs';
 import { judgeSubscriber, lastAnswerAt, summarizeTruth } from '../truth.mjs';
 import { shares } from '../workers.mjs';
 import { phaseSeries, startSampler } from '../coldstart.mjs';
+import { emptyCounts } from '../launch/partitionLimit.mjs';
 
-const DRAIN_TIMEOUT_MS = 10_000; // for the subscribers to show the truth after the last answer
 const STUCK_POLL_MS = 500; // is the stuck subscriber still connected (its subscription answers 204, 404 after)?
 const MAX_NAME_LENGTH = 63; // the fill counter's: each message to the stuck subscriber as large as they get
 const BUCKETS = [1, 2, 4, 8, 16, 32, 64];
@@ -36,7 +36,7 @@ export function commitSizes(versions) {
  */
 export function partitionBudget(store, name, acknowledged, seconds) {
   if (!(store?.partitionLimit > 0)) return null;
-  const p = store.partitions?.[name] ?? store.partitions?.[name.toLowerCase()] ?? { entities: 0, transactionEntities: 0, readEntities: 0, requests: 0, limited: 0, limitedEntities: 0 };
+  const p = store.partitions?.[name] ?? store.partitions?.[name.toLowerCase()] ?? emptyCounts();
   const budget = store.partitionLimit * (seconds + 1);
   return { partition: name, limitPerSecond: store.partitionLimit, seconds: round(seconds, 2), ...p, entitiesPerSecond: seconds > 0 ? Math.round(p.entities / seconds) : null, entitiesPerIncrement: acknowledged ? round(p.entities / acknowledged, 3) : null, budgetUsed: budget > 0 ? round(p.entities / budget, 3) : null };
 }

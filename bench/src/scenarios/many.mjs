@@ -3,15 +3,13 @@
 import { Op, readCounter } from '../driver/http.mjs';
 import { checkDeliveries, deliveryReport } from '../delivery.mjs';
 import { analyse as analyseIncrements, checkAnswers, isExact } from '../increments.mjs';
-import { checkStorageOfCounters, storageExact, storageOf } from '../storage.mjs';
+import { EXAMPLES, checkStorageOfCounters, storageExact, storageOf } from '../storage.mjs';
 import { cpuCell, progress } from '../bench.mjs';
 import { eachLimited, fixed, int, ms, round, summarize, table } from '../stats.mjs';
 import { judgeDeliveries } from './fanout.mjs';
 
 /** Partitions read from Azurite at once after the run. */
 const PARALLEL_READS = 8;
-/** Counters named in a failed check. */
-const EXAMPLES = 3;
 
 export async function run(bench) {
   const { counters, subsPerCounter, mixedWriters, mixedSeconds, readShare, plainWriters: plain } = bench.options;

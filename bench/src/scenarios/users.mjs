@@ -7,12 +7,10 @@ import { randomUUID } from 'node:crypto';
 import { Op, readCounter } from '../driver/http.mjs';
 import { analyse as analyseIncrements, checkCounter } from '../increments.mjs';
 import { storageOf } from '../storage.mjs';
-import { cpuCell, progress } from '../bench.mjs';
+import { DRAIN_TIMEOUT_MS, cpuCell, progress } from '../bench.mjs';
 import { int, ms, sleep, summarize, table } from '../stats.mjs';
 import { keyOf } from '../workers.mjs';
 
-/** How long the connections get to receive every visitor's last incrementApplied. */
-const DRAIN_TIMEOUT_MS = 10_000;
 /** After draining, how long to wait for a message that should not come (a replay that wrongly broadcast). */
 const LATE_MESSAGE_WAIT_MS = 300;
 
