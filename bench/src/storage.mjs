@@ -1,10 +1,6 @@
 // What the Table store holds for one counter after a run, read straight from Azurite (not through the store proxy),
-// and judged against the answers the bench received. The rows are those of Tables/ (RowKeys.cs and the *Entity.cs
-// beside it; docs/operations.md): they are read as they are, by their own column names. Checked, as guaranteed with
-// lanes: storage exact (Σ Value of the lane rows = Σ By of the key rows = what the acknowledged increments added,
-// Σ Version = key rows = acknowledged keyed increments, each with its row); each answer (and replay) equals its key
-// row; per lane, its key rows' LaneVersions are 1..Version once each; each visitor row's Total is its writer's count;
-// each commit holds writers of one instance. Only reported, as not guaranteed across processes: versions 1..N once.
+// judged against the answers the bench received. The rows are Tables/' (RowKeys.cs, *Entity.cs), read by their own
+// column names. What is checked, and why that is what lanes guarantee: bench/README.md, "What is checked".
 import { createHash } from 'node:crypto';
 import { Op, parseBenchKey } from './driver/http.mjs';
 import { summarize } from './stats.mjs';

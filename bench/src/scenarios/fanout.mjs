@@ -34,7 +34,7 @@ export async function run(bench) {
     progress.set(`fanout ${label}: drain`);
     const { d, f, stillBehind } = await judgeDeliveries(bench, { names: [name], finals: new Map([[name, final]]), perCounter: [a], runResult, subscribed });
     const target = bench.targets.fanout[label] ?? null;
-    checkCounter(bench, `fanout ${label}`, a, final, storage);
+    checkCounter(bench, `fanout ${label}`, a, [final], storage);
     checkDeliveries(bench, `fanout ${label}`, d, f);
     results.push({
       subscribers, rate, seconds: bench.options.fanoutSeconds, increments: { ...a, skippedAtInFlightCap: runResult.skipped }, httpLatencyMs: a.latencyMs, generatorLagMs: summarize(runResult.lag), deliveryLatencyMs: d.latency,

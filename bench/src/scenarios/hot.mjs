@@ -1,17 +1,14 @@
-// hot: W closed-loop writers on one counter, each on its own keep-alive connection with its own visitor id, each
-// increment with its own Idempotency-Key, retried with it until 200 as the pages do. One SignalR subscriber per server
-// merges what it receives lane by lane, as a page does (laneMerge.mjs), and must end on the truth (the table's Σ over
-// its lane rows, or the server's read without a table); with one server the jumps between the versions it receives
-// are the commit sizes (a lost message would merge two). Variants (main.mjs): --instances N (processes on one table
-// and one Redis backplane; writer i on instance i mod N; the table judged by storage.mjs, each process's meter read
-// from its log) and --stuck-subscriber (one more subscriber that never reads its socket, filled before the writers).
+// hot: W closed-loop writers on one counter, each with its own connection and visitor id, every increment keyed and
+// retried until 200 as the pages do. One subscriber per server merges what it receives as a page does (laneMerge.mjs)
+// and must end on the truth (the table's Σ over lane rows, or the server's read); with one server the jumps between
+// the versions it receives are the commit sizes. Variants (main.mjs): --instances, --stuck-subscriber, --cold-start.
 import { readCounter } from '../driver/http.mjs';
 import { connectStuck, fillUntilStalled } from '../driver/stuck.mjs';
-import { ANSWER_DEADLINE_MS, analyse as analyseIncrements, checkAnswers, checkIncrements } from '../increments.mjs';
+import { ANSWER_DEADLINE_MS, analyse as analyseIncrements, checkCounter } from '../increments.mjs';
 import { between, snapshotAfter, summarizeMeter } from '../launch/metrics.mjs';
 import { DRAIN_TIMEOUT_MS, cpuCell, progress } from '../bench.mjs';
 import { fixed, int, ms, now, round, sleep, summarize, table, verdict, yesNo } from '../stats.mjs';
-import { checkReadsWithinStorage, checkStorage, classify, judgeStorage, readPartition, storageExact } from '../storage.mjs';
+import { classify, judgeStorage, readPartition, storageExact } from '../storage.mjs';
 import { judgeSubscriber, lastAnswerAt, summarizeTruth } from '../truth.mjs';
 import { shares } from '../workers.mjs';
 import { phaseSeries, startSampler } from '../coldstart.mjs';
@@ -219,11 +216,7 @@ export function cpuPerCommit(cpu, meters, acknowledged) {
 
 function check(bench, h) {
   const scenario = h.label ? `hot ${h.label}` : 'hot';
-  if (h.storage) {
-    checkAnswers(bench, scenario, h.increments);
-    checkStorage(bench, scenario, h.storage);
-    checkReadsWithinStorage(bench, scenario, h.reads, h.storage);
-  } else checkIncrements(bench, scenario, h.increments, h.reads[0]);
+  checkCounter(bench, scenario, h.increments, h.reads, h.storage);
   if (h.keyed) bench.check(scenario, 'yourTotal', h.wrongYourTotal === 0, `${h.wrongYourTotal} answers carried a yourTotal other than the writer's count`);
   checkSubscribers(bench, scenario, h);
 }
