@@ -20,7 +20,7 @@ export async function readPartition(tableClient, partitionKey) {
 }
 
 /** A partition's rows as lanes ({ lane, value, version }), visitors (hash -> Total), key rows (with `visitor` and `key` from the row key) and others. */
-export function classify(rows) {
+function classify(rows) {
   const sorted = { lanes: [], visitors: new Map(), keys: [], other: [] };
   for (const row of rows.map(plain)) {
     const [prefix, visitor, ...key] = row.rowKey.split(':');

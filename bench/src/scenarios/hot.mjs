@@ -4,11 +4,11 @@
 // the versions it receives are the commit sizes. Variants (main.mjs): --instances, --stuck-subscriber, --cold-start.
 import { readCounter } from '../driver/http.mjs';
 import { connectStuck, fillUntilStalled } from '../driver/stuck.mjs';
-import { ANSWER_DEADLINE_MS, analyse as analyseIncrements, checkCounter } from '../increments.mjs';
+import { ANSWER_DEADLINE_MS, analyse as analyseIncrements, checkCounter, isExact } from '../increments.mjs';
 import { between, snapshotAfter, summarizeMeter } from '../launch/metrics.mjs';
 import { DRAIN_TIMEOUT_MS, cpuCell, progress } from '../bench.mjs';
 import { fixed, int, ms, now, round, sleep, summarize, table, verdict, yesNo } from '../stats.mjs';
-import { classify, judgeStorage, readPartition, storageExact } from '../storage.mjs';
+import { judgeStorage, readPartition, storageExact } from '../storage.mjs';
 import { judgeSubscriber, lastAnswerAt, summarizeTruth } from '../truth.mjs';
 import { shares } from '../workers.mjs';
 import { phaseSeries, startSampler } from '../coldstart.mjs';
@@ -104,10 +104,11 @@ async function measure(bench, variant) {
   const series = sampler ? phaseSeries({ servers: bench.server.servers, samples, runs, wallMinusMonotonic: Date.now() - now(), seconds: hotSeconds }) : null;
   const reads = await Promise.all(bench.bases.map((base) => readCounter(base, name)));
   const rows = bench.tableClient() ? await readPartition(bench.tableClient(), name) : null;
+  const writerList = [];
+  for (const r of runs) r.visitorIds.forEach((visitorId, w) => (writerList[r.writerOffset + w] = { visitorId, instance: (r.writerOffset + w) % instances }));
+  const storage = rows ? judgeStorage({ rows, runs, writers: writerList, instances }) : null;
   // What the subscribers must end on: the table's Σ over the lane rows (read after every answer, so final), or the server's read.
-  const lanes = rows && classify(rows).lanes;
-  const sum = (key) => lanes.reduce((s, l) => s + l[key], 0);
-  const truth = lanes ? { value: sum('value'), version: sum('version'), source: 'the table: Σ over lane rows' } : { value: reads[0].value, version: reads[0].version, source: 'GET' };
+  const truth = storage ? { value: storage.sumValue, version: storage.sumVersion, source: 'the table: Σ over lane rows' } : { value: reads[0].value, version: reads[0].version, source: 'GET' };
   progress.set('hot: drain');
   const byWorker = new Map();
   for (const w of watchers) byWorker.set(w.worker, [...(byWorker.get(w.worker) ?? []), w]);
@@ -122,9 +123,6 @@ async function measure(bench, variant) {
 
   const all = analyseIncrements(runs);
   const seconds = (Math.max(...runs.map((r) => r.finished)) - Math.min(...runs.map((r) => r.started))) / 1000;
-  const writerList = [];
-  for (const r of runs) r.visitorIds.forEach((visitorId, w) => (writerList[r.writerOffset + w] = { visitorId, instance: (r.writerOffset + w) % instances }));
-  const storage = rows ? judgeStorage({ rows, runs, writers: writerList, instances }) : null;
   // Per instance from its 200 answers: the highest version, and the versions not acknowledged only by replays.
   const answered = Array.from({ length: instances }, () => ({ last: 0, fresh: new Set() }));
   let wrongYourTotal = 0; // writer w is one visitor on a fresh counter: its n-th increment leaves its total at n
@@ -153,9 +151,9 @@ async function measure(bench, variant) {
   return {
     label, variant, counter: name, instances, writers, incrementsPerWriter: increments, maxSeconds: hotSeconds, cutShortByTime: runs.some((r) => r.cutShort), writerProcesses: bench.load.length, keyed: !plain,
     seconds: round(seconds, 2), increments: all, incrementsPerSecond: Math.round(all.acknowledged / seconds), latencyMs: all.latencyMs, // first send to its 200, retries included
-    final: storage ? { value: storage.sumValue, version: storage.sumVersion, source: 'the table: Σ over lane rows' } : { ...reads[0], source: 'GET' },
+    final: truth,
     reads, versionsOnceEach, exactness: storage ? 'storage' : 'answers',
-    exact: storage ? storageExact(storage) : reads[0].value === all.acknowledged && reads[0].version === all.acknowledged && versionsOnceEach,
+    exact: storage ? storageExact(storage) : isExact(all, reads[0]),
     storage, wrongYourTotal: plain ? null : wrongYourTotal, perInstance, truth: { ...truth, ...summarizeTruth(subscribers) }, messageSizes: messageSizes(messages, name),
     // counterUpdatedPerIncrement: per subscriber (each receives every instance's messages through the backplane)
     subscriber: { ...withoutVersions(subscribers[0]), misdelivered, counterUpdatedPerIncrement: perIncrement(subscribers.reduce((n, x) => n + x.counterUpdated, 0) / subscribers.length), commits: fromSubscriber },
