@@ -54,10 +54,10 @@ export const progress = {
 };
 
 export class Bench {
-  /** options: parsed; server: { url, pid, storePids, proxyStats } or null (none yet, see use()). */
+  /** options: parsed; server: { url } (--url), a stack (launch/stack.mjs), or null (none yet, see use()). */
   constructor(options, server) {
     this.options = options;
-    this.use(server ?? { url: null, pid: null });
+    this.use(server ?? { url: null });
     this.targets = targetsFor(options);
     this.run = `bench-${Date.now().toString(36)}`;
     this.subs = Array.from({ length: options.procs }, () => startWorker('connections'));
@@ -73,7 +73,7 @@ export class Bench {
     this.server = server;
     this.base = server.url;
     this.bases = server.servers ? server.servers.map((s) => s.url) : [server.url];
-    this.serverPid = server.pid ?? server.serverPid ?? null;
+    this.serverPid = server.serverPid ?? null;
     this.serverPids = server.serverPids ?? (() => (this.serverPid ? [this.serverPid] : []));
     this.storePids = server.storePids ?? (() => []);
     this.backplanePids = server.backplanePids ?? (() => []);

@@ -188,7 +188,7 @@ async function main() {
       await readCounter(options.url, 'bench-ping', { attempts: 1 }).catch((error) => {
         throw new Error(`${options.url} does not answer GET /api/counters/bench-ping: ${error.message}`);
       });
-      server = { url: options.url, pid: options.serverPid };
+      server = { url: options.url };
     }
   } catch (error) {
     console.error(`bench: ${error.message}`);
@@ -196,7 +196,7 @@ async function main() {
   }
   const loadAverage = () => os.loadavg().map((x) => round(x, 2));
   const report = {
-    startedAt: startedAt.toISOString(), url: server?.url ?? null, serverPid: server?.pid ?? server?.serverPid ?? null, server: stack ? { command: stack.command, store: stack.store, log: stack.logFile } : null,
+    startedAt: startedAt.toISOString(), url: server?.url ?? null, serverPid: server?.serverPid ?? null, server: stack ? { command: stack.command, store: stack.store, log: stack.logFile } : null,
     machine: machine(benchDir), loadAverageAtStart: loadAverage(), options: Object.fromEntries(Object.entries(options).filter(([k]) => !['help', 'scenarioList', 'fanoutList'].includes(k))),
   };
   const bench = new Bench(options, server);

@@ -36,7 +36,6 @@ const number = (value) => {
 /** [flags, help, default]. */
 const OPTIONS = [
   ['--url <base>', 'a running server, e.g. http://127.0.0.1:5080; nothing is started', null],
-  ['--server-pid <pid>', 'with --url: the server\'s pid, for memory and CPU figures', null],
   ['--app <dll>', 'the Standalone build to start (run.sh passes the one it published)', null],
   ['--store <memory|tables>', 'the store of the server the bench starts: in memory, or the Table store on Azurite', 'memory'],
   ['--store-latency <ms>', 'tables: a proxy between Standalone and Azurite adds this many ms each way', 0],
@@ -79,8 +78,8 @@ const OPTIONS = [
 
 function program() {
   const p = new Command('bench').helpOption('-h, --help', 'this text').exitOverride().configureOutput({ writeErr: () => {} }).configureHelp({ helpWidth: 120 });
-  // A null default is left out of the help (parse sets it); a flag with <n>, <s>, <ms>, <cores>, <pid> or <0..1> takes a number.
-  for (const [flags, help, value] of OPTIONS) p.option(flags, help, ...(/<(n|s|ms|cores|0\.\.1|pid)>/.test(flags) ? [number] : []), ...(value === null ? [] : [value]));
+  // A null default is left out of the help (parse sets it); a flag with <n>, <s>, <ms>, <cores> or <0..1> takes a number.
+  for (const [flags, help, value] of OPTIONS) p.option(flags, help, ...(/<(n|s|ms|cores|0\.\.1)>/.test(flags) ? [number] : []), ...(value === null ? [] : [value]));
   return p.addHelpText('beforeAll', USAGE).addHelpText('after', FOOTER);
 }
 
