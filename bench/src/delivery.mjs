@@ -104,9 +104,12 @@ export function finalStates(catchUps, subscribed, finals) {
 /** The messages and coverage parts of a scenario's result; `acknowledged`: increments answered 200. */
 export function deliveryReport(d, f, stillBehind, acknowledged, subscribersPerCounter) {
   const per = (n) => (acknowledged ? d.deliveries / n : null);
-  const messages = { commitsSeen: d.broadcasts, perIncrement: per(acknowledged), perIncrementPerSubscriber: per(acknowledged * subscribersPerCounter) };
+  const perSubscriber = per(acknowledged * subscribersPerCounter);
   return {
-    messages: { ...messages, ...pick(d, 'deliveries outOfOrder duplicates misrouted unknownVersions wrongValues') },
+    messages: {
+      commitsSeen: d.broadcasts, perIncrement: per(acknowledged), perIncrementPerSubscriber: perSubscriber,
+      ...pick(d, 'deliveries outOfOrder duplicates misrouted unknownVersions wrongValues'),
+    },
     coverage: {
       ...pick(d, 'expected missingLive behindLive missingReconnected missingAfterLostAnswer reconnects'),
       afterCatchUp: f.mismatches, neededCatchUp: f.neededCatchUp, stillBehindAfterDrain: stillBehind,

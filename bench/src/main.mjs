@@ -134,11 +134,13 @@ export function render(report) {
   if (report.server || !(r.hot?.some((h) => h.server) || r.memory?.server)) out.push(`server: ${describeServer(report.server)}`);
   for (const h of (r.hot ?? []).filter((x) => x.server)) out.push(`server of hot ${h.label}: ${h.server.description}`);
   if (r.memory?.server) out.push(`server of memory: ${r.memory.server.description} (${r.memory.server.command})`);
-  const [store, redis] = [report.options.store === 'tables' ? ' / store (Azurite, proxy)' : '', report.options.instances != null ? ' / redis' : ''];
-  out.push(`cpu: cores in the measured phase: server${store}${redis} / bench (busiest process: 1.0 is its limit) / other ` +
+  const o = report.options;
+  const store = (o.store === 'tables' ? ' / store (Azurite, proxy)' : '') + (o.instances != null ? ' / redis' : '');
+  out.push(`cpu: cores in the measured phase: server${store} / bench (busiest process: 1.0 is its limit) / other ` +
     `(NOISY when > ${NOISY_OTHER_CORES} over ${NOISE_MIN_SECONDS} s or more)`);
   const w = r.warmup;
-  if (w) out.push(`Warm-up: ${w.seconds.toFixed(1)} s of increments, ${w.steady ? '' : 'not yet '}steady; per second: ${w.ratesPerSecond.map(int).join(', ')}`);
+  const rates = w?.ratesPerSecond.map(int).join(', ');
+  if (w) out.push(`Warm-up: ${w.seconds.toFixed(1)} s of increments, ${w.steady ? '' : 'not yet '}steady; per second: ${rates}`);
   const c = report.calibrationMs;
   if (c?.length) out.push(`Speed check before each phase (fixed work, lower is faster): ${Math.min(...c)}-${Math.max(...c)} ms`);
   const scenarios = { hot, wrk, fanout, many, connections, users, memory };

@@ -137,7 +137,7 @@ export async function unsubscribeAll({ base, concurrency = 16 }) {
   return pairs.length;
 }
 
-/** The merged views of counter `name` on the connections `only`: sums and lanes shown, each change [at, value, version, …], payloads received twice. */
+/** The merged views of `name` on the connections `only`: sums and lanes shown, each change [at, value, version, …], payloads seen twice. */
 export function views({ name, only }) {
   return only.map((index) => {
     const { views: all, reconnects, closed } = connections[index];
