@@ -5,6 +5,9 @@ import { CpuMeter, NOISE_MIN_SECONDS, calibrate, isNoisy, residentBytes } from '
 import { keyOf, shares, startWorker } from './workers.mjs';
 import { int, now } from './stats.mjs';
 
+/** How long subscribers get, after the last answer, to show what they must end on. */
+export const DRAIN_TIMEOUT_MS = 10_000;
+
 /** The targets of the issues for this 2-core machine, per store; reported, not enforced. */
 export function targetsFor(o) {
   if (o.store !== 'tables') return { hotIncrementsPerSecond: 20000, fanout: { '500@20': 50, '1000@50': 250 }, bytesPerConnection: 48 * 1024 };
@@ -51,10 +54,10 @@ export const progress = {
 };
 
 export class Bench {
-  /** options: parsed; server: { url, pid, storePids, proxyStats } or null (none yet, see use()). */
+  /** options: parsed; server: { url } (--url), a stack (launch/stack.mjs), or null (none yet, see use()). */
   constructor(options, server) {
     this.options = options;
-    this.use(server ?? { url: null, pid: null });
+    this.use(server ?? { url: null });
     this.targets = targetsFor(options);
     this.run = `bench-${Date.now().toString(36)}`;
     this.subs = Array.from({ length: options.procs }, () => startWorker('connections'));
@@ -70,7 +73,7 @@ export class Bench {
     this.server = server;
     this.base = server.url;
     this.bases = server.servers ? server.servers.map((s) => s.url) : [server.url];
-    this.serverPid = server.pid ?? server.serverPid ?? null;
+    this.serverPid = server.serverPid ?? null;
     this.serverPids = server.serverPids ?? (() => (this.serverPid ? [this.serverPid] : []));
     this.storePids = server.storePids ?? (() => []);
     this.backplanePids = server.backplanePids ?? (() => []);
@@ -113,8 +116,8 @@ export class Bench {
     return lists.flatMap((list, w) => list.map((entry) => ({ ...entry, key: keyOf(w, entry.conn) })));
   }
 
-  async drainAll(targets, timeoutMs = 10_000) {
-    return (await this.eachSub('drain', { targets, timeoutMs })).reduce((s, x) => s + x.behind, 0);
+  async drainAll(targets) {
+    return (await this.eachSub('drain', { targets, timeoutMs: DRAIN_TIMEOUT_MS })).reduce((s, x) => s + x.behind, 0);
   }
 
   /** Runs fn with the CPU meter around it, after the speed check; also what the store proxy did meanwhile. */

@@ -7,7 +7,7 @@
 // interpolated linearly between the two readings around it: the samples do not fall on the seconds.
 import { readFileSync } from 'node:fs';
 import { EXPORT_INTERVAL_MS, exportHistory } from './launch/metrics.mjs';
-import { cpuSeconds } from './system.mjs';
+import { attempt, cpuSeconds } from './system.mjs';
 import { now, round } from './stats.mjs';
 
 export const SAMPLE_MS = 1000;
@@ -35,12 +35,7 @@ export function valueAt(readings, t) {
 
 /** The log's `livecounter.commits` over time, on the monotonic clock ([{ t, value }]), from 0. */
 export function commitsOf(logFile, wallMinusMonotonic) {
-  let text = '';
-  try {
-    text = readFileSync(logFile, 'utf8');
-  } catch {
-    // no log: no commits known
-  }
+  const text = attempt(() => readFileSync(logFile, 'utf8')) ?? ''; // no log: no commits known
   const points = exportHistory(text, 'livecounter.commits').map((p) => ({ t: p.at - wallMinusMonotonic, value: p.value }));
   // The exporter prints the counter from its first commit on: one export earlier it was 0.
   return points.length ? [{ t: points[0].t - EXPORT_INTERVAL_MS, value: 0 }, ...points] : points;

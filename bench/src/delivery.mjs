@@ -104,17 +104,15 @@ export function finalStates(catchUps, subscribed, finals) {
 /** The messages and coverage parts of a scenario's result; `acknowledged`: increments answered 200. */
 export function deliveryReport(d, f, stillBehind, acknowledged, subscribersPerCounter) {
   const per = (n) => (acknowledged ? d.deliveries / n : null);
+  const perSubscriber = per(acknowledged * subscribersPerCounter);
   return {
-    messages: { deliveries: d.deliveries, commitsSeen: d.broadcasts, perIncrement: per(acknowledged), perIncrementPerSubscriber: per(acknowledged * subscribersPerCounter), ...pick(d, 'outOfOrder duplicates misrouted unknownVersions wrongValues') },
+    messages: {
+      commitsSeen: d.broadcasts, perIncrement: per(acknowledged), perIncrementPerSubscriber: perSubscriber,
+      ...pick(d, 'deliveries outOfOrder duplicates misrouted unknownVersions wrongValues'),
+    },
     coverage: {
-      pairs: d.expected,
-      missingOnLiveConnections: d.missingLive,
-      subscribersBehindOnLiveConnections: d.behindLive,
-      missingOnReconnectedConnections: d.missingReconnected,
-      ...pick(d, 'missingAfterLostAnswer reconnects'),
-      afterCatchUp: f.mismatches,
-      neededCatchUp: f.neededCatchUp,
-      stillBehindAfterDrain: stillBehind,
+      ...pick(d, 'expected missingLive behindLive missingReconnected missingAfterLostAnswer reconnects'),
+      afterCatchUp: f.mismatches, neededCatchUp: f.neededCatchUp, stillBehindAfterDrain: stillBehind,
     },
   };
 }

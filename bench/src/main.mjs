@@ -134,10 +134,15 @@ export function render(report) {
   if (report.server || !(r.hot?.some((h) => h.server) || r.memory?.server)) out.push(`server: ${describeServer(report.server)}`);
   for (const h of (r.hot ?? []).filter((x) => x.server)) out.push(`server of hot ${h.label}: ${h.server.description}`);
   if (r.memory?.server) out.push(`server of memory: ${r.memory.server.description} (${r.memory.server.command})`);
-  out.push(`cpu: cores used in the measured phase by the server${report.options.store === 'tables' ? ' / the store (Azurite and the proxy)' : ''}${report.options.instances != null ? ' / Redis (the backplane)' : ''} / all bench processes (the busiest one: each is one Node thread, 1.0 is its limit) / anything else (NOISY when > ${NOISY_OTHER_CORES} in a phase of ${NOISE_MIN_SECONDS} s or more)`);
-  if (r.warmup) out.push(`Warm-up: ${r.warmup.seconds.toFixed(1)} s of increments, ${r.warmup.steady ? 'steady' : 'not yet steady (the machine is drifting, or raise --warmup-seconds)'}; per second: ${r.warmup.ratesPerSecond.map(int).join(', ')}`);
+  const o = report.options;
+  const store = (o.store === 'tables' ? ' / store (Azurite, proxy)' : '') + (o.instances != null ? ' / redis' : '');
+  out.push(`cpu: cores in the measured phase: server${store} / bench (busiest process: 1.0 is its limit) / other ` +
+    `(NOISY when > ${NOISY_OTHER_CORES} over ${NOISE_MIN_SECONDS} s or more)`);
+  const w = r.warmup;
+  const rates = w?.ratesPerSecond.map(int).join(', ');
+  if (w) out.push(`Warm-up: ${w.seconds.toFixed(1)} s of increments, ${w.steady ? '' : 'not yet '}steady; per second: ${rates}`);
   const c = report.calibrationMs;
-  if (c?.length) out.push(`Speed check before each phase (fixed single-thread work, lower is faster): ${Math.min(...c)}-${Math.max(...c)} ms`);
+  if (c?.length) out.push(`Speed check before each phase (fixed work, lower is faster): ${Math.min(...c)}-${Math.max(...c)} ms`);
   const scenarios = { hot, wrk, fanout, many, connections, users, memory };
   for (const [name, scenario] of Object.entries(scenarios)) if (r[name] && [r[name]].flat().length) out.push('', scenario.render(r[name]));
   const rows = [];
@@ -185,7 +190,7 @@ async function main() {
       await readCounter(options.url, 'bench-ping', { attempts: 1 }).catch((error) => {
         throw new Error(`${options.url} does not answer GET /api/counters/bench-ping: ${error.message}`);
       });
-      server = { url: options.url, pid: options.serverPid };
+      server = { url: options.url };
     }
   } catch (error) {
     console.error(`bench: ${error.message}`);
@@ -193,7 +198,7 @@ async function main() {
   }
   const loadAverage = () => os.loadavg().map((x) => round(x, 2));
   const report = {
-    startedAt: startedAt.toISOString(), url: server?.url ?? null, serverPid: server?.pid ?? server?.serverPid ?? null, server: stack ? { command: stack.command, store: stack.store, log: stack.logFile } : null,
+    startedAt: startedAt.toISOString(), url: server?.url ?? null, serverPid: server?.serverPid ?? null, server: stack ? { command: stack.command, store: stack.store, log: stack.logFile } : null,
     machine: machine(benchDir), loadAverageAtStart: loadAverage(), options: Object.fromEntries(Object.entries(options).filter(([k]) => !['help', 'scenarioList', 'fanoutList'].includes(k))),
   };
   const bench = new Bench(options, server);

@@ -6,34 +6,26 @@ const MAX_INSTANCES = 16;
 /** --cold-start's defaults: a load long enough for the figure's 5 x 5 s and the picture's 30 s, bounded by time alone. */
 const COLD_START = { hotSeconds: 30, warmupSeconds: 20, increments: 1_000_000 };
 
-const USAGE = `LiveCounter load generator: the real HTTP API and the official SignalR client (@microsoft/signalr).
+const USAGE = `LiveCounter load generator: the real HTTP API and the official SignalR client. Details: bench/README.md.
 
-  ./bench/run.sh [options]            npm ci, publishes Standalone (Release, ReadyToRun: what ships), starts it (and its
-                                      store) on free loopback ports, runs, stops everything it started
-  ./bench/run.sh --url <base> [...]   drives a server that is already running (any host of the API)
+  ./bench/run.sh [options]            publishes Standalone, starts it (and its store), runs, stops what it started
+  ./bench/run.sh --url <base> [...]   drives a server that is already running
   node bench/src/main.mjs --app <LiveCounter.Standalone.dll> [...]   starts that build (what run.sh does)
   node bench/src/charts.mjs cold-start|scale-out --out <svg> [label=]<results.json>[#cold|#warm] ...   several runs on one picture
 
 Scenarios (--scenarios, comma-separated; default all but wrk):
-  connections  resident memory of the server before and after --connections idle connections
+  connections  the server's resident memory before and after --connections idle connections
   fanout       subscribers on one counter while increments arrive at a fixed rate (--fanout)
   many         --counters counters with --subs-per-counter subscribers each under mixed increments and reads
   users        --visitors visitors with 2 connections each: incrementApplied must reach only its visitor
-  hot          --writers concurrent writers on one counter, each increment keyed and retried until 200: increments/s,
-               latency, 503s, exactness, commit sizes, every subscriber's merged view against the truth and its time
-               to truth, bytes per counterUpdated
-  wrk          the hot counter again, driven by wrk (Debian package) without keys; also enabled by --wrk
-  memory       in-memory store, on a Standalone of its own with the --max-* caps: floods of --flood increments needing
-               new room (names, visitors, keys): VmRSS before, during and after each, answers by status (507 at a cap)
+  hot          --writers writers on one counter: increments/s, latency, exactness, commit sizes, subscribers on the truth
+  wrk          the hot counter driven by wrk, without keys; also enabled by --wrk
+  memory       a Standalone of its own with the --max-* caps: floods of --flood increments needing new room
 `;
 
 const FOOTER = `
-Every increment of hot, fanout, many (unless --plain-writers) and users carries an Idempotency-Key and is retried with it
-(like the pages: Retry-After when given, else backoff) until it answers 200, for at most 60 s.
-Pictures: with --cold-start and with --instances of two numbers or more, the run also writes SVG pictures beside the JSON
-(bench/results/<time>-cold-start.svg, <time>-scale-out.svg).
 Exit status: 0 when every exactness, missing and misdelivery check passed, 1 when one failed, 2 on an error.
-Targets (increments/s, p99, KiB per connection) are reported, not enforced: they depend on the machine.`;
+Targets are reported, not enforced.`;
 
 const number = (value) => {
   const n = Number(value);
@@ -44,23 +36,22 @@ const number = (value) => {
 /** [flags, help, default]. */
 const OPTIONS = [
   ['--url <base>', 'a running server, e.g. http://127.0.0.1:5080; nothing is started', null],
-  ['--server-pid <pid>', 'with --url: the server\'s pid, for memory and CPU figures', null],
   ['--app <dll>', 'the Standalone build to start (run.sh passes the one it published)', null],
-  ['--store <memory|tables>', 'the server run.sh starts: memory (the in-memory store), or tables: the Table store on Azurite (bench/node_modules), started in memory on a free port under an account whose key is random per run, and stopped at the end', 'memory'],
-  ['--store-latency <ms>', 'tables: a TCP proxy between Standalone and Azurite adds this many ms each way', 0],
-  ['--store-faults <0..1>', 'tables: the proxy cuts this fraction of store requests, at random before they reach Azurite or after Azurite handled them (the status line gets through, then the connection is reset); counted per kind in the report', 0],
-  ['--partition-limit <n>', 'tables: the proxy holds each partition to n entities per second, as Azure does (about 2,000): a token bucket per partition holding one second\'s worth; a transaction costs its entities, a read 1. A request over it is answered as Table Storage throttles (503, x-ms-error-code ServerBusy, an OData JSON error) without being forwarded; hot shows its partition\'s entities per increment and the share of its budget used', 0],
-  ['--group-commit <on|off>', 'off passes --LiveCounter:GroupCommit=false: every increment reads, computes and commits alone, racing the others (the behaviour before group commit)', 'on'],
-  ['--instances <n[,n...]>', `tables, hot: the hot scenario on n (1 to ${MAX_INSTANCES}) Standalone processes sharing one Azurite table and one Redis backplane, fresh ones for each n; writer i writes to instance i mod n, one subscriber per instance, each judged against the table's truth; the meter's conflicts, retries, 503s by reason and batch sizes are reported per instance, e.g. 1,4`, null],
-  ['--instance-cpus <cores>', 'holds each Standalone the bench starts to this many cores (e.g. 0.15), as an Azure instance has cores of its own: a cgroup per process with a CFS quota of cores x 100 ms per 100 ms (cgroup v2 cpu.max, else v1 cpu.cfs_quota_us; an error when neither can be written: needs root), joined before the process starts, removed at the end (also on Ctrl-C and SIGTERM)', null],
-  ['--cold-start', 'hot: each variant on fresh processes, measured from their first second: the time from process start to answering and to the first answered increment, then the load at once (no warm-up) with, per second and per 5 s, increments/s, commits (the meter) and server CPU per commit and per increment; then a warm-up and the same load again on the same processes (the warm figures). Defaults --hot-seconds to 30, --warmup-seconds to 20 and --increments to unbounded. Writes bench/results/<time>-cold-start.svg', false],
+  ['--store <memory|tables>', 'the store of the server the bench starts: in memory, or the Table store on Azurite', 'memory'],
+  ['--store-latency <ms>', 'tables: a proxy between Standalone and Azurite adds this many ms each way', 0],
+  ['--store-faults <0..1>', 'tables: the proxy cuts this fraction of store requests, before Azurite or with the answer lost', 0],
+  ['--partition-limit <n>', 'tables: the proxy holds each partition to n entities/s, answering the rest 503 ServerBusy', 0],
+  ['--group-commit <on|off>', 'off: every increment commits alone (--LiveCounter:GroupCommit=false)', 'on'],
+  ['--instances <n[,n...]>', `tables, hot: on n (1 to ${MAX_INSTANCES}) processes sharing a table and a Redis backplane, e.g. 1,4`, null],
+  ['--instance-cpus <cores>', 'each Standalone the bench starts held to this many cores by a cgroup (needs root)', null],
+  ['--cold-start', 'hot: each variant on fresh processes from their first second, then warm on the same processes', false],
   ['--scenarios <list>', `comma-separated, of ${SCENARIOS.join(', ')}`, 'connections,fanout,many,users,hot'],
-  ['--writers <n>', 'hot: concurrent writers, one keep-alive connection and one visitor id each (--writers 1 gives the single-writer figure)', 32],
-  ['--writers-per-instance <n>', 'hot: n writers per instance instead of a fixed crowd (--instances 1,4 with 16: 16 writers, then 64), so that each instance gets the same load; not with --writers. Other scenarios that use --writers (wrk) use n', null],
-  ['--increments <n>', 'hot: increments per writer (default 3000 on memory, 9600/writers (at least 300) on tables); writers stop starting new ones after --hot-seconds', null],
+  ['--writers <n>', 'hot: concurrent writers, one connection and one visitor id each', 32],
+  ['--writers-per-instance <n>', 'hot: n writers per instance instead of --writers (1,4 with 16: 16, then 64)', null],
+  ['--increments <n>', 'hot: increments per writer (default 3000 on memory, 9600/writers, at least 300, on tables)', null],
   ['--hot-seconds <s>', 'hot: no new increment starts after this long', 20],
-  ['--stuck-subscriber [on|off|off,on]', 'hot: one more subscriber on the hot counter that never reads its socket, filled (increments to another counter it is subscribed to) until the server\'s socket to it is full before the writers start. off,on runs hot without and with it. The server drops it about 10 s after it stalled: keep --hot-seconds under 8 to measure the whole phase with it stuck', 'off'],
-  ['--plain-writers', 'hot, fanout, many and warm-up: increments without Idempotency-Key or visitor id, sent once (how the figures in docs/performance.md before group commit were taken)', false],
+  ['--stuck-subscriber [on|off|off,on]', 'hot: one more subscriber that never reads its socket; off,on runs both', 'off'],
+  ['--plain-writers', 'hot, fanout, many and warm-up: increments without key or visitor id, sent once', false],
   ['--writer-procs <n>', 'hot: Node processes the writers are spread over', 1],
   ['--fanout <S@R,...>', 'fanout: subscribers@increments-per-second', '500@20,1000@50'],
   ['--fanout-seconds <s>', 'fanout: seconds of increments per configuration', 6],
@@ -72,14 +63,14 @@ const OPTIONS = [
   ['--read-share <0..1>', 'many: share of reads among the operations', 0.25],
   ['--visitors <n>', 'users: visitors, each with 2 connections', 100],
   ['--visitor-increments <n>', 'users: increments per visitor, plus one replay of the last Idempotency-Key', 5],
-  ['--procs <n>', 'Node processes holding the SignalR connections (the load runs in another)', 2],
+  ['--procs <n>', 'Node processes holding the SignalR connections', 2],
   ['--wrk', 'also run the wrk scenario', false],
   ['--wrk-seconds <s>', 'wrk: duration; connections = --writers', 10],
   ['--wrk-threads <n>', 'wrk: threads', 2],
-  ['--warmup-seconds <s>', 'at most this long, increments until the rate is steady, so tiered JIT has optimised the server before anything is measured', 10],
+  ['--warmup-seconds <s>', 'at most this long, increments until the server\'s rate is steady', 10],
   ['--flood <n>', 'memory: requests per flood', 50000],
   ['--flood-concurrency <n>', 'memory: requests in flight', 32],
-  ['--max-counters <n>', 'memory: started with --LiveCounter:InMemory:MaxCounters=<n> (small caps make the floods reach them quickly; not given: the server\'s defaults)', null],
+  ['--max-counters <n>', 'memory: --LiveCounter:InMemory:MaxCounters=<n> (not given: the server\'s default)', null],
   ['--max-visitors <n>', 'memory: likewise MaxVisitors', null],
   ['--max-records <n>', 'memory: likewise MaxRecords', null],
   ['--out <file>', 'JSON results file (default bench/results/<timestamp>.json)', null],
@@ -87,8 +78,8 @@ const OPTIONS = [
 
 function program() {
   const p = new Command('bench').helpOption('-h, --help', 'this text').exitOverride().configureOutput({ writeErr: () => {} }).configureHelp({ helpWidth: 120 });
-  // A null default is left out of the help (parse sets it); a flag with <n>, <s>, <ms>, <cores>, <pid> or <0..1> takes a number.
-  for (const [flags, help, value] of OPTIONS) p.option(flags, help, ...(/<(n|s|ms|cores|0\.\.1|pid)>/.test(flags) ? [number] : []), ...(value === null ? [] : [value]));
+  // A null default is left out of the help (parse sets it); a flag with <n>, <s>, <ms>, <cores> or <0..1> takes a number.
+  for (const [flags, help, value] of OPTIONS) p.option(flags, help, ...(/<(n|s|ms|cores|0\.\.1)>/.test(flags) ? [number] : []), ...(value === null ? [] : [value]));
   return p.addHelpText('beforeAll', USAGE).addHelpText('after', FOOTER);
 }
 

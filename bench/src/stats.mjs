@@ -1,33 +1,14 @@
-// Numbers shared by the bench and its workers: the clock, a growable typed array, percentiles, table cells.
+// Numbers shared by the bench and its workers: the clock, columns of numbers, percentiles, table cells.
 import hdr from 'hdr-histogram-js';
 import pLimit from 'p-limit';
 
 /** CLOCK_MONOTONIC in ms: Linux shares it between processes, so a send time in one and a receipt in another compare. */
 export const now = () => Number(process.hrtime.bigint()) / 1e6;
 
-export class Growable {
-  constructor(Type = Float64Array, capacity = 1024) {
-    Object.assign(this, { Type, data: new Type(capacity), length: 0 });
-  }
-
-  push(value) {
-    if (this.length === this.data.length) {
-      const bigger = new this.Type(this.data.length * 2);
-      bigger.set(this.data);
-      this.data = bigger;
-    }
-    this.data[this.length++] = value;
-  }
-
-  /** A right-sized copy, cheap to send to another process. */
-  toArray() {
-    return this.data.slice(0, this.length);
-  }
-
-  clear() {
-    this.length = 0;
-  }
-}
+/** Named columns of numbers ({ name: TypedArray }): arrays while recording; `typed` hands them over as typed arrays,
+ *  compact between processes. */
+export const columns = (spec) => Object.fromEntries(Object.keys(spec).map((k) => [k, []]));
+export const typed = (spec, cols) => Object.fromEntries(Object.entries(spec).map(([k, Type]) => [k, Type.from(cols[k])]));
 
 /** Percentiles (3 significant digits, integers below 2048 exact) of values in ms or counts; µs kept, negatives shifted. */
 export function summarize(values) {

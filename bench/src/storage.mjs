@@ -1,16 +1,12 @@
 // What the Table store holds for one counter after a run, read straight from Azurite (not through the store proxy),
-// and judged against the answers the bench received. The rows are those of Tables/ (RowKeys.cs and the *Entity.cs
-// beside it; docs/operations.md): they are read as they are, by their own column names. Checked, as guaranteed with
-// lanes: storage exact (Σ Value of the lane rows = Σ By of the key rows = what the acknowledged increments added,
-// Σ Version = key rows = acknowledged keyed increments, each with its row); each answer (and replay) equals its key
-// row; per lane, its key rows' LaneVersions are 1..Version once each; each visitor row's Total is its writer's count;
-// each commit holds writers of one instance. Only reported, as not guaranteed across processes: versions 1..N once.
+// judged against the answers the bench received. The rows are Tables/' (RowKeys.cs, *Entity.cs), read by their own
+// column names. What is checked, and why that is what lanes guarantee: bench/README.md, "What is checked".
 import { createHash } from 'node:crypto';
 import { Op, parseBenchKey } from './driver/http.mjs';
 import { summarize } from './stats.mjs';
 
 const LEGACY_LANE = 'state'; // a counter's row from before lanes: read as one more lane, holding key rows without Lane
-const EXAMPLES = 3; // failures named in a check's message
+export const EXAMPLES = 3; // failures named in a check's message
 
 export const visitorHash = (visitorId) => createHash('sha256').update(visitorId, 'utf8').digest('hex');
 
@@ -24,7 +20,7 @@ export async function readPartition(tableClient, partitionKey) {
 }
 
 /** A partition's rows as lanes ({ lane, value, version }), visitors (hash -> Total), key rows (with `visitor` and `key` from the row key) and others. */
-export function classify(rows) {
+function classify(rows) {
   const sorted = { lanes: [], visitors: new Map(), keys: [], other: [] };
   for (const row of rows.map(plain)) {
     const [prefix, visitor, ...key] = row.rowKey.split(':');
@@ -89,7 +85,7 @@ export function judgeStorage({ rows, runs, counter = null, writers, instances = 
   const sum = (list, f) => list.reduce((total, x) => total + (f(x) ?? 0), 0);
   const s = { rows: rows.length, lanes, sumValue: sum(lanes, (l) => l.value), sumVersion: sum(lanes, (l) => l.version), keyRows: keys.length, keyRowsSumBy: sum(keys, (k) => k.By) };
   // Every increment of the bench is by 1.
-  Object.assign(s, { acknowledged: answers.size, acknowledgedBy: answers.size, unknownKeys: 0, unacknowledgedKeys: 0, answersMatched: 0, answersMismatched: 0, mismatchExamples: [] });
+  Object.assign(s, { acknowledged: answers.size, unknownKeys: 0, unacknowledgedKeys: 0, answersMatched: 0, answersMismatched: 0, mismatchExamples: [] });
   const rowOf = new Map();
   for (const k of keys) {
     const writer = k.whose && writers[k.whose.who];
@@ -131,8 +127,8 @@ export function judgeStorage({ rows, runs, counter = null, writers, instances = 
 
 /** Storage exact: what the acknowledged increments added is what the lanes hold, each increment once. */
 export function storageExact(s) {
-  if (!s.keyed) return s.sumValue === s.acknowledgedBy;
-  return s.sumValue === s.keyRowsSumBy && s.sumValue === s.acknowledgedBy && s.sumVersion === s.keyRows && s.keyRows === s.acknowledged && s.missingKeyRows === 0 && s.unknownKeys === 0 && s.unacknowledgedKeys === 0;
+  if (!s.keyed) return s.sumValue === s.acknowledged;
+  return s.sumValue === s.keyRowsSumBy && s.sumValue === s.acknowledged && s.sumVersion === s.keyRows && s.keyRows === s.acknowledged && s.missingKeyRows === 0 && s.unknownKeys === 0 && s.unacknowledgedKeys === 0;
 }
 
 /** The checks of a counter's partition (see the top of this file). */

@@ -74,7 +74,6 @@ export class CpuMeter {
     const each = b.servers.length > 1 && a.servers.length === b.servers.length ? b.servers.map((x, i) => r(cores(a.servers[i], x))) : null;
     return {
       seconds: round(wall),
-      machineCores: round(busy),
       serverCores: r(server),
       ...(each ? { serverCoresPerInstance: each } : {}),
       storeCores: r(store),
@@ -82,8 +81,6 @@ export class CpuMeter {
       generatorCores: round(generator),
       otherCores: round(Math.max(0, busy - generator - (server ?? 0) - (store ?? 0) - (backplane ?? 0))),
       busiestBenchProcessCores: Math.max(...processes.map((p) => p.cores)),
-      benchProcesses: processes,
-      loadAverage: round(os.loadavg()[0]),
     };
   }
 }

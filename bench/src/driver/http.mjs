@@ -1,9 +1,8 @@
 // The HTTP side of a bench process: the API's requests over undici keep-alive connections, and the load patterns
 // the scenarios drive. main.mjs runs them in worker processes (worker.mjs) and joins their records.
 import { randomBytes, randomUUID } from 'node:crypto';
-import pLimit from 'p-limit';
 import { Client, Pool } from 'undici';
-import { Growable, now, sleep } from '../stats.mjs';
+import { columns, eachLimited, now, sleep, typed } from '../stats.mjs';
 
 /** What a record is (the column `op`): an increment, a read, or the replay of a visitor's last Idempotency-Key. */
 export const Op = Object.freeze({ increment: 0, read: 1, replay: 2 });
@@ -14,10 +13,6 @@ const GIVE_UP_MS = 60_000; // an increment is retried this long, then reported u
 export const counterPath = (name) => `/api/counters/${encodeURIComponent(name)}`;
 const isSuccess = (status) => status >= 200 && status < 300;
 const times = (n, f) => Array.from({ length: n }, (_, i) => f(i));
-export function limited(items, n, fn) {
-  const limit = pLimit(Math.max(1, n));
-  return Promise.all(items.map((item, i) => limit(() => fn(item, i))));
-}
 
 let shared = null;
 /** The keep-alive pool of the bench's own bookkeeping requests (subscriptions, catch-up reads). */
@@ -126,11 +121,11 @@ export function parseBenchKey(tag, key) {
 
 /** Runs `load(add, key)` and returns its records, its time and what it returns; closes `dispatchers` after. */
 async function driven(dispatchers, plain, load) {
-  const columns = Object.fromEntries(Object.entries(COLUMNS).map(([k, Type]) => [k, new Growable(Type)]));
+  const records = columns(COLUMNS);
   const failures = [];
   const add = (x, tags) => {
     const row = { counter: 0, who: 0, seq: 0, op: Op.increment, instance: 0, ...x, ...tags };
-    for (const k in columns) columns[k].push(Number(row[k]));
+    for (const k in records) records[k].push(Number(row[k]));
     if (x.status !== 200 && failures.length < 5) failures.push(x.error);
   };
   const tag = randomBytes(4).toString('hex');
@@ -139,7 +134,7 @@ async function driven(dispatchers, plain, load) {
   const more = await load(add, key, started);
   const finished = now();
   await Promise.all(dispatchers.map((d) => d.close()));
-  return { started, finished, keyed: !plain, keyTag: tag, ...more, ...Object.fromEntries(Object.entries(columns).map(([k, c]) => [k, c.toArray()])), failures };
+  return { started, finished, keyed: !plain, keyTag: tag, ...more, ...typed(COLUMNS, records), failures };
 }
 
 /** One keep-alive connection per writer, writer i to bases[i mod bases], each warmed with a read. */
@@ -205,7 +200,7 @@ export async function paced({ base, name, rate, durationMs, connections = 16, ma
   await Promise.all(times(connections, () => call(dispatcher, 'GET', counterPath(name))));
   return driven([dispatcher], plain, async (add, key, now0) => {
     const started = now0 + 20; // so that the first sends are not already late
-    const [lag, inFlight] = [new Growable(), new Set()];
+    const [lag, inFlight] = [[], new Set()];
     let skipped = 0;
     for (let i = 0; i < Math.round((rate * durationMs) / 1000); i++) {
       const due = started + (i * 1000) / rate;
@@ -222,7 +217,7 @@ export async function paced({ base, name, rate, durationMs, connections = 16, ma
       inFlight.add(p);
     }
     await Promise.all(inFlight);
-    return { started, skipped, lag: lag.toArray() };
+    return { started, skipped, lag };
   });
 }
 
@@ -244,7 +239,7 @@ export async function mixed({ base, namesList, writers, durationMs, readShare, p
 export async function visitors({ base, name, visitorIds, perVisitor, concurrency = 32 }) {
   const dispatcher = new Pool(base, { connections: Math.min(concurrency, visitorIds.length), pipelining: 1 });
   return driven([dispatcher], false, async (add, key) => {
-    await limited(visitorIds, concurrency, async (visitorId, who) => {
+    await eachLimited(visitorIds, concurrency, async (visitorId, who) => {
       const send = (seq) => increment(dispatcher, `${counterPath(name)}/increment`, key(who, seq, visitorId));
       for (let seq = 1; seq <= perVisitor; seq++) add(await send(seq), { who, seq });
       add(await send(perVisitor), { who, seq: perVisitor, op: Op.replay });
@@ -261,7 +256,7 @@ export async function flood({ base, kind, name, count, concurrency = 32 }) {
   const [statuses, failures] = [{}, []];
   let [problemJson507, first507, answeredHere] = [0, null, 0]; // first507: how many had been answered when the first 507 came
   const started = now();
-  await limited(times(count, (i) => i), concurrency, async (i) => {
+  await eachLimited(times(count, (i) => i), concurrency, async (i) => {
     const [counter, options] = room(i);
     const x = await increment(dispatcher, `${counterPath(counter)}/increment`, { ...options, giveUpAt: 0 });
     statuses[x.status] = (statuses[x.status] ?? 0) + 1;

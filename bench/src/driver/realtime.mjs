@@ -3,9 +3,9 @@
 // keep, per counter, what a page would show (laneMerge.mjs) and when its sums changed.
 import { randomUUID } from 'node:crypto';
 import * as signalR from '@microsoft/signalr';
-import { Growable, now, sleep } from '../stats.mjs';
+import { columns, eachLimited, now, sleep, typed } from '../stats.mjs';
 import { emptyView, lanesAddUp, lanesOf, merge, payloadKey } from '../laneMerge.mjs';
-import { call, closePool, counterPath, limited, pool, readCounter } from './http.mjs';
+import { call, closePool, counterPath, pool, readCounter } from './http.mjs';
 import { MeasuringJsonHubProtocol, SIZE } from './sizes.mjs';
 
 // { hub, visitorId, names: Set, last: Map(name -> {version, value}), applied: Map(name -> version), views: Map | null, reconnects, closed }
@@ -17,29 +17,20 @@ function idOf(name) {
   return nameIds.get(name);
 }
 
-const columns = (spec) => Object.fromEntries(Object.entries(spec).map(([k, Type]) => [k, new Growable(Type)]));
 const F = Float64Array;
-const updated = columns({
+const UPDATED = {
   conn: Uint32Array, name: Uint32Array, version: F, value: F, receivedAt: F,
   lanes: Int16Array, // entries in `lanes`; -1: none (a server from before lanes on the wire)
   lanesAddUp: Int8Array, // 1: the lanes add up to value and version, 0: they do not, -1: no lanes
   messageBytes: Uint32Array, // the hub message as received, its record separator included
   argumentBytes: Int32Array, // its argument as the server serialized it; -1: not found
-});
-const applied = columns({ conn: Uint32Array, name: Uint32Array, version: F, yourTotal: F, by: F, receivedAt: F });
+};
+const APPLIED = { conn: Uint32Array, name: Uint32Array, version: F, yourTotal: F, by: F, receivedAt: F };
+const [updated, applied] = [columns(UPDATED), columns(APPLIED)];
 const push = (group, row) => Object.entries(group).forEach(([k, column]) => column.push(row[k]));
-const clientLog = { warnings: 0, errors: 0, first: [] };
 let received = 0;
 
 export const progress = () => ({ received, connections: connections.filter((c) => !c.closed).length });
-
-const logger = {
-  log(level, message) {
-    if (level < signalR.LogLevel.Warning) return;
-    clientLog[level >= signalR.LogLevel.Error ? 'errors' : 'warnings']++;
-    if (clientLog.first.length < 5) clientLog.first.push(`${signalR.LogLevel[level]}: ${message}`);
-  },
-};
 
 function track(state, { name, version, value }) {
   if (!(state.last.get(name)?.version >= version)) state.last.set(name, { version, value });
@@ -49,10 +40,9 @@ function track(state, { name, version, value }) {
 function mergeInto(state, payload, { read = false } = {}) {
   if (!state.views) return;
   let entry = state.views.get(payload.name);
-  if (!entry) state.views.set(payload.name, (entry = { view: emptyView(), history: [], seen: new Set(), duplicates: 0, reads: 0 }));
-  if (read) entry.reads++;
-  else if (entry.seen.has(payloadKey(payload))) entry.duplicates++;
-  else entry.seen.add(payloadKey(payload));
+  if (!entry) state.views.set(payload.name, (entry = { view: emptyView(), history: [], seen: new Set(), duplicates: 0 }));
+  if (!read && entry.seen.has(payloadKey(payload))) entry.duplicates++;
+  else if (!read) entry.seen.add(payloadKey(payload));
   if (merge(entry.view, payload)) entry.history.push(now(), entry.view.value, entry.view.version);
 }
 
@@ -73,7 +63,7 @@ export async function open({ base, count, visitorIds = null, concurrency = 16, m
       .withUrl(`${base}/api?visitorId=${visitorId}`, { transport: signalR.HttpTransportType.WebSockets })
       .withAutomaticReconnect({ nextRetryDelayInMilliseconds: (context) => (context.previousRetryCount < 30 ? 500 : null) })
       .withHubProtocol(new MeasuringJsonHubProtocol())
-      .configureLogging(logger)
+      .configureLogging(signalR.LogLevel.None) // what goes wrong shows in the checks
       .build();
     const state = { hub, visitorId, names: new Set(), last: new Map(), applied: new Map(), views: merging ? new Map() : null, reconnects: 0, closed: false };
     const conn = connections.push(state) - 1;
@@ -102,13 +92,13 @@ export async function open({ base, count, visitorIds = null, concurrency = 16, m
     hub.onclose(() => (state.closed = true));
     return hub;
   });
-  await limited(created, concurrency, (hub) => hub.start());
+  await eachLimited(created, concurrency, (hub) => hub.start());
   return first;
 }
 
 /** Subscribes connection from+i to assign[i], for every i. */
 export async function subscribe({ base, from, assign, concurrency = 16 }) {
-  await limited(assign, concurrency, (name, i) => {
+  await eachLimited(assign, concurrency, (name, i) => {
     connections[from + i].names.add(name);
     return subscribeOne(base, connections[from + i], name);
   });
@@ -140,19 +130,19 @@ export function drainToTruth({ name, truth, timeoutMs, only }) {
 /** Forgets every connection's subscriptions (server side too) so the next scenario starts clean. */
 export async function unsubscribeAll({ base, concurrency = 16 }) {
   const pairs = connections.flatMap((state) => [...state.names].map((name) => [state, name]));
-  await limited(pairs, concurrency, async ([state, name]) => {
+  await eachLimited(pairs, concurrency, async ([state, name]) => {
     if (!state.closed) await call(pool(base), 'DELETE', `${counterPath(name)}/subscriptions/${state.hub.connectionId}`);
     state.names.delete(name);
   });
   return pairs.length;
 }
 
-/** The merged views of counter `name` on the connections `only`: sums and lanes shown, each change [at, value, version, …], payloads received twice, reads merged. */
+/** The merged views of `name` on the connections `only`: sums and lanes shown, each change [at, value, version, …], payloads seen twice. */
 export function views({ name, only }) {
   return only.map((index) => {
     const { views: all, reconnects, closed } = connections[index];
-    const { view = emptyView(), history = [], duplicates = 0, reads = 0 } = all?.get(name) ?? {};
-    return { index, value: view.value, version: view.version, lanes: lanesOf(view), history, duplicates, reads, reconnects, closed };
+    const { view = emptyView(), history = [], duplicates = 0 } = all?.get(name) ?? {};
+    return { index, value: view.value, version: view.version, lanes: lanesOf(view), history, duplicates, reconnects, closed };
   });
 }
 
@@ -160,7 +150,7 @@ export function views({ name, only }) {
 export async function catchUp({ base, concurrency = 16 }) {
   const pairs = connections.flatMap((state, conn) => [...state.names].map((name) => [state, conn, name]));
   const result = [];
-  await limited(pairs, concurrency, async ([state, conn, name]) => {
+  await eachLimited(pairs, concurrency, async ([state, conn, name]) => {
     const versionBefore = state.last.get(name)?.version ?? 0;
     track(state, { ...(await readCounter(base, name)), name });
     const { version, value } = state.last.get(name);
@@ -171,15 +161,13 @@ export async function catchUp({ base, concurrency = 16 }) {
 
 /** Hands over (and forgets) what the connections recorded since the last collect. */
 export function collect() {
-  const take = (group) => Object.fromEntries(Object.entries(group).map(([k, column]) => [k, column.toArray()]));
   const result = {
     names: [...names],
-    updated: take(updated),
-    applied: take(applied),
+    updated: typed(UPDATED, updated),
+    applied: typed(APPLIED, applied),
     connections: connections.map((s) => ({ visitorId: s.visitorId, names: [...s.names], reconnects: s.reconnects, closed: s.closed })),
-    clientLog: { ...clientLog, first: [...clientLog.first] },
   };
-  for (const group of [updated, applied]) for (const column of Object.values(group)) column.clear();
+  for (const group of [updated, applied]) for (const column of Object.values(group)) column.length = 0;
   return result;
 }
 

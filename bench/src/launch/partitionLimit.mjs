@@ -10,6 +10,9 @@ const KEY_IN_URL = /PartitionKey(?:\s+eq\s+|=)'((?:[^']|'')*)'/;
 /** A changeset's entity as JSON: the SDK writes PartitionKey into every entity it sends. */
 const KEY_IN_JSON = /"PartitionKey"\s*:\s*"((?:[^"\\]|\\.)*)"/;
 
+/** What one partition let through and refused. */
+export const emptyCounts = () => ({ entities: 0, transactionEntities: 0, readEntities: 0, requests: 0, limited: 0, limitedEntities: 0 });
+
 /**
  * A token bucket of entities per partition: `limit` a second, holding at most one second's worth, full at the start.
  * A request goes while its bucket holds its cost, or is full (a transaction larger than the bucket would never go
@@ -24,7 +27,7 @@ export class PartitionLimiter {
     const t = this.now();
     const bucket = this.buckets.get(partition) ?? { tokens: this.limit, at: t };
     this.buckets.set(partition, bucket);
-    const counts = (this.partitions[partition] ??= { entities: 0, transactionEntities: 0, readEntities: 0, requests: 0, limited: 0, limitedEntities: 0 });
+    const counts = (this.partitions[partition] ??= emptyCounts());
     bucket.tokens = Math.min(this.limit, bucket.tokens + ((t - bucket.at) / 1000) * this.limit);
     bucket.at = t;
     const go = bucket.tokens >= Math.min(entities, this.limit);

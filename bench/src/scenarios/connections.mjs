@@ -13,7 +13,7 @@ export async function settledRss(pid, settleMs = 1200, gapMs = 150) {
   return reads.sort((a, b) => a - b)[1];
 }
 
-export const unmeasurable = { measurable: false, reason: 'the server is not a local process of known pid (--url without --server-pid)' };
+export const unmeasurable = { measurable: false, reason: 'a server the bench did not start (--url)' };
 
 export async function run(bench) {
   const [pid, n] = [bench.serverPid, bench.options.connections];

@@ -1,23 +1,19 @@
-// hot: W closed-loop writers on one counter, each on its own keep-alive connection with its own visitor id, each
-// increment with its own Idempotency-Key, retried with it until 200 as the pages do. One SignalR subscriber per server
-// merges what it receives lane by lane, as a page does (laneMerge.mjs), and must end on the truth (the table's Σ over
-// its lane rows, or the server's read without a table); with one server the jumps between the versions it receives
-// are the commit sizes (a lost message would merge two). Variants (main.mjs): --instances N (processes on one table
-// and one Redis backplane; writer i on instance i mod N; the table judged by storage.mjs, each process's meter read
-// from its log) and --stuck-subscriber (one more subscriber that never reads its socket, filled before the writers).
+// hot: W closed-loop writers on one counter, each with its own connection and visitor id, every increment keyed and
+// retried until 200 as the pages do. One subscriber per server merges what it receives as a page does (laneMerge.mjs)
+// and must end on the truth (the table's Σ over lane rows, or the server's read); with one server the jumps between
+// the versions it receives are the commit sizes. Variants (main.mjs): --instances, --stuck-subscriber, --cold-start.
 import { readCounter } from '../driver/http.mjs';
 import { connectStuck, fillUntilStalled } from '../driver/stuck.mjs';
-import { ANSWER_DEADLINE_MS, analyse as analyseIncrements, checkAnswers, checkIncrements } from '../increments.mjs';
+import { ANSWER_DEADLINE_MS, analyse as analyseIncrements, checkCounter, isExact } from '../increments.mjs';
 import { between, snapshotAfter, summarizeMeter } from '../launch/metrics.mjs';
-import { cpuCell, progress } from '../bench.mjs';
+import { DRAIN_TIMEOUT_MS, cpuCell, progress } from '../bench.mjs';
 import { fixed, int, ms, now, round, sleep, summarize, table, verdict, yesNo } from '../stats.mjs';
-import { checkReadsWithinStorage, checkStorage, classify, judgeStorage, readPartition, storageExact } from '../storage.mjs';
+import { judgeStorage, readPartition, storageExact } from '../storage.mjs';
 import { judgeSubscriber, lastAnswerAt, summarizeTruth } from '../truth.mjs';
 import { shares } from '../workers.mjs';
 import { phaseSeries, startSampler } from '../coldstart.mjs';
+import { emptyCounts } from '../launch/partitionLimit.mjs';
 
-const COMMIT_SEQUENCE_KEPT = 60; // the first commit sizes in order: the sequence shows what the distribution hides
-const DRAIN_TIMEOUT_MS = 10_000; // for the subscribers to show the truth after the last answer
 const STUCK_POLL_MS = 500; // is the stuck subscriber still connected (its subscription answers 204, 404 after)?
 const MAX_NAME_LENGTH = 63; // the fill counter's: each message to the stuck subscriber as large as they get
 const BUCKETS = [1, 2, 4, 8, 16, 32, 64];
@@ -27,7 +23,7 @@ export function commitSizes(versions) {
   const distinct = [...new Set(versions)].sort((a, b) => a - b);
   const sizes = distinct.map((v, i) => v - (distinct[i - 1] ?? 0));
   const histogram = BUCKETS.map((from, i) => ({ from, to: BUCKETS[i + 1] ? BUCKETS[i + 1] - 1 : null, commits: sizes.filter((s) => s >= from && (!BUCKETS[i + 1] || s < BUCKETS[i + 1])).length }));
-  return { commits: sizes.length, sizes: summarize(sizes), histogram, first: sizes.slice(0, COMMIT_SEQUENCE_KEPT) };
+  return { commits: sizes.length, sizes: summarize(sizes), histogram };
 }
 
 /**
@@ -37,7 +33,7 @@ export function commitSizes(versions) {
  */
 export function partitionBudget(store, name, acknowledged, seconds) {
   if (!(store?.partitionLimit > 0)) return null;
-  const p = store.partitions?.[name] ?? store.partitions?.[name.toLowerCase()] ?? { entities: 0, transactionEntities: 0, readEntities: 0, requests: 0, limited: 0, limitedEntities: 0 };
+  const p = store.partitions?.[name] ?? store.partitions?.[name.toLowerCase()] ?? emptyCounts();
   const budget = store.partitionLimit * (seconds + 1);
   return { partition: name, limitPerSecond: store.partitionLimit, seconds: round(seconds, 2), ...p, entitiesPerSecond: seconds > 0 ? Math.round(p.entities / seconds) : null, entitiesPerIncrement: acknowledged ? round(p.entities / acknowledged, 3) : null, budgetUsed: budget > 0 ? round(p.entities / budget, 3) : null };
 }
@@ -108,10 +104,11 @@ async function measure(bench, variant) {
   const series = sampler ? phaseSeries({ servers: bench.server.servers, samples, runs, wallMinusMonotonic: Date.now() - now(), seconds: hotSeconds }) : null;
   const reads = await Promise.all(bench.bases.map((base) => readCounter(base, name)));
   const rows = bench.tableClient() ? await readPartition(bench.tableClient(), name) : null;
+  const writerList = [];
+  for (const r of runs) r.visitorIds.forEach((visitorId, w) => (writerList[r.writerOffset + w] = { visitorId, instance: (r.writerOffset + w) % instances }));
+  const storage = rows ? judgeStorage({ rows, runs, writers: writerList, instances }) : null;
   // What the subscribers must end on: the table's Σ over the lane rows (read after every answer, so final), or the server's read.
-  const lanes = rows && classify(rows).lanes;
-  const sum = (key) => lanes.reduce((s, l) => s + l[key], 0);
-  const truth = lanes ? { value: sum('value'), version: sum('version'), source: 'the table: Σ over lane rows' } : { value: reads[0].value, version: reads[0].version, source: 'GET' };
+  const truth = storage ? { value: storage.sumValue, version: storage.sumVersion, source: 'the table: Σ over lane rows' } : { value: reads[0].value, version: reads[0].version, source: 'GET' };
   progress.set('hot: drain');
   const byWorker = new Map();
   for (const w of watchers) byWorker.set(w.worker, [...(byWorker.get(w.worker) ?? []), w]);
@@ -126,9 +123,6 @@ async function measure(bench, variant) {
 
   const all = analyseIncrements(runs);
   const seconds = (Math.max(...runs.map((r) => r.finished)) - Math.min(...runs.map((r) => r.started))) / 1000;
-  const writerList = [];
-  for (const r of runs) r.visitorIds.forEach((visitorId, w) => (writerList[r.writerOffset + w] = { visitorId, instance: (r.writerOffset + w) % instances }));
-  const storage = rows ? judgeStorage({ rows, runs, writers: writerList, instances }) : null;
   // Per instance from its 200 answers: the highest version, and the versions not acknowledged only by replays.
   const answered = Array.from({ length: instances }, () => ({ last: 0, fresh: new Set() }));
   let wrongYourTotal = 0; // writer w is one visitor on a fresh counter: its n-th increment leaves its total at n
@@ -157,9 +151,9 @@ async function measure(bench, variant) {
   return {
     label, variant, counter: name, instances, writers, incrementsPerWriter: increments, maxSeconds: hotSeconds, cutShortByTime: runs.some((r) => r.cutShort), writerProcesses: bench.load.length, keyed: !plain,
     seconds: round(seconds, 2), increments: all, incrementsPerSecond: Math.round(all.acknowledged / seconds), latencyMs: all.latencyMs, // first send to its 200, retries included
-    final: storage ? { value: storage.sumValue, version: storage.sumVersion, source: 'the table: Σ over lane rows' } : { ...reads[0], source: 'GET' },
+    final: truth,
     reads, versionsOnceEach, exactness: storage ? 'storage' : 'answers',
-    exact: storage ? storageExact(storage) : reads[0].value === all.acknowledged && reads[0].version === all.acknowledged && versionsOnceEach,
+    exact: storage ? storageExact(storage) : isExact(all, reads[0]),
     storage, wrongYourTotal: plain ? null : wrongYourTotal, perInstance, truth: { ...truth, ...summarizeTruth(subscribers) }, messageSizes: messageSizes(messages, name),
     // counterUpdatedPerIncrement: per subscriber (each receives every instance's messages through the backplane)
     subscriber: { ...withoutVersions(subscribers[0]), misdelivered, counterUpdatedPerIncrement: perIncrement(subscribers.reduce((n, x) => n + x.counterUpdated, 0) / subscribers.length), commits: fromSubscriber },
@@ -188,7 +182,7 @@ function judgeWatcher({ updated: u, names }, { instance, index, view }, name, ju
   return {
     instance, ...judgeSubscriber({ view, ...judged }), lanes: view.lanes, counterUpdated: versions.length,
     duplicates: view.duplicates, // each commit raises its own lane, so two commits never send the same payload
-    readsMerged: view.reads, reconnects: view.reconnects, outOfOrder, wrongValues, lanesWrong, highestVersion: highest, instanceLastVersion: answered.last, reachedInstanceLastVersion: highest >= answered.last,
+    reconnects: view.reconnects, outOfOrder, wrongValues, lanesWrong, highestVersion: highest, reachedInstanceLastVersion: highest >= answered.last,
     // behind only because every version of its instance above the highest it received was acknowledged only by replays
     behindOnlyAfterLostAnswers: highest < answered.last && [...answered.fresh].every((version) => version <= highest),
     versions,
@@ -220,11 +214,7 @@ export function cpuPerCommit(cpu, meters, acknowledged) {
 
 function check(bench, h) {
   const scenario = h.label ? `hot ${h.label}` : 'hot';
-  if (h.storage) {
-    checkAnswers(bench, scenario, h.increments);
-    checkStorage(bench, scenario, h.storage);
-    checkReadsWithinStorage(bench, scenario, h.reads, h.storage);
-  } else checkIncrements(bench, scenario, h.increments, h.reads[0]);
+  checkCounter(bench, scenario, h.increments, h.reads, h.storage);
   if (h.keyed) bench.check(scenario, 'yourTotal', h.wrongYourTotal === 0, `${h.wrongYourTotal} answers carried a yourTotal other than the writer's count`);
   checkSubscribers(bench, scenario, h);
 }
@@ -306,33 +296,50 @@ export function sizesCell(sizes) {
   return sizes.map((g) => `${g.lanes < 0 ? 'no lanes' : `${g.lanes} lane${g.lanes === 1 ? '' : 's'}`}: ${range(g.messageBytes)} B (argument ${g.argumentBytes ? range(g.argumentBytes) : 'n/a'} B; ${int(g.messages)} messages)`).join(', ');
 }
 
-/** The hot counter's partition under --partition-limit (see partitionBudget). */
-export function partitionLine(p, label = '') {
-  return `  ${label}partition held to ${int(p.limitPerSecond)} entities/s: ${int(p.entities)} entities let through in ${p.seconds} s (${int(p.transactionEntities)} in transactions, ${int(p.readEntities)} reads), ` +
-    `${int(p.entitiesPerSecond)}/s, ${fixed(p.entitiesPerIncrement, 2)} per increment acknowledged; budget used ${p.budgetUsed == null ? 'n/a' : `${(p.budgetUsed * 100).toFixed(1)} %`}; ${int(p.limited)} requests answered 503 ServerBusy (${int(p.limitedEntities)} entities refused)`;
-}
-
 function notes(h) {
-  const [a, c, t, label] = [h.increments, h.subscriber.commits, h.truth, h.label ? `${h.label}: ` : ''];
-  const each = h.perInstance.map((p) => p.subscriber);
-  const histogram = c?.histogram.filter((b) => b.commits > 0).map((b) => `${b.to == null ? `${b.from}+` : b.from === b.to ? b.from : `${b.from}-${b.to}`}: ${int(b.commits)}`).join(', ');
+  const [a, c, t, p, s, sub] = [h.increments, h.subscriber.commits, h.truth, h.partition, h.stuck, h.subscriber];
+  const each = h.perInstance.map((x) => x.subscriber);
+  const range = (b) => (b.to == null ? `${b.from}+` : b.from === b.to ? b.from : `${b.from}-${b.to}`);
+  const histogram = c?.histogram.filter((b) => b.commits > 0).map((b) => `${range(b)}: ${int(b.commits)}`).join(', ');
   const kib = (bytes) => (bytes == null ? null : `${(bytes / 1024).toFixed(0)} KiB`);
-  const s = h.stuck;
+  const seconds = (x) => `${x.toFixed(1)} s`;
+  const percent = (x) => (x == null ? 'n/a' : `${(x * 100).toFixed(1)} %`);
+  const shows = h.perInstance.filter((x) => !x.subscriber.onTruth)
+    .map((x) => `; instance ${x.instance}'s subscriber shows ${int(x.subscriber.value)} / ${int(x.subscriber.version)}`);
+  const yes = (list, f) => list.map((x) => (f(x) ? 'yes' : 'no')).join(', ');
+  const [f, dropped] = [s?.fill, s?.droppedAfterMs != null && seconds(s.droppedAfterMs / 1000)];
+  const cut = a.unreadable2xx ? `; ${a.unreadable2xx} 2xx cut short, retried` : '';
   return [
-    `${int(a.acknowledged)} increments in ${h.seconds} s${h.cutShortByTime ? ` (writers stopped at ${h.maxSeconds} s)` : ''}; ${int(a.attempts)} requests; replays ${a.replays} (${a.replaysAfterLostAnswer} after a lost answer, ${a.unexplainedReplays} unexplained)${a.unreadable2xx ? `; ${a.unreadable2xx} 2xx cut short, retried` : ''}; versions 1..N answered once each: ${h.versionsOnceEach ? 'yes' : 'no'}${h.exactness === 'storage' ? ' (not required across processes)' : ''}`,
-    `longest single request ${ms(a.longestTryMs)} (the server's answer deadline is ${ANSWER_DEADLINE_MS / 1000} s): ${int(a.triesPastDeadline)} increments had a request past it`,
-    h.partition && partitionLine(h.partition).slice(2),
-    c && `commits seen by the subscriber: ${int(c.commits)} (increments per commit: ${histogram || 'none'}); ${h.subscriber.outOfOrder} out of order, ${h.subscriber.duplicates} duplicates; a lost message would merge two commits${h.subscriber.behindOnlyAfterLostAnswers ? `; never saw versions above ${h.subscriber.highestVersion}: acknowledged only by replays (their commit's answers were lost, so it sent nothing)` : ''}`,
-    `subscribers on the truth: ${t.onTruth} of ${t.subscribers} (${t.source}: ${int(t.value)} / ${int(t.version)}); time to truth after the last answer p50 / p99 / max ${timeToTruthCell(t)}${h.perInstance.map((p) => (p.subscriber.onTruth ? '' : `; instance ${p.instance}'s subscriber shows ${int(p.subscriber.value)} / ${int(p.subscriber.version)}`)).join('')}`,
-    h.instances > 1 && `counterUpdated received per subscriber: ${each.map((x) => int(x.counterUpdated)).join(', ')}; each reached the last version answered on its own instance (all that was judged before lanes on the wire): ${each.map((x) => (x.reachedInstanceLastVersion ? 'yes' : 'no')).join(', ')}`,
-    h.messageSizes.length && `bytes per counterUpdated (the hub message as received, record separator included; its argument as the server wrote it): ${sizesCell(h.messageSizes)}`,
-    h.commits?.source?.startsWith('the table') && `commit sizes from the table (key rows per CommitId): ${int(h.commits.count)} commits, ${h.commits.spanningInstances} holding writers of two instances`,
-    h.warmup && `warm-up on its own servers: ${h.warmup.seconds.toFixed(1)} s of increments, ${h.warmup.steady ? 'steady' : 'not yet steady'}; per second: ${h.warmup.ratesPerSecond.map(int).join(', ')}`,
-    ...h.perInstance.map((p) => p.meter?.batchSize && `instance ${p.instance} meter: ${int(p.meter.commits)} commits of ${int(p.meter.increments)} increments (batch.size mean ${p.meter.batchSize.mean.toFixed(2)}), ${int(p.meter.replays)} replays`),
-  ].filter(Boolean).map((line) => `  ${label}${line}`).concat(s ? [
-    `  ${h.label.replace(/(, )?stuck subscriber$/, '')}${h.variant.instances != null ? ': ' : ''}the stuck subscriber: ${s.fill.stalled ? `stalled after ${s.fill.seconds.toFixed(1)} s and ${int(s.fill.increments)} fill increments` : `NOT stalled after ${s.fill.seconds.toFixed(1)} s`}` +
-      ` (server's send queue to it ${kib(s.fill.serverQueuedBytes) ?? 'gone'}, unread on its side ${kib(s.fill.clientUnreadBytes) ?? 'n/a'}); ${s.droppedAfterMs == null ? `still connected at the end: ${s.atEnd?.connected ? 'yes' : 'no'}` : `dropped by the server ${(s.droppedAfterMs / 1000).toFixed(1)} s into the phase`}`,
-  ] : []);
+    `${int(a.acknowledged)} increments in ${h.seconds} s${h.cutShortByTime ? ` (writers stopped at ${h.maxSeconds} s)` : ''}; ` +
+      `${int(a.attempts)} requests; replays ${a.replays} (${a.replaysAfterLostAnswer} after a lost answer, ` +
+      `${a.unexplainedReplays} unexplained)${cut}; ` +
+      `versions 1..N answered once each: ${h.versionsOnceEach ? 'yes' : 'no'}${h.exactness === 'storage' ? ' (not required)' : ''}`,
+    `longest single request ${ms(a.longestTryMs)}; ` +
+      `${int(a.triesPastDeadline)} increments had one past the server's ${ANSWER_DEADLINE_MS / 1000} s answer deadline`,
+    p && `partition held to ${int(p.limitPerSecond)} entities/s: ${int(p.entities)} entities let through in ${p.seconds} s ` +
+      `(${int(p.transactionEntities)} in transactions, ${int(p.readEntities)} reads), ${int(p.entitiesPerSecond)}/s, ` +
+      `${fixed(p.entitiesPerIncrement, 2)} per increment acknowledged; budget used ${percent(p.budgetUsed)}; ` +
+      `${int(p.limited)} requests answered 503 ServerBusy (${int(p.limitedEntities)} entities refused)`,
+    c && `commits seen by the subscriber: ${int(c.commits)} (increments per commit: ${histogram || 'none'}); ` +
+      `${sub.outOfOrder} out of order, ${sub.duplicates} duplicates` +
+      (sub.behindOnlyAfterLostAnswers ? `; never saw versions above ${sub.highestVersion}: acknowledged only by replays` : ''),
+    `subscribers on the truth: ${t.onTruth} of ${t.subscribers} (${t.source}: ${int(t.value)} / ${int(t.version)}); ` +
+      `time to truth after the last answer p50 / p99 / max ${timeToTruthCell(t)}${shows.join('')}`,
+    h.instances > 1 && `counterUpdated received per subscriber: ${each.map((x) => int(x.counterUpdated)).join(', ')}; ` +
+      `each reached the last version answered on its own instance: ${yes(each, (x) => x.reachedInstanceLastVersion)}`,
+    h.messageSizes.length && `bytes per counterUpdated (with its separator; its argument as written): ${sizesCell(h.messageSizes)}`,
+    h.commits?.source?.startsWith('the table') &&
+      `commit sizes from the table (key rows per CommitId): ${int(h.commits.count)} commits, ` +
+      `${h.commits.spanningInstances} holding writers of two instances`,
+    h.warmup && `warm-up on its own servers: ${seconds(h.warmup.seconds)} of increments, ${h.warmup.steady ? '' : 'not yet '}steady; ` +
+      `per second: ${h.warmup.ratesPerSecond.map(int).join(', ')}`,
+    ...h.perInstance.map(({ meter: m, instance }) => m?.batchSize &&
+      `instance ${instance} meter: ${int(m.commits)} commits of ${int(m.increments)} increments ` +
+      `(batch.size mean ${fixed(m.batchSize.mean, 2)}), ${int(m.replays)} replays`),
+    s && `${f.stalled ? '' : 'NOT '}stalled after ${seconds(f.seconds)}${f.stalled ? ` and ${int(f.increments)} fill increments` : ''} ` +
+      `(server's send queue to it ${kib(f.serverQueuedBytes) ?? 'gone'}, unread on its side ${kib(f.clientUnreadBytes) ?? 'n/a'}); ` +
+      (dropped ? `dropped by the server ${dropped} into the phase` : `still connected at the end: ${s.atEnd?.connected ? 'yes' : 'no'}`),
+  ].filter(Boolean).map((line) => `  ${h.label ? `${h.label}: ` : ''}${line}`);
 }
 
 function storageTable(variants) {

@@ -3,15 +3,13 @@
 import { Op, readCounter } from '../driver/http.mjs';
 import { checkDeliveries, deliveryReport } from '../delivery.mjs';
 import { analyse as analyseIncrements, checkAnswers, isExact } from '../increments.mjs';
-import { checkStorageOfCounters, storageExact, storageOf } from '../storage.mjs';
+import { EXAMPLES, checkStorageOfCounters, storageExact, storageOf } from '../storage.mjs';
 import { cpuCell, progress } from '../bench.mjs';
 import { eachLimited, fixed, int, ms, round, summarize, table } from '../stats.mjs';
 import { judgeDeliveries } from './fanout.mjs';
 
 /** Partitions read from Azurite at once after the run. */
 const PARALLEL_READS = 8;
-/** Counters named in a failed check. */
-const EXAMPLES = 3;
 
 export async function run(bench) {
   const { counters, subsPerCounter, mixedWriters, mixedSeconds, readShare, plainWriters: plain } = bench.options;
@@ -70,6 +68,6 @@ export function render(m) {
   return table([
     ['many counters', 'ops/s (incr + read)', 'incr p99', 'read p99', 'delivery p50', 'p99', 'msgs/incr/sub', 'missing (live / after)', 'misdelivered', '503s', 'exact', 'cpu (cores)'],
     [`${m.counters} x ${m.subscribersPerCounter} subs, ${m.writers} writers`, `${int(m.operationsPerSecond)} (${int(m.incrementsPerSecond)} + ${int(m.readsPerSecond)})`, ms(m.incrementLatencyMs.p99), ms(m.readLatencyMs.p99), ms(m.deliveryLatencyMs.p50), ms(m.deliveryLatencyMs.p99),
-      fixed(m.messages.perIncrementPerSubscriber, 3), `${m.coverage.missingOnLiveConnections} / ${m.coverage.afterCatchUp}`, m.messages.misrouted + m.messages.unknownVersions + m.messages.wrongValues, m.increments.s503, m.inexactCounters === 0 ? 'yes' : `NO (${m.inexactCounters})`, cpuCell(m.cpu)],
+      fixed(m.messages.perIncrementPerSubscriber, 3), `${m.coverage.missingLive} / ${m.coverage.afterCatchUp}`, m.messages.misrouted + m.messages.unknownVersions + m.messages.wrongValues, m.increments.s503, m.inexactCounters === 0 ? 'yes' : `NO (${m.inexactCounters})`, cpuCell(m.cpu)],
   ]);
 }
