@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
+import { round } from './stats.mjs';
 
 const CLOCK_TICKS = 100; // USER_HZ on Linux
 /** What `action` returns, or what `onError` makes of what it threw. */
@@ -15,7 +16,6 @@ export const attempt = (action, onError = () => null) => {
   }
 };
 const read = (file) => attempt(() => readFileSync(file, 'utf8'));
-const round = (x, digits = 2) => Number(x.toFixed(digits));
 
 /** VmRSS of a process in bytes, or null when it cannot be read. */
 export function residentBytes(pid) {
@@ -65,7 +65,7 @@ export class CpuMeter {
     const wall = b.wall - a.wall;
     if (!a.machine || !b.machine || wall <= 0) return null;
     const cores = (x, y) => (x == null || y == null ? null : (y - x) / wall);
-    const r = (x) => (x == null ? null : round(x));
+    const r = (x) => round(x, 2);
     const busy = cores(a.machine.busy, b.machine.busy);
     const [server, store, backplane, generator] = ['server', 'store', 'backplane', 'generator'].map((k) => cores(a[k], b[k]));
     // Each bench process is one Node thread: one near 1.0 core is a generator at its limit.
@@ -73,13 +73,13 @@ export class CpuMeter {
     const processes = [{ role: 'main', cores: r(cores(a.main, b.main)) }, ...b.workers.map((w) => ({ role: w.role, cores: r(cores(before(w), w.cpu)) }))];
     const each = b.servers.length > 1 && a.servers.length === b.servers.length ? b.servers.map((x, i) => r(cores(a.servers[i], x))) : null;
     return {
-      seconds: round(wall),
+      seconds: r(wall),
       serverCores: r(server),
       ...(each ? { serverCoresPerInstance: each } : {}),
       storeCores: r(store),
       backplaneCores: r(backplane),
-      generatorCores: round(generator),
-      otherCores: round(Math.max(0, busy - generator - (server ?? 0) - (store ?? 0) - (backplane ?? 0))),
+      generatorCores: r(generator),
+      otherCores: r(Math.max(0, busy - generator - (server ?? 0) - (store ?? 0) - (backplane ?? 0))),
       busiestBenchProcessCores: Math.max(...processes.map((p) => p.cores)),
     };
   }
