@@ -12,7 +12,7 @@ internal sealed class InFlightBatch(List<QueuedIncrement> entries)
     public long ArrivedAt { get; } = entries[0].ArrivedAt;
 
     /// <summary>Tries in a row the store has turned away for load (reads to plan it included); none since the last that got through.</summary>
-    public int Refusals { get; set; }
+    public int Refusals { get; private set; }
 
     public BatchPlan? Plan { get; set; }
 
@@ -33,6 +33,9 @@ internal sealed class InFlightBatch(List<QueuedIncrement> entries)
         InDoubt = false;
         Plan = null;
     }
+
+    /// <summary>A try was not turned away for load: the next busy answer starts the waits afresh.</summary>
+    public void GotThrough() => Refusals = 0;
 
     /// <summary>The answer was lost: the very same batch goes again.</summary>
     public void Lost()

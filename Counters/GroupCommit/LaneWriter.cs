@@ -85,9 +85,8 @@ internal sealed class LaneWriter(CounterName name, CommitContext context)
 
                 if (planning == Planning.Busy)
                 {
-                    if (!await batch.BackOffAsync(context, _lastSend, deadline).ConfigureAwait(false))
+                    if (!await WaitOutBusyAsync(batch, deadline).ConfigureAwait(false))
                     {
-                        AnswerBusy(batch);
                         return;
                     }
 
@@ -98,7 +97,7 @@ internal sealed class LaneWriter(CounterName name, CommitContext context)
             var outcome = await SendAsync(batch, deadline).ConfigureAwait(false);
             if (outcome is not CommitOutcome.Busy)
             {
-                batch.Refusals = 0;
+                batch.GotThrough();
             }
 
             switch (outcome)
@@ -125,9 +124,8 @@ internal sealed class LaneWriter(CounterName name, CommitContext context)
 
                 case CommitOutcome.Busy:
                     // Turned away unapplied: what this writer knows still holds, and so does any doubt an earlier send left.
-                    if (!await batch.BackOffAsync(context, _lastSend, deadline).ConfigureAwait(false))
+                    if (!await WaitOutBusyAsync(batch, deadline).ConfigureAwait(false))
                     {
-                        AnswerBusy(batch);
                         return;
                     }
 
@@ -196,9 +194,17 @@ internal sealed class LaneWriter(CounterName name, CommitContext context)
         return outcome;
     }
 
-    /// <summary>The store stayed busy: nothing was written, unless an earlier send's answer was lost.</summary>
-    void AnswerBusy(InFlightBatch batch)
+    /// <summary>
+    /// Waits after the store turned the batch away for load; false once the deadline leaves no room for another try,
+    /// with every request answered: nothing was written, unless an earlier send's answer was lost.
+    /// </summary>
+    async Task<bool> WaitOutBusyAsync(InFlightBatch batch, CancellationToken deadline)
     {
+        if (await batch.BackOffAsync(context, _lastSend, deadline).ConfigureAwait(false))
+        {
+            return true;
+        }
+
         if (batch.InDoubt)
         {
             BatchReplies.Unavailable(batch.Entries, Unavailability.Unconfirmed, context.Metrics);
@@ -207,6 +213,8 @@ internal sealed class LaneWriter(CounterName name, CommitContext context)
         {
             BatchReplies.Busy(batch.Entries, context);
         }
+
+        return false;
     }
 
     /// <summary>A conflict on the lane means another process writes it too; one on a visitor's row, that the visitor incremented elsewhere.</summary>
