@@ -116,4 +116,19 @@ public sealed class BusyStoreTests : IDisposable
         Assert.Equal(1, (await _memory.ReadAsync(Hits, _ct)).Counter.Value);
         Assert.True(_time.Elapsed < Deadline, $"Answered after {_time.Elapsed}.");
     }
+
+    [Fact]
+    public async Task A_try_that_gets_through_starts_the_waits_afresh_for_the_next_busy_answer()
+    {
+        var lossy = new LossyStore(_memory);
+        lossy.LoseNext(LossyStore.Loss.Answer);
+        var store = new BusyStore(lossy, _time);
+        store.RefuseCommits(n => n is 1 or 2 or 4); // the third try gets through, its answer lost; the fourth is busy again
+
+        var outcome = await UseCase(store).ExecuteAsync(Increment(key: "k1", visitor: Alice), _ct);
+
+        Assert.Equal(1L, outcome.Value!.Result.Counter.Value);
+        Assert.Equal(1, (await _memory.ReadAsync(Hits, _ct)).Counter.Value);
+        Assert.InRange(_time.Waits[^1], Ms(50), Ms(100)); // the first wait of a new run, not the third of the old one
+    }
 }
