@@ -68,7 +68,7 @@ public sealed class TableExpiredRecords : IExpiredRecords
             var serviceNow = await ServiceClock.NowAsync(_table.Reads, cancellationToken);
             var filter = TableClient.CreateQueryFilter(
                 $"RowKey ge {RowKeys.RecordPrefix} and RowKey lt {RowKeys.RecordsEnd} and (ExpiresAt lt {serviceNow + Margin} or CreatedAt lt {serviceNow - _legacyWindow + Margin})");
-            await sweep.DeleteAsync(filter, (row, answeredAt) => HasExpired(row, answeredAt), cancellationToken);
+            await sweep.DeleteAsync(filter, HasExpired, cancellationToken);
             return new SweepReport(sweep.Deleted, Finished: sweep.Deleted < maxRows);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
