@@ -1,3 +1,4 @@
+using LiveCounter.GroupCommit;
 using LiveCounter.Increments;
 using LiveCounter.Metrics;
 using LiveCounter.Problems;
@@ -5,6 +6,7 @@ using LiveCounter.Realtime;
 using LiveCounter.Storage;
 using LiveCounter.Tests.Support;
 using LiveCounter.Wire;
+using Microsoft.Extensions.Time.Testing;
 using static LiveCounter.Tests.Support.Requests;
 
 namespace LiveCounter.Tests.GroupCommit;
@@ -22,8 +24,8 @@ public sealed class GroupCommitTests
     public GroupCommitTests() => _store = new GatedStore(_memory);
 
     /// <param name="salt">The process's random seed, which picks its lanes: processes with other seeds are on other lanes here.</param>
-    IncrementCounter UseCase(ICounterStore? store = null, int salt = 1) => new(
-        store ?? _store, new InstantTimeProvider(), CounterMetrics.Unregistered(), IncrementOptions.Default, new Random(salt));
+    IncrementCounter UseCase(ICounterStore? store = null, int salt = 1, TimeProvider? time = null) => new(
+        store ?? _store, time ?? new InstantTimeProvider(), CounterMetrics.Unregistered(), IncrementOptions.Default, new Random(salt));
 
     /// <summary>Holds the store, lets <paramref name="first"/> reach it, then submits <paramref name="then"/> behind it.</summary>
     async Task<(Task<ProblemOr<IncrementReply>> First, Task<ProblemOr<IncrementReply>>[] Then)> BehindACommitInFlight(
@@ -236,10 +238,32 @@ public sealed class GroupCommitTests
 
         var answer = await here.ExecuteAsync(Increment(100, "k", Alice), _ct);
 
-        Assert.Equal((111L, 3L, 111L, false), Summary(answer));
+        // The visitor's total is exact; the other lane is counted as last read, before its commit (no read was due since).
+        Assert.Equal((101L, 2L, 111L, false), Summary(answer));
         Assert.Equal(3, _store.Batches.Count);
         Assert.Equal([0L, 1L, 1L], _store.Batches.Select(b => b.Lane.Tally.Version.Value));
         Assert.Single(_store.Batches.Select(b => b.Lane.Id).Distinct());
+    }
+
+    /// <summary>The other lanes are read beside a commit once a quarter second has passed, and counted from the next answer on.</summary>
+    [Fact]
+    public async Task Another_process_s_lane_is_counted_in_the_answers_after_a_read_beside_a_commit_a_quarter_second_on()
+    {
+        var time = new FakeTimeProvider();
+        var here = UseCase(_memory, salt: 1, time);
+        var elsewhere = UseCase(_memory, salt: 2);
+        await here.ExecuteAsync(Increment(1), _ct);
+        await elsewhere.ExecuteAsync(Increment(10), _ct);
+
+        var tooSoon = await here.ExecuteAsync(Increment(100), _ct);
+        time.Advance(OthersReadPacing.Soonest);
+        var readBeside = await here.ExecuteAsync(Increment(200), _ct);
+        var afterTheRead = await here.ExecuteAsync(Increment(400), _ct);
+
+        Assert.NotEqual(here.LaneOf(Hits), elsewhere.LaneOf(Hits));
+        Assert.Equal((101L, 2L), (tooSoon.Value!.Result.Counter.Value, tooSoon.Value.Result.Counter.Version.Value));
+        Assert.Equal((301L, 3L), (readBeside.Value!.Result.Counter.Value, readBeside.Value.Result.Counter.Version.Value));
+        Assert.Equal((711L, 5L), (afterTheRead.Value!.Result.Counter.Value, afterTheRead.Value.Result.Counter.Version.Value));
     }
 
     /// <summary>Two processes that happen to start on the same lane: the one that conflicts there moves to another and loses nothing.</summary>

@@ -3,17 +3,20 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace LiveCounter.Tests.GroupCommit;
 
-/// <summary>The other lanes are read with every commit while they move, ever more rarely while they stay still, and at least once a second.</summary>
+/// <summary>The other lanes are read every quarter second while they move, ever more rarely while they stay still, and at least once a second.</summary>
 public sealed class OthersReadPacingTests
 {
+    static readonly TimeSpan Fast = TimeSpan.FromMilliseconds(55);
+
     readonly FakeTimeProvider _time = new();
 
-    /// <summary>Which of the next <paramref name="commits"/> commits read the others, each read finding them <paramref name="moved"/> or not.</summary>
-    static string Reads(OthersReadPacing pacing, int commits, bool moved)
+    /// <summary>Which of the next <paramref name="commits"/> commits, <paramref name="apart"/> apart, read the others, each read finding them <paramref name="moved"/> or not.</summary>
+    string Reads(OthersReadPacing pacing, int commits, bool moved, TimeSpan apart)
     {
         var pattern = new System.Text.StringBuilder();
         for (var i = 0; i < commits; i++)
         {
+            _time.Advance(apart);
             var reads = pacing.ReadsAlongsideNextCommit();
             pattern.Append(reads ? 'R' : '.');
             if (reads)
@@ -26,12 +29,21 @@ public sealed class OthersReadPacingTests
     }
 
     [Fact]
-    public void While_the_other_lanes_move_every_commit_reads_them()
+    public void While_the_other_lanes_move_a_read_goes_every_quarter_second_however_fast_the_commits()
     {
         var pacing = new OthersReadPacing(_time);
         pacing.ReadAfresh();
 
-        Assert.Equal("RRRRRRRR", Reads(pacing, 8, moved: true));
+        Assert.Equal("....R....R....R....R", Reads(pacing, 20, moved: true, Fast));
+    }
+
+    [Fact]
+    public void While_they_move_and_commits_are_a_quarter_second_apart_every_commit_reads_them()
+    {
+        var pacing = new OthersReadPacing(_time);
+        pacing.ReadAfresh();
+
+        Assert.Equal("RRRRRR", Reads(pacing, 6, moved: true, OthersReadPacing.Soonest));
     }
 
     [Fact]
@@ -40,18 +52,20 @@ public sealed class OthersReadPacingTests
         var pacing = new OthersReadPacing(_time);
         pacing.ReadAfresh();
 
-        Assert.Equal("R.R..R....R........R................R................R", Reads(pacing, 54, moved: false));
+        // Skips of 1, 2 and 4 wait for the quarter second (5 commits); then 8 skipped, then 16, and 16 again.
+        Assert.Equal("....R....R....R....R........R................R................R", Reads(pacing, 63, moved: false, Fast));
     }
 
     [Fact]
-    public void A_read_that_finds_them_moved_goes_back_to_every_commit()
+    public void A_read_that_finds_them_moved_goes_back_to_every_quarter_second()
     {
         var pacing = new OthersReadPacing(_time);
         pacing.ReadAfresh();
-        Reads(pacing, 12, moved: false);
+        Reads(pacing, 40, moved: false, Fast);
 
-        Assert.Equal("R", Reads(pacing, 9, moved: true)[^1..]);
-        Assert.Equal("RRR", Reads(pacing, 3, moved: true));
+        // The 40th commit is 11 into 16 skipped: the 6th commit from here reads and finds them moved.
+        Assert.Equal(".....R....R....R", Reads(pacing, 16, moved: true, Fast));
+        Assert.Equal("....R....R", Reads(pacing, 10, moved: true, Fast));
     }
 
     [Fact]
@@ -59,7 +73,8 @@ public sealed class OthersReadPacingTests
     {
         var pacing = new OthersReadPacing(_time);
         pacing.ReadAfresh();
-        Reads(pacing, 40, moved: false);
+        Reads(pacing, 40, moved: false, Fast);
+        Reads(pacing, 1, moved: false, TimeSpan.Zero);
 
         _time.Advance(OthersReadPacing.Oldest);
 
@@ -71,10 +86,10 @@ public sealed class OthersReadPacingTests
     {
         var pacing = new OthersReadPacing(_time);
         pacing.ReadAfresh();
-        Reads(pacing, 12, moved: false);
+        Reads(pacing, 40, moved: false, Fast);
 
         pacing.ReadAfresh();
 
-        Assert.Equal("RR", Reads(pacing, 2, moved: true));
+        Assert.Equal("....R....R", Reads(pacing, 10, moved: true, Fast));
     }
 }

@@ -263,9 +263,8 @@ public sealed class IncrementCounterTests
         Assert.Equal(new VisitorTotalUpdate(9, "visitor-6"), sent[1].Totals[Alice]);
         _store.Verify(s => s.ReadTotalsAsync(Hits, It.IsAny<IReadOnlyCollection<VisitorId>>(), It.IsAny<CancellationToken>()), Times.Once);
 
-        // One read to plan the first batch, one alongside the second commit; it found no other lane moving, so the
-        // third commit goes without one.
-        _store.Verify(s => s.ReadAsync(Hits, It.IsAny<CancellationToken>()), Times.Exactly(2));
+        // One read to plan the first batch; the next commits come sooner than a read of the other lanes is due.
+        _store.Verify(s => s.ReadAsync(Hits, It.IsAny<CancellationToken>()), Times.Once);
         Assert.Equal(["etag-1", "etag-2", "etag-3"], sent.Select(b => b.Lane.Token));
     }
 

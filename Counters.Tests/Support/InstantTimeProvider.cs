@@ -2,7 +2,8 @@ namespace LiveCounter.Tests.Support;
 
 /// <summary>
 /// A clock whose short timers (retry backoffs) fire at once and remember what they were asked to wait, so retry tests
-/// run instantly; a timer as long as a deadline never fires, as if every store answered in time.
+/// run instantly; a timer as long as a deadline never fires, as if every store answered in time. Its time stands
+/// still, so what is paced by elapsed time (the reads of other lanes) does not depend on how fast the tests run.
 /// </summary>
 public sealed class InstantTimeProvider(DateTimeOffset now) : TimeProvider
 {
@@ -28,6 +29,8 @@ public sealed class InstantTimeProvider(DateTimeOffset now) : TimeProvider
     }
 
     public override DateTimeOffset GetUtcNow() => now;
+
+    public override long GetTimestamp() => 0;
 
     public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
     {

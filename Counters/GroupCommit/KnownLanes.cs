@@ -10,7 +10,7 @@ namespace LiveCounter.GroupCommit;
 /// <remarks>
 /// What it knows can cost a retry, never a wrong increment: a commit applies only while the lane still holds the token
 /// it was built on. The other lanes are read alongside commits, never after them (the answers do not wait for the read),
-/// on <see cref="OthersReadPacing"/>'s schedule, so an answer counts them at most one commit old while they move.
+/// on <see cref="OthersReadPacing"/>'s schedule, so an answer counts them at most a quarter second old while they move.
 /// Used by one batch at a time, like its writer, so it needs no lock.
 /// </remarks>
 internal sealed class KnownLanes(CounterName name, CommitContext context)
