@@ -1,9 +1,11 @@
+using LiveCounter.GroupCommit;
 using LiveCounter.Increments;
 using LiveCounter.Metrics;
 using LiveCounter.Realtime;
 using LiveCounter.Storage;
 using LiveCounter.Tests.Support;
 using LiveCounter.Visitors;
+using Microsoft.Extensions.Time.Testing;
 using static LiveCounter.Tests.Support.Requests;
 
 namespace LiveCounter.Tests.Increments;
@@ -266,6 +268,21 @@ public sealed class IncrementCounterTests
         // One read to plan the first batch; the next commits come sooner than a read of the other lanes is due.
         _store.Verify(s => s.ReadAsync(Hits, It.IsAny<CancellationToken>()), Times.Once);
         Assert.Equal(["etag-1", "etag-2", "etag-3"], sent.Select(b => b.Lane.Token));
+    }
+
+    [Fact]
+    public async Task The_read_that_plans_a_batch_counts_as_the_last_read_of_the_other_lanes_so_none_goes_beside_its_commit()
+    {
+        var time = new FakeTimeProvider();
+        // A slow read: by its end a read of the others would be overdue, but for that read itself.
+        _store.Setup(s => s.ReadAsync(Hits, It.IsAny<CancellationToken>())).Callback(() => time.Advance(OthersReadPacing.Oldest)).ReturnsAsync(() => At(1, 1));
+        CommitsAnswer(Committed("etag-2"));
+        var useCase = new IncrementCounter(
+            _store.Object, time, CounterMetrics.Unregistered(), new IncrementOptions(GroupCommit: true, Policy), Mock.Of<Random>(r => r.NextDouble() == 0.5));
+
+        await useCase.ExecuteAsync(Increment(), _ct);
+
+        _store.Verify(s => s.ReadAsync(Hits, It.IsAny<CancellationToken>()), Times.Once);
     }
 
     [Fact]

@@ -19,7 +19,6 @@ internal sealed class KnownLanes(CounterName name, CommitContext context)
     LaneRow? _own;
     LaneTallies _others = LaneTallies.None;
     readonly OthersReadPacing _pacing = new(context.Time);
-    bool _othersJustRead;
     Task<CounterLanes?>? _othersReading;
 
     public LaneId Lane => _lane;
@@ -33,7 +32,6 @@ internal sealed class KnownLanes(CounterName name, CommitContext context)
             var lanes = await context.Store.ReadAsync(name, deadline).ConfigureAwait(false);
             _own = lanes.Lane(_lane);
             _others = lanes.Except(_lane);
-            _othersJustRead = true;
             _pacing.ReadAfresh();
         }
         else
@@ -47,12 +45,11 @@ internal sealed class KnownLanes(CounterName name, CommitContext context)
     /// <summary>Called as a commit goes: starts a read of the others beside it when one is due and none is under way.</summary>
     public void ReadOthersIfDue()
     {
-        if (!_othersJustRead && _othersReading is null && _pacing.ReadsAlongsideNextCommit())
+        // Right after a read to plan the batch, the pacing itself says no: that read counts as the last one.
+        if (_othersReading is null && _pacing.ReadsAlongsideNextCommit())
         {
             _othersReading = ReadOthersAsync();
         }
-
-        _othersJustRead = false;
     }
 
     /// <summary>The batch committed: its lane after it is known exactly, unless the store could not say with which token.</summary>
