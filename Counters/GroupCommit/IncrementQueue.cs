@@ -97,6 +97,11 @@ internal sealed class IncrementQueue(LaneWriter writer, TimeProvider time)
         {
             if (!first)
             {
+                if (ReleaseIfEmpty())
+                {
+                    return;
+                }
+
                 // Later batches run off the stack of the caller who started the drain (with a synchronous store, that
                 // caller would otherwise wait for everybody else's batches).
                 await Task.Yield();
@@ -132,6 +137,20 @@ internal sealed class IncrementQueue(LaneWriter writer, TimeProvider time)
                     queued.Fail(exception);
                 }
             }
+        }
+    }
+
+    /// <summary>
+    /// Ends the drain when nothing arrived during its last commit, before any hop through the thread pool: the queue is
+    /// idle (and can be dropped) as soon as its last answer is given, not once a pool thread gets round to it.
+    /// </summary>
+    bool ReleaseIfEmpty()
+    {
+        lock (_gate)
+        {
+            _drainOwned = _queue.Count > 0;
+            AssertInvariants();
+            return !_drainOwned;
         }
     }
 
