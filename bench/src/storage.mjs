@@ -46,7 +46,7 @@ function laneSequences(lanes, keys) {
 }
 
 /** Commit sizes from the key rows' CommitId, in all and per instance, and the commits holding writers of two instances. */
-function commitsOf(keys, instanceOf, instances) {
+function commitSizes(keys, instanceOf, instances) {
   const commits = new Map(); // id -> { size, instances }
   for (const k of keys) {
     if (!commits.has(k.CommitId)) commits.set(k.CommitId, { size: 0, instances: new Set() });
@@ -121,7 +121,7 @@ export function judgeStorage({ rows, runs, counter = null, writers, instances = 
   s.keyed = keys.length > 0 || runs.some((run) => run.keyed);
   s.laneSequences = s.keyed ? laneSequences(lanes, keys) : { checked: false, reason: 'the increments had no keys (--plain-writers)', lanes: [], broken: 0 };
   s.lanesPerInstance = Array.from({ length: instances }, (_, i) => [...new Set(keys.filter((k) => instanceOf(k) === i).map((k) => k.lane))].sort());
-  s.commits = commitsOf(keys, instanceOf, instances);
+  s.commits = commitSizes(keys, instanceOf, instances);
   return s;
 }
 
