@@ -227,14 +227,23 @@ public sealed class IncrementsOnAzuriteTests(AzuriteFixture azurite)
         var refusals = new List<Problem>();
         var done = 0;
         var oneThirdDone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var darkened = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var refusedInTheDark = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         proxy.LoseAnswers(12, FaultProxy.IsTransaction);
         var writers = Enumerable.Range(0, 8).Select(w => Task.Run(async () =>
         {
             for (var i = 0; i < 30; i++)
             {
-                if (Interlocked.Increment(ref done) == 80)
+                var started = Interlocked.Increment(ref done);
+                if (started == 80)
                 {
                     oneThirdDone.SetResult();
+                }
+                else if (started > 80)
+                {
+                    // The other two thirds start once the service is gone: the outage meets requests however fast the
+                    // first third ran.
+                    await darkened.Task;
                 }
 
                 var request = Increment(1 + (i % 2), $"w{w}-{i}", Visitor(w % 3));
@@ -246,6 +255,11 @@ public sealed class IncrementsOnAzuriteTests(AzuriteFixture azurite)
                         refusals.Add(outcome.Problem);
                     }
 
+                    if (darkened.Task.IsCompleted)
+                    {
+                        refusedInTheDark.TrySetResult();
+                    }
+
                     await Task.Delay(20, _ct);
                 }
             }
@@ -253,7 +267,10 @@ public sealed class IncrementsOnAzuriteTests(AzuriteFixture azurite)
 
         await oneThirdDone.Task;
         proxy.GoDark();
-        await Task.Delay(1000, _ct);
+        darkened.SetResult();
+        // Dark until the outage has reached a writer as a refusal, not for a set time: a writer's retries can outlast a
+        // short outage, and then the run would have no refusal to judge.
+        await refusedInTheDark.Task.WaitAsync(TimeSpan.FromSeconds(30), TimeProvider.System, _ct);
         proxy.Light();
         await Task.WhenAll(writers);
 
